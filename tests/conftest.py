@@ -1,0 +1,104 @@
+"""Shared fixtures and the rules for tests that need a Slurm cluster or a browser.
+
+Tests marked ``slurm`` or ``browser`` are skipped, with one reason shown in the summary, on a
+machine that lacks the cluster or the browser. CI sets REQUIRE_SLURM=1 and REQUIRE_BROWSER=1,
+and then a missing cluster or browser is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _slurm_status() -> tuple[bool, str]:
+    if shutil.which("sinfo") is None:
+        return False, "no Slurm on this machine (start one with 'make cluster-up')"
+    try:
+        out = subprocess.run(
+            ["sinfo", "--noheader", "--format=%T"], capture_output=True, text=True, timeout=20
+        )
+    except subprocess.TimeoutExpired:
+        return False, "sinfo did not answer within 20 s (is slurmctld running? 'make cluster-up')"
+    states = out.stdout.split()
+    usable = {"idle", "mixed", "allocated", "completing"}
+    if out.returncode != 0 or not usable.intersection(s.rstrip("*~#") for s in states):
+        return False, "no usable Slurm node (start a local cluster with 'make cluster-up')"
+    return True, ""
+
+
+def _browser_status() -> tuple[bool, str]:
+    if not pathlib.Path("/usr/bin/chromium").exists():
+        return False, "no Chromium at /usr/bin/chromium (apt-get install chromium)"
+    if not (ROOT / "_build" / "html" / "index.html").exists():
+        return False, "the site is not built (run 'make html')"
+    return True, ""
+
+
+_REQUIREMENTS = {
+    "slurm": ("REQUIRE_SLURM", _slurm_status),
+    "browser": ("REQUIRE_BROWSER", _browser_status),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for marker, (env_var, probe) in _REQUIREMENTS.items():
+        marked = [item for item in items if marker in item.keywords]
+        if not marked:
+            continue
+        ok, reason = probe()
+        if ok:
+            continue
+        if os.environ.get(env_var) == "1":
+            fail = pytest.mark.usefixtures(f"_fail_missing_{marker}")
+            for item in marked:
+                item.add_marker(fail)
+        else:
+            skip = pytest.mark.skip(reason=f"{marker} tests skipped: {reason}")
+            for item in marked:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def _fail_missing_slurm():
+    pytest.fail(f"REQUIRE_SLURM=1 but {_slurm_status()[1]}")
+
+
+@pytest.fixture
+def _fail_missing_browser():
+    pytest.fail(f"REQUIRE_BROWSER=1 but {_browser_status()[1]}")
+
+
+@pytest.fixture(scope="session")
+def root() -> pathlib.Path:
+    """The repository's root folder."""
+    return ROOT
+
+
+def run(cmd, cwd, *, check=True, env=None, timeout=600) -> subprocess.CompletedProcess:
+    """Run a command as a learner would, from folder ``cwd``; fail with its output if it fails."""
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    proc = subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
+    if check and proc.returncode != 0:
+        pytest.fail(
+            f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
+            f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+        )
+    return proc
+
+
+@pytest.fixture(scope="session")
+def python() -> str:
+    """The interpreter running the tests (the project's venv under `make test`)."""
+    return sys.executable

@@ -1,0 +1,61 @@
+"""Make the files that pages show but that are computed from the code tree (figures, archives).
+
+Every module in tools/generators/ describes one product:
+
+    INPUTS  = ["code/snakemake/scikit_example/Snakefile", ...]   # globs, relative to the repo root
+    OUTPUTS = ["_generated/snakemake_dag.svg", ...]               # relative to the repo root
+    def generate(root: pathlib.Path) -> None: ...                 # writes every OUTPUT
+
+A product is remade only when an output is missing or older than one of its inputs (or than the
+generator itself), so a rebuild with no changes costs nothing. Outputs go to _generated/, which git
+ignores. A generator that fails stops the build with its message: a page never shows a stale picture.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _load(path: pathlib.Path):
+    spec = importlib.util.spec_from_file_location(f"generators.{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _newest(paths) -> float:
+    return max((p.stat().st_mtime for p in paths), default=0.0)
+
+
+def is_stale(module, source: pathlib.Path) -> bool:
+    outputs = [ROOT / out for out in module.OUTPUTS]
+    if not all(out.exists() for out in outputs):
+        return True
+    inputs = [source]
+    for pattern in module.INPUTS:
+        inputs.extend(p for p in ROOT.glob(pattern) if p.is_file())
+    return _newest(inputs) > min(out.stat().st_mtime for out in outputs)
+
+
+def main(argv: list[str]) -> int:
+    force = "--force" in argv
+    for source in sorted((ROOT / "tools" / "generators").glob("*.py")):
+        module = _load(source)
+        if force or is_stale(module, source):
+            print(f"generate: {source.stem}", flush=True)
+            for out in module.OUTPUTS:
+                (ROOT / out).parent.mkdir(parents=True, exist_ok=True)
+            module.generate(ROOT)
+            missing = [out for out in module.OUTPUTS if not (ROOT / out).exists()]
+            if missing:
+                print(f"generate: {source.stem} did not write {', '.join(missing)}", file=sys.stderr)
+                return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
