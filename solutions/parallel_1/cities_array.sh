@@ -1,0 +1,29 @@
+#!/bin/bash
+# One array task per country: task i writes the city list of country number i.
+# Submit from the folder that holds cities.csv and long_code_for_index.py, giving one task
+# per country (the script prints how many countries there are):
+#   sbatch --array=0-$(( $(python long_code_for_index.py --count) - 1 )) cities_array.sh
+#SBATCH --job-name=cities
+#SBATCH --output=slurm-%x-%A_%a.out
+#SBATCH --time=00:05:00
+#SBATCH --cpus-per-task=1
+#SBATCH --mem=500M
+
+set -euo pipefail
+
+if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
+    echo "error: not an array task; submit with sbatch --array=0-<N-1> cities_array.sh" >&2
+    exit 1
+fi
+
+# Every task checks that the array covers each country exactly once (Slurm sets MIN and MAX).
+count=$(python long_code_for_index.py --count)
+first=${SLURM_ARRAY_TASK_MIN:-0}
+last=${SLURM_ARRAY_TASK_MAX:-$((count - 1))}
+if [ "${first}" != 0 ] || [ "${last}" != $((count - 1)) ]; then
+    echo "error: the array runs ${first}-${last} but there are ${count} countries;" \
+        "submit with --array=0-$((count - 1))" >&2
+    exit 1
+fi
+
+python long_code_for_index.py "${SLURM_ARRAY_TASK_ID}"
