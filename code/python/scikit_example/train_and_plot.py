@@ -1,0 +1,187 @@
+"""Train a k-nearest-neighbour classifier for every neighbour count and metric, one after another.
+
+Run from the code/ folder, after preprocess.py:  python python/scikit_example/train_and_plot.py
+
+Each combination writes results/knn_k{K:02d}_{metric}.json (its accuracies) and
+results/knn_k{K:02d}_{metric}.png (its decision boundary). The grid below is the only list of
+combinations in the example: train_one.py and create_parameter_file.py import it from here.
+"""
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # draw into files only: no window, works on a cluster node
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.inspection import DecisionBoundaryDisplay
+from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+
+from preprocess import (
+    DEFAULT_DATA,
+    SEED,
+    ArgumentParser,
+    InputError,
+    json_bytes,
+    load_split,
+    run,
+    write_atomic,
+)
+
+NEIGHBOURS = [1, 2, 4, 8, 16, 32, 64]
+METRICS = ["euclidean", "manhattan", "chebyshev", "canberra", "cosine"]
+CV_FOLDS = 5
+COLOURS = ["#0072B2", "#E69F00", "#009E73"]  # one per species, readable with colour blindness
+DEFAULT_RESULTS = "results"
+
+
+def combinations():
+    """Every (n_neighbors, metric) pair of the grid, always in the same order."""
+    return [(n_neighbors, metric) for n_neighbors in NEIGHBOURS for metric in METRICS]
+
+
+def result_name(n_neighbors, metric):
+    """The file name (without extension) of one combination's results."""
+    return f"knn_k{n_neighbors:02d}_{metric}"
+
+
+def cross_validation(cv_repeats):
+    """Stratified k-fold, repeated cv_repeats times, always with the same shuffling."""
+    return RepeatedStratifiedKFold(n_splits=CV_FOLDS, n_repeats=cv_repeats, random_state=SEED)
+
+
+def check_n_neighbors(split, n_neighbors):
+    """A model cannot look at more neighbours than the smallest training fold has points."""
+    y_train = np.array(split["y_train"])
+    folds = cross_validation(1).split(np.zeros((len(y_train), 1)), y_train)
+    smallest = min(len(train_rows) for train_rows, _ in folds)
+    if not 1 <= n_neighbors <= smallest:
+        raise InputError(
+            f"n_neighbors must be between 1 and {smallest} (the size of the smallest "
+            f"cross-validation training fold), got {n_neighbors}"
+        )
+
+
+def train_and_evaluate(split, n_neighbors, metric, cv_repeats=1):
+    """Fit one model; return it with its test accuracy and cross-validated accuracy."""
+    X_train, y_train = np.array(split["X_train"]), np.array(split["y_train"])
+    X_test, y_test = np.array(split["X_test"]), np.array(split["y_test"])
+
+    model = KNeighborsClassifier(n_neighbors=n_neighbors, metric=metric)
+    cv_scores = cross_val_score(model, X_train, y_train, cv=cross_validation(cv_repeats))
+    model.fit(X_train, y_train)
+    test_accuracy = model.score(X_test, y_test)
+
+    result = {
+        "n_neighbors": n_neighbors,
+        "metric": metric,
+        "cv_folds": CV_FOLDS,
+        "cv_repeats": cv_repeats,
+        # Rounded, so the files hold a fixed number of digits.
+        "test_accuracy": round(float(test_accuracy), 6),
+        "cv_accuracy_mean": round(float(cv_scores.mean()), 6),
+        "cv_accuracy_std": round(float(cv_scores.std()), 6),
+    }
+    return model, result
+
+
+def plot_boundary(model, split, result):
+    """Draw the model's decision boundary with the training and test points; return PNG bytes."""
+    X_train, y_train = np.array(split["X_train"]), np.array(split["y_train"])
+    X_test, y_test = np.array(split["X_test"]), np.array(split["y_test"])
+    names = split["feature_names"]
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    DecisionBoundaryDisplay.from_estimator(
+        model,
+        np.vstack([X_train, X_test]),
+        response_method="predict",
+        plot_method="pcolormesh",
+        shading="auto",
+        alpha=0.4,
+        multiclass_colors=COLOURS,
+        xlabel=names[0],
+        ylabel=names[1],
+        ax=ax,
+    )
+    ax.scatter(*X_train.T, c=[COLOURS[label] for label in y_train],
+               edgecolor="k", marker="o", label="train")
+    ax.scatter(*X_test.T, c=[COLOURS[label] for label in y_test],
+               edgecolor="k", marker="^", label="test")
+    legend = ax.legend(loc="upper right")
+    for handle in legend.legend_handles:  # the marker shape tells train from test
+        handle.set_facecolor("white")
+    ax.set_title(
+        f"k = {result['n_neighbors']}, {result['metric']}: "
+        f"test accuracy {result['test_accuracy']:.2f}"
+    )
+    fig.tight_layout()
+
+    buffer = io.BytesIO()
+    # No metadata: the PNG then holds no date or version, so its bytes never change.
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def run_combination(split, n_neighbors, metric, results_dir, cv_repeats=1):
+    """Train, evaluate and plot one combination, and save its two result files."""
+    model, result = train_and_evaluate(split, n_neighbors, metric, cv_repeats)
+    png = plot_boundary(model, split, result)
+    stem = f"{results_dir}/{result_name(n_neighbors, metric)}"
+    write_atomic(f"{stem}.png", png)
+    write_atomic(f"{stem}.json", json_bytes(result))
+    return result
+
+
+def positive_int(text):
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+positive_int.__name__ = "positive integer"  # argparse names the type in its error message
+
+
+def add_common_arguments(parser):
+    """The options train_and_plot.py and train_one.py share."""
+    parser.add_argument(
+        "--data", default=DEFAULT_DATA, help=f"the saved split (default: {DEFAULT_DATA})"
+    )
+    parser.add_argument(
+        "--results-dir",
+        default=DEFAULT_RESULTS,
+        help=f"folder for the result files (default: {DEFAULT_RESULTS})",
+    )
+    parser.add_argument(
+        "--cv-repeats",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="repeat the cross-validation N times, only to make each run heavier (default: 1)",
+    )
+
+
+def main():
+    parser = ArgumentParser(description=__doc__.split("\n")[0])
+    add_common_arguments(parser)
+    args = parser.parse_args()
+
+    split = load_split(args.data)
+    for n_neighbors, metric in combinations():
+        check_n_neighbors(split, n_neighbors)
+        result = run_combination(split, n_neighbors, metric, args.results_dir, args.cv_repeats)
+        print(
+            f"k = {n_neighbors:2d}  {metric:<10s}  test accuracy {result['test_accuracy']:.3f}  "
+            f"cross-validated {result['cv_accuracy_mean']:.3f} +- {result['cv_accuracy_std']:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    run(main)
