@@ -1,0 +1,58 @@
+# Shared settings and helpers for cluster/up.sh and cluster/down.sh (sourced, not run).
+#
+# Everything the local cluster writes lives under one throwaway folder, $LESSON_SLURM_DIR
+# (default /tmp/lesson-slurm). The only file outside it is the symlink /etc/slurm/slurm.conf,
+# which up.sh makes and down.sh removes.
+
+STATE=${LESSON_SLURM_DIR:-/tmp/lesson-slurm}
+ETC=$STATE/etc            # slurm.conf, slurmdbd.conf
+RUN=$STATE/run            # pid files of the Slurm daemons
+LOG=$STATE/log            # every daemon's log
+DB_DIR=$STATE/mariadb     # MariaDB's data files
+DB_RUN=$STATE/mariadb-run # MariaDB's socket and pid file (owned by user mysql)
+STARTED=$STATE/started    # "name pidfile" of every daemon up.sh started, in start order
+MARKER=$STATE/.lesson-slurm  # proves the folder is ours before down.sh deletes it
+LINK=/etc/slurm/slurm.conf
+CLUSTER_NAME=lesson
+PARTITION=lesson
+DB_PORT=${LESSON_SLURM_DB_PORT:-3307}
+SLURM_PORTS="6817 6818 6819"
+PACKAGES="munge slurmctld slurmd slurm-client slurmdbd mariadb-server"
+
+say() { printf '%s\n' "$*"; }
+step() { printf '==> %s\n' "$*"; }
+die() { printf 'cluster: %s\n' "$*" >&2; exit 1; }
+
+# True when process $1 is alive and its command name is $2 (guards against a recycled pid).
+pid_is() {
+    local pid=$1 name=$2
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    [[ -r /proc/$pid/comm ]] || return 1
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$name" ]]
+}
+
+# Pids of running processes called exactly $1 (read from /proc, no pgrep needed).
+pids_named() {
+    local name=$1 comm
+    for comm in /proc/[0-9]*/comm; do
+        [[ $(cat "$comm" 2>/dev/null) == "$name" ]] && { local d=${comm%/comm}; printf '%s\n' "${d#/proc/}"; }
+    done
+    return 0
+}
+
+# True when something listens on 127.0.0.1:$1.
+port_busy() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# True when every daemon recorded in $STARTED is still alive.
+all_started_alive() {
+    [[ -f $STARTED ]] || return 1
+    local name pidfile pid
+    while read -r name pidfile; do
+        [[ -n $name ]] || continue
+        pid=$(cat "$pidfile" 2>/dev/null) || return 1
+        pid_is "$pid" "$name" || return 1
+    done <"$STARTED"
+    return 0
+}

@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Start a throwaway single-node Slurm cluster on this machine: `make cluster-up`.
+#
+# Needs Debian or Ubuntu and root. Installs what is missing with apt (munge, Slurm, slurmdbd,
+# MariaDB), writes a configuration that fits this machine (from `slurmd -C`), and starts munged,
+# MariaDB, slurmdbd, slurmctld and slurmd with all their state in $LESSON_SLURM_DIR
+# (default /tmp/lesson-slurm). Running it again while the cluster runs changes nothing.
+# `make cluster-down` stops exactly these daemons and deletes the folder.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=cluster/common.sh
+source "$HERE/common.sh"
+
+usage() {
+    local node
+    node=$(sinfo --noheader --Node --format='%N: %c CPUs, %m MB memory, %T' 2>/dev/null | head -n 1)
+    cat <<EOF
+
+The local Slurm cluster is running.
+  node:       ${node:-unknown}
+  partition:  $PARTITION (the default; jobs need no --partition)
+  accounting: sacct and sacctmgr work (cluster "$CLUSTER_NAME", account "root")
+  files:      $STATE (logs in $LOG)
+
+Try it:
+  sinfo                              the node and its state
+  sbatch --wrap="hostname; sleep 5"  submit a tiny job
+  squeue                             jobs waiting or running
+  sacct                              jobs that ran, with their state
+
+Jobs run on this machine with the environment you submit them from: activate the
+lesson's virtual environment (or put it on PATH) before sbatch, so jobs find Python.
+
+Stop the cluster and delete its files with:  make cluster-down
+EOF
+}
+
+# --- 1. Check everything before changing anything ---------------------------------------------
+os_id=""; os_like=""
+if [[ -r /etc/os-release ]]; then
+    os_id=$(. /etc/os-release && printf '%s' "${ID:-}")
+    os_like=$(. /etc/os-release && printf '%s' "${ID_LIKE:-}")
+fi
+if [[ $(uname -s) != Linux ]] || ! [[ " $os_id $os_like " =~ \ (debian|ubuntu)\  ]] \
+        || ! command -v apt-get >/dev/null; then
+    die "the local cluster needs Debian or Ubuntu Linux with apt-get (found: ${os_id:-$(uname -s)}). Nothing was changed. Use a Debian/Ubuntu machine or virtual machine, or an account on a real cluster."
+fi
+if [[ $(id -u) -ne 0 ]]; then
+    die "the local cluster needs root to install packages and start daemons. Nothing was changed. Run: sudo make cluster-up"
+fi
+
+if [[ -f $MARKER ]]; then
+    if all_started_alive && sinfo --noheader >/dev/null 2>&1; then
+        say "The local Slurm cluster is already running (state in $STATE); nothing to do."
+        usage
+        exit 0
+    fi
+    step "A previous local cluster in $STATE is only partly running: cleaning it up first"
+    bash "$HERE/down.sh"
+fi
+
+if [[ -e $LINK || -L $LINK ]]; then
+    die "$LINK already exists, so this machine has a Slurm configuration of its own. Nothing was changed. The local cluster is only for machines without one; use that cluster instead."
+fi
+for daemon in slurmctld slurmd slurmdbd; do
+    if [[ -n $(pids_named "$daemon") ]]; then
+        die "a $daemon is already running on this machine (pid $(pids_named "$daemon" | tr '\n' ' ')). Nothing was changed. Stop it first, or use that cluster."
+    fi
+done
+for port in $SLURM_PORTS $DB_PORT; do
+    if port_busy "$port"; then
+        die "port $port on 127.0.0.1 is already in use, and the local cluster needs it. Nothing was changed. (The database port can be moved with LESSON_SLURM_DB_PORT=<port>.)"
+    fi
+done
+if [[ -e $STATE ]]; then
+    die "$STATE exists but was not made by this script. Nothing was changed. Remove it, or choose another folder with LESSON_SLURM_DIR=<path>."
+fi
+
+started_at=$SECONDS
+
+# --- 2. Install what is missing ------------------------------------------------------------------
+missing=()
+for pkg in $PACKAGES; do
+    if [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) != "install ok installed" ]]; then
+        missing+=("$pkg")
+    fi
+done
+if ((${#missing[@]})); then
+    step "Installing ${missing[*]} (about a minute)"
+    # Keep the packages' own service scripts from starting daemons we did not ask for.
+    made_policy=0
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt_ok=1
+    {
+        apt-get -o DPkg::Lock::Timeout=600 -qq update &&
+        apt-get -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends install "${missing[@]}"
+    } >/tmp/lesson-slurm-apt.log 2>&1 || apt_ok=0
+    ((made_policy)) && rm -f /usr/sbin/policy-rc.d
+    if ((!apt_ok)); then
+        tail -n 20 /tmp/lesson-slurm-apt.log >&2
+        die "apt-get could not install ${missing[*]} (full log: /tmp/lesson-slurm-apt.log). No daemon was started."
+    fi
+else
+    step "Packages already installed: $PACKAGES"
+fi
+
+# From here on, a failure stops whatever was started and removes the state folder.
+cleanup_on_error() {
+    local rc=$?
+    printf 'cluster: start-up failed (exit %s); stopping what was started.\n' "$rc" >&2
+    for f in "$LOG"/*.log; do
+        [[ -s $f ]] && { printf -- '--- last lines of %s ---\n' "$f" >&2; tail -n 8 "$f" >&2; }
+    done
+    bash "$HERE/down.sh" >&2 || true
+    exit "$rc"
+}
+trap cleanup_on_error ERR
+
+mkdir -p "$ETC" "$RUN" "$LOG" "$DB_DIR" "$DB_RUN" "$STATE/ctld" "$STATE/slurmd"
+touch "$MARKER"
+: >"$STARTED"
+chown mysql:mysql "$DB_DIR" "$DB_RUN"
+
+# Wait until command "$@" succeeds, at most $1 seconds; returns 1 on timeout.
+wait_for() {
+    local limit=$1; shift
+    local end=$((SECONDS + limit))
+    until "$@" >/dev/null 2>&1; do
+        ((SECONDS < end)) || return 1
+        sleep 0.2
+    done
+}
+pidfile_ready() { [[ -s $1 ]]; }
+
+# --- 3. Configuration ---------------------------------------------------------------------------
+step "Writing the configuration for this machine into $ETC"
+node_line=$(slurmd -C | head -n 1)
+host=$(hostname -s)
+cpus=$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<<"$node_line")
+mem=$(sed -n 's/.* RealMemory=\([0-9]*\).*/\1/p' <<<"$node_line")
+[[ -n $cpus && -n $mem ]] || { echo "cannot read 'slurmd -C': $node_line" >&2; false; }
+# Without a default, a job that does not ask for memory gets the whole node and jobs run one by one.
+def_mem=$((mem / cpus))
+((def_mem > 2048)) && def_mem=2048
+db_pass=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
+cat >"$ETC/slurm.conf" <<EOF
+# Generated by cluster/up.sh for a throwaway single-node cluster; deleted by cluster/down.sh.
+ClusterName=$CLUSTER_NAME
+SlurmctldHost=$host(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+MailProg=/bin/true
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+ReturnToService=2
+MpiDefault=none
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherFrequency=30
+AccountingStorageType=accounting_storage/slurmdbd
+AccountingStorageHost=localhost
+StateSaveLocation=$STATE/ctld
+SlurmdSpoolDir=$STATE/slurmd
+SlurmctldPidFile=$RUN/slurmctld.pid
+SlurmdPidFile=$RUN/slurmd.pid
+SlurmctldLogFile=$LOG/slurmctld.log
+SlurmdLogFile=$LOG/slurmd.log
+$node_line NodeAddr=127.0.0.1 State=UNKNOWN
+PartitionName=$PARTITION Nodes=$host Default=YES MaxTime=INFINITE State=UP DefMemPerCPU=$def_mem
+EOF
+
+cat >"$ETC/slurmdbd.conf" <<EOF
+# Generated by cluster/up.sh; deleted by cluster/down.sh.
+AuthType=auth/munge
+DbdHost=localhost
+SlurmUser=root
+LogFile=$LOG/slurmdbd.log
+PidFile=$RUN/slurmdbd.pid
+StorageType=accounting_storage/mysql
+StorageHost=127.0.0.1
+StoragePort=$DB_PORT
+StorageUser=slurm
+StoragePass=$db_pass
+StorageLoc=slurm_acct_db
+EOF
+chmod 600 "$ETC/slurmdbd.conf"
+export SLURM_CONF=$ETC/slurm.conf
+
+# --- 4. Daemons ------------------------------------------------------------------------------------
+# munge: reuse a munged that already answers; otherwise start one (and remember it).
+if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
+    step "munged is already running on this machine: using it"
+else
+    step "Starting munged (authentication between Slurm's daemons and commands)"
+    if [[ ! -s /etc/munge/munge.key ]]; then
+        if command -v mungekey >/dev/null; then runuser -u munge -- mungekey --create; else
+            dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 status=none
+            chown munge:munge /etc/munge/munge.key; chmod 400 /etc/munge/munge.key; fi
+    fi
+    mkdir -p /run/munge /var/log/munge /var/lib/munge
+    chown munge:munge /run/munge /var/log/munge /var/lib/munge
+    chmod 755 /run/munge
+    rm -f /run/munge/munged.pid
+    runuser -u munge -- munged --force
+    wait_for 15 pidfile_ready /run/munge/munged.pid
+    echo "munged /run/munge/munged.pid" >>"$STARTED"
+    wait_for 15 bash -c 'munge -n | unmunge'
+fi
+
+step "Starting MariaDB (the accounting database) in $DB_DIR"
+mariadb-install-db --user=mysql --datadir="$DB_DIR" --skip-test-db \
+    --auth-root-authentication-method=socket >"$LOG/mariadb-install.log" 2>&1
+setsid mariadbd --user=mysql --datadir="$DB_DIR" --socket="$DB_RUN/mariadb.sock" \
+    --pid-file="$DB_RUN/mariadbd.pid" --port="$DB_PORT" --bind-address=127.0.0.1 \
+    --log-error="$LOG/mariadb.log" --skip-log-bin --innodb-buffer-pool-size=64M \
+    --innodb-lock-wait-timeout=900 </dev/null >/dev/null 2>&1 &
+wait_for 60 pidfile_ready "$DB_RUN/mariadbd.pid"
+echo "mariadbd $DB_RUN/mariadbd.pid" >>"$STARTED"
+wait_for 60 mariadb-admin --socket="$DB_RUN/mariadb.sock" ping
+mariadb --socket="$DB_RUN/mariadb.sock" -u root <<EOF
+CREATE DATABASE slurm_acct_db;
+CREATE USER 'slurm'@'127.0.0.1' IDENTIFIED BY '$db_pass';
+CREATE USER 'slurm'@'localhost' IDENTIFIED BY '$db_pass';
+GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';
+GRANT ALL ON slurm_acct_db.* TO 'slurm'@'localhost';
+EOF
+
+step "Starting slurmdbd (job accounting: sacct, sacctmgr)"
+slurmdbd
+wait_for 30 pidfile_ready "$RUN/slurmdbd.pid"
+echo "slurmdbd $RUN/slurmdbd.pid" >>"$STARTED"
+wait_for 60 port_busy 6819
+
+step "Starting slurmctld (the scheduler)"
+slurmctld
+wait_for 30 pidfile_ready "$RUN/slurmctld.pid"
+echo "slurmctld $RUN/slurmctld.pid" >>"$STARTED"
+wait_for 60 scontrol ping
+
+step "Linking $LINK to the generated configuration"
+mkdir -p /etc/slurm
+ln -s "$ETC/slurm.conf" "$LINK"
+
+step "Starting slurmd (runs the jobs on this node)"
+slurmd
+wait_for 30 pidfile_ready "$RUN/slurmd.pid"
+echo "slurmd $RUN/slurmd.pid" >>"$STARTED"
+
+node_idle() { [[ $(sinfo --noheader --Node --format=%T | head -n 1) == idle ]]; }
+if ! wait_for 90 node_idle; then
+    echo "the node did not become idle within 90 s: $(sinfo --noheader --Node --format='%T %E')" >&2
+    false
+fi
+cluster_known() { sacctmgr --noheader --parsable2 list cluster format=cluster | grep -qx "$CLUSTER_NAME"; }
+if ! wait_for 60 cluster_known; then
+    echo "slurmdbd did not register the cluster within 60 s" >&2
+    false
+fi
+trap - ERR
+
+say "Started in $((SECONDS - started_at)) s."
+usage
