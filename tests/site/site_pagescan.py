@@ -1,0 +1,141 @@
+"""Read the lesson's MyST pages, for the site checks in this folder (tests/site/).
+
+Pages are parsed with markdown-it (the parser MyST itself uses), so fenced blocks nested inside
+exercises, solutions and admonitions are found as well as top-level ones. A directive's options
+(`:key: value` lines or a `---` YAML block) are separated from its body, and the body of every
+directive that holds MyST (exercise, solution, admonitions, ...) is parsed again, recursively.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+import re
+
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CONTENT = ROOT / "content"
+SITE_DIR = pathlib.Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))
+
+# Directives whose body is literal text (code, data), not MyST to be parsed again.
+LITERAL_DIRECTIVES = {
+    "code-block", "code", "sourcecode", "code-cell", "literalinclude", "math", "raw", "csv-table",
+    "list-table", "glossary", "mermaid", "graphviz", "eval-rst",
+}
+_OPTION = re.compile(r"^:([A-Za-z][\w-]*):(?:\s+(.*))?$")
+
+_md = MarkdownIt("commonmark").use(front_matter_plugin).use(colon_fence_plugin)
+
+
+@dataclasses.dataclass
+class Block:
+    """One fenced block of a page: a directive (`{name} argument`) or plain code (`bash`)."""
+
+    page: pathlib.Path
+    line: int  # 1-based line of the opening fence in the page (approximate inside nested blocks)
+    name: str  # directive name without braces, or the fence's language for plain code fences
+    is_directive: bool
+    argument: str
+    options: dict[str, str]
+    body: str
+    parents: tuple[str, ...]  # names of the directives this block is nested in
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+    @property
+    def classes(self) -> list[str]:
+        return self.options.get("class", "").split()
+
+
+def _split_options(content: str) -> tuple[dict[str, str], str, int]:
+    """Options at the top of a directive's content, the remaining body, and how many lines they took."""
+    lines = content.splitlines()
+    options: dict[str, str] = {}
+    used = 0
+    if lines and lines[0].strip() == "---":
+        for end in range(1, len(lines)):
+            if lines[end].strip() == "---":
+                data = yaml.safe_load("\n".join(lines[1:end])) or {}
+                options = {str(k): "" if v is None else str(v) for k, v in data.items()}
+                used = end + 1
+                break
+    else:
+        while used < len(lines):
+            match = _OPTION.match(lines[used].strip()) if lines[used].startswith(":") else None
+            if not match:
+                break
+            options[match.group(1)] = (match.group(2) or "").strip()
+            used += 1
+    return options, "\n".join(lines[used:]), used
+
+
+def parse_blocks(page: pathlib.Path, text: str, offset: int = 0, parents=()) -> list[Block]:
+    blocks: list[Block] = []
+    for token in _md.parse(text):
+        if token.type not in ("fence", "colon_fence"):
+            continue
+        info = token.info.strip()
+        line = offset + (token.map[0] + 1 if token.map else 0)
+        match = re.match(r"^\{([^}]+)\}\s*(.*)$", info)
+        if match:
+            name, argument = match.group(1).strip(), match.group(2).strip()
+            options, body, used = _split_options(token.content)
+            blocks.append(Block(page, line, name, True, argument, options, body, parents))
+            if name not in LITERAL_DIRECTIVES:
+                blocks.extend(parse_blocks(page, body, line + used, (*parents, name)))
+        else:
+            language = info.split()[0] if info else ""
+            blocks.append(Block(page, line, language, False, "", {}, token.content, parents))
+    return blocks
+
+
+@dataclasses.dataclass
+class Page:
+    path: pathlib.Path
+    text: str
+    front_matter: dict
+    tokens: list
+    blocks: list[Block]
+
+    @property
+    def docname(self) -> str:
+        return self.path.relative_to(ROOT).with_suffix("").as_posix()
+
+
+def load_page(path: pathlib.Path) -> Page:
+    text = path.read_text(encoding="utf-8")
+    tokens = _md.parse(text)
+    front = {}
+    if tokens and tokens[0].type == "front_matter":
+        front = yaml.safe_load(tokens[0].content) or {}
+    return Page(path, text, front, tokens, parse_blocks(path, text))
+
+
+def content_pages() -> list[Page]:
+    return [load_page(p) for p in sorted(CONTENT.glob("*.md"))]
+
+
+def resolve(page: pathlib.Path, target: str) -> pathlib.Path:
+    """A path as Sphinx resolves it: root-relative when it starts with '/', else page-relative."""
+    target = target.strip()
+    if target.startswith("/"):
+        return ROOT / target.lstrip("/")
+    return (page.parent / target).resolve()
+
+
+_DOWNLOAD = re.compile(r"\{download\}`(?:[^`<]*<([^`>]+)>|([^`<>]+))`")
+
+
+def download_targets(page: Page) -> list[tuple[str, int]]:
+    found = []
+    for match in _DOWNLOAD.finditer(page.text):
+        target = (match.group(1) or match.group(2)).strip()
+        found.append((target, page.text.count("\n", 0, match.start()) + 1))
+    return found

@@ -1,0 +1,282 @@
+"""The lesson's page rules: chapter structure, commands that are tested, the exercise list, no remote assets."""
+
+from __future__ import annotations
+
+import html.parser
+import importlib.util
+import pathlib
+import sys
+import re
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _load_helper(name: str):
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).with_name(f"{name}.py"))
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+site = _load_helper("site_pagescan")
+
+# The parts of _toc.yml whose pages are all chapters (front matter timing, questions ... key points).
+CHAPTER_PARTS = ("From a notebook", "Workflow managers")
+SHELL_LANGUAGES = {"bash", "sh", "shell"}
+
+
+# --- Chapters -------------------------------------------------------------------------------------
+
+def _toc_chapters() -> list[str]:
+    """Top-level chapter entries of the chapter parts. Nested `sections` (the notebook under
+    notebook-to-script) are parts of their chapter, whose timing covers them."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = []
+    for part in toc["parts"]:
+        if part.get("caption", "").startswith(CHAPTER_PARTS):
+            found.extend(entry["file"] for entry in part["chapters"])
+    return found
+
+
+def _chapters(pages) -> list:
+    by_doc = {page.docname: page for page in pages}
+    wanted = set(_toc_chapters())
+    missing = sorted(wanted - by_doc.keys())
+    assert not missing, f"_toc.yml lists chapters that are not in content/: {missing}"
+    timed = {page.docname for page in pages if {"teaching", "exercises"} & page.front_matter.keys()}
+    return [by_doc[doc] for doc in sorted(wanted | timed)]
+
+
+def _top_level_sequence(page) -> list[str]:
+    """Block-level items of a page in order, as 'heading', '{directive}' or 'other'."""
+    sequence = []
+    depth = 0
+    for token in page.tokens:
+        if token.type == "front_matter":
+            continue
+        if token.nesting == 1:
+            if depth == 0:
+                sequence.append("heading" if token.type == "heading_open" else "other")
+            depth += 1
+        elif token.nesting == -1:
+            depth -= 1
+        elif depth == 0:
+            if token.type in ("fence", "colon_fence"):
+                match = re.match(r"^\{([^}]+)\}", token.info.strip())
+                sequence.append("{" + match.group(1) + "}" if match else "other")
+            elif token.type not in ("html_block",) or not token.content.strip().startswith("<!--"):
+                sequence.append("other")
+    return sequence
+
+
+def test_chapter_parts_exist():
+    assert len(_toc_chapters()) >= 10, "expected the two chapter parts of _toc.yml to list the chapters"
+
+
+def test_every_chapter_has_timing_front_matter(pages):
+    problems = []
+    for page in _chapters(pages):
+        for key in ("teaching", "exercises"):
+            value = page.front_matter.get(key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                problems.append(f"{page.docname}: front matter '{key}' must be whole minutes, got {value!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_chapter_opens_with_questions_and_objectives(pages):
+    problems = []
+    for page in _chapters(pages):
+        sequence = _top_level_sequence(page)
+        if sequence[:1] != ["heading"]:
+            problems.append(f"{page.docname}: does not start with its title")
+            continue
+        if sorted(sequence[1:3]) != ["{objectives}", "{questions}"]:
+            problems.append(f"{page.docname}: after the title comes {sequence[1:3]}, not questions and objectives")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_chapter_ends_with_key_points(pages):
+    problems = []
+    for page in _chapters(pages):
+        sequence = _top_level_sequence(page)
+        if sequence[-1:] != ["{keypoints}"]:
+            problems.append(f"{page.docname}: ends with {sequence[-1:]}, not a keypoints box")
+        if sequence.count("{keypoints}") != 1:
+            problems.append(f"{page.docname}: has {sequence.count('{keypoints}')} keypoints boxes")
+    assert not problems, "\n".join(problems)
+
+
+def test_built_chapters_show_their_time_estimate(pages, site_dir):
+    if not (site_dir / "index.html").exists():
+        pytest.skip(f"the site is not built at {site_dir} (run 'make html' or set SITE_DIR)")
+    problems = []
+    for page in _chapters(pages):
+        built = site_dir / f"{page.docname}.html"
+        if not built.exists():
+            problems.append(f"{page.docname}: not in the built site {site_dir}")
+            continue
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", built.read_text(encoding="utf-8")))
+        expected = (f"Time for this chapter: {page.front_matter.get('teaching')} min teaching, "
+                    f"{page.front_matter.get('exercises')} min exercises.")
+        if expected not in text:
+            problems.append(f"{page.docname}: the built page lacks '{expected}'")
+    assert not problems, "\n".join(problems)
+
+
+# --- Shell commands shown on pages ------------------------------------------------------------------
+
+def _tests_text() -> str:
+    """Every test source except this folder's, which only reads pages."""
+    texts = []
+    for path in sorted((ROOT / "tests").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".sh", ".txt", ".yaml", ".yml", ".smk", "") \
+                and "site" not in path.relative_to(ROOT / "tests").parts[:1]:
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    # This folder's command tests run page commands too; they are named test_*_commands.py.
+    texts.extend(p.read_text(encoding="utf-8") for p in sorted(pathlib.Path(__file__).parent.glob("test_*_commands.py")))
+    return "\n".join(texts)
+
+
+def _command_lines(body: str) -> list[str]:
+    lines = []
+    for raw in body.splitlines():
+        line = raw.strip()
+        if line.startswith("$ "):
+            line = line[2:]
+        line = line.rstrip("\\").strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def _shell_blocks(pages):
+    for page in pages:
+        for b in page.blocks:
+            if not b.is_directive and b.name in SHELL_LANGUAGES:
+                yield b
+            elif b.is_directive and b.name in ("code-block", "code", "sourcecode") and b.argument in SHELL_LANGUAGES:
+                yield b
+
+
+def test_every_shell_block_is_tested_or_site_specific(pages):
+    tests_text = _tests_text()
+    problems = []
+    for b in _shell_blocks(pages):
+        if "site-specific" in b.classes:
+            if not b.is_directive:
+                problems.append(f"{b.where}: a plain fence cannot carry the site-specific class")
+            continue
+        untested = [line for line in _command_lines(b.body) if line not in tests_text]
+        if untested:
+            problems.append(f"{b.where}: commands no test runs: {untested}")
+    assert not problems, (
+        "shell blocks must be run by a test (their command text appears in tests/) or be a\n"
+        "```{code-block} bash with :class: site-specific:\n" + "\n".join(problems)
+    )
+
+
+# --- The exercise list --------------------------------------------------------------------------------
+
+def _exercise_labels(pages) -> dict[str, str]:
+    labels = {}
+    for page in pages:
+        if page.path.name == "exercises.md":
+            continue
+        for b in page.blocks:
+            if b.is_directive and b.name in ("exercise", "exercise-start"):
+                labels[b.options.get("label", f"<no label at {b.where}>")] = b.where
+    return labels
+
+
+def test_every_exercise_has_a_label(pages):
+    unlabelled = [where for label, where in _exercise_labels(pages).items() if label.startswith("<no label")]
+    assert not unlabelled, "exercises without :label::\n" + "\n".join(unlabelled)
+
+
+def test_exercise_list_is_complete(pages):
+    labels = _exercise_labels(pages)
+    assert labels, "no {exercise} found in content/"
+    listing = (site.CONTENT / "exercises.md").read_text(encoding="utf-8")
+    referenced = set(re.findall(r"\{(?:ref|numref)\}`(?:[^`<]*<)?([^`<>]+)>?`", listing))
+    missing = sorted(set(labels) - referenced)
+    unknown = sorted(referenced - set(labels))
+    assert not missing, "content/exercises.md does not list: " + ", ".join(f"{l} ({labels[l]})" for l in missing)
+    assert not unknown, f"content/exercises.md lists labels that no exercise has: {unknown}"
+
+
+def test_every_solution_is_folded_and_belongs_to_an_exercise(pages):
+    labels = _exercise_labels(pages)
+    problems = []
+    for page in pages:
+        for b in page.blocks:
+            if b.is_directive and b.name in ("solution", "solution-start"):
+                if "dropdown" not in b.classes:
+                    problems.append(f"{b.where}: solution {b.argument} lacks :class: dropdown")
+                if b.argument not in labels:
+                    problems.append(f"{b.where}: solution for unknown exercise {b.argument!r}")
+    assert not problems, "\n".join(problems)
+
+
+# --- Nothing fetched from third-party hosts -----------------------------------------------------------
+
+_REMOTE = re.compile(r"^(?:https?:)?//", re.I)
+
+
+def test_pages_reference_no_remote_images_scripts_or_styles(pages):
+    problems = []
+    for page in pages:
+        for b in page.blocks:
+            if b.is_directive and b.name in ("image", "figure") and _REMOTE.match(b.argument):
+                problems.append(f"{b.where}: remote {b.name} {b.argument}")
+        for match in re.finditer(r"!\[[^\]]*\]\(\s*<?((?:https?:)?//[^)\s>]+)", page.text):
+            problems.append(f"{page.path.relative_to(ROOT)}: remote image {match.group(1)}")
+        for match in re.finditer(r"<(img|script|link|iframe|video|audio|source)\b[^>]*\b(?:src|href)\s*=\s*[\"']((?:https?:)?//[^\"']+)",
+                                 page.text, re.I):
+            problems.append(f"{page.path.relative_to(ROOT)}: remote <{match.group(1)}> {match.group(2)}")
+    for path in sorted((ROOT / "_static").rglob("*")):
+        if path.is_file() and path.suffix in (".css", ".js", ".html"):
+            for match in re.finditer(r"(?:url\(\s*[\"']?|@import\s+[\"']|src\s*=\s*[\"'])((?:https?:)?//[^\"')\s]+)",
+                                     path.read_text(encoding="utf-8")):
+                problems.append(f"{path.relative_to(ROOT)}: remote asset {match.group(1)}")
+    assert not problems, "pages must not load anything from other hosts:\n" + "\n".join(problems)
+
+
+class _AssetFinder(html.parser.HTMLParser):
+    """Collects the URLs a browser fetches while loading a page (not the links a reader may follow)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "video", "audio", "source", "embed", "track") and attrs.get("src"):
+            self.urls.append((tag, attrs["src"]))
+        if tag == "link" and attrs.get("href"):
+            rel = (attrs.get("rel") or "").lower()
+            if any(word in rel for word in ("stylesheet", "preload", "icon", "modulepreload", "prefetch")):
+                self.urls.append((tag, attrs["href"]))
+        if tag == "object" and attrs.get("data"):
+            self.urls.append((tag, attrs["data"]))
+
+
+def test_built_pages_load_nothing_from_other_hosts(site_dir):
+    if not (site_dir / "index.html").exists():
+        pytest.skip(f"the site is not built at {site_dir} (run 'make html' or set SITE_DIR)")
+    problems = []
+    for path in sorted(site_dir.rglob("*.html")):
+        if "_static" in path.relative_to(site_dir).parts or "_sources" in path.relative_to(site_dir).parts:
+            continue
+        finder = _AssetFinder()
+        finder.feed(path.read_text(encoding="utf-8", errors="replace"))
+        for tag, url in finder.urls:
+            if _REMOTE.match(url):
+                problems.append(f"{path.relative_to(site_dir)}: <{tag}> {url}")
+    for path in sorted(site_dir.glob("_static/**/*.css")):
+        for match in re.finditer(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]+)", path.read_text(encoding="utf-8", errors="replace")):
+            problems.append(f"{path.relative_to(site_dir)}: css url {match.group(1)}")
+    assert not problems, "the built site fetches from other hosts:\n" + "\n".join(problems)
