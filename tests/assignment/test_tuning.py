@@ -1,0 +1,146 @@
+"""Option b, hyperparameter tuning: the starting script, the reference workflow, and its faults."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+SMALL = [".test/config_small/config.yaml"]
+# The small config's grid: 2 values of C times 2 of gamma, 3 folds.
+SMALL_PAIRS = ["C1_gamma0.0001", "C1_gamma0.001", "C10_gamma0.0001", "C10_gamma0.001"]
+FINAL = ["results/tuning.csv", "results/tuning.png", "results/best.json"]
+
+
+@pytest.fixture(scope="module")
+def clean_run(helpers, tmp_path_factory):
+    """One complete run of the workflow on the small config, shared by the checks below."""
+    workdir = helpers.copy_workflow("tuning", tmp_path_factory.mktemp("tuning") / "clean")
+    proc = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL)
+    return workdir, proc
+
+
+def test_starting_script_runs(helpers, python, tmp_path):
+    script = helpers.EXERCISES / "tuning" / "tune_svm.py"
+    proc = subprocess.run(
+        [python, script, "--folds", "3", "--c-values", "1", "10", "--gamma-values", "0.0001", "0.001"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    )
+    assert "best: C=" in proc.stdout
+    rows = list(csv.DictReader((tmp_path / "results" / "tuning.csv").open()))
+    assert [(r["C"], r["gamma"]) for r in rows] == [
+        ("1", "0.0001"), ("1", "0.001"), ("10", "0.0001"), ("10", "0.001")
+    ]
+    assert all(0.9 < float(r["cv_mean"]) <= 1 for r in rows)
+    assert (tmp_path / "results" / "tuning.png").read_bytes().startswith(b"\x89PNG")
+    assert json.loads((tmp_path / "results" / "best.json").read_text())["test_accuracy"] > 0.95
+
+
+def test_starting_script_rejects_bad_input(python, helpers, tmp_path):
+    proc = subprocess.run(
+        [python, helpers.EXERCISES / "tuning" / "tune_svm.py", "--c-values", "-1"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert proc.returncode != 0
+    assert "C and gamma must be positive, not -1" in proc.stderr
+    assert not (tmp_path / "results" / "tuning.csv").exists()
+
+
+def test_lint_is_clean(helpers):
+    proc = helpers.snakemake(helpers.SOLUTIONS / "tuning", "--lint")
+    assert "Congratulations, your workflow is in a good condition!" in proc.stdout + proc.stderr
+
+
+def test_dry_run_plans_one_job_per_pair(helpers, tmp_path):
+    workdir = helpers.copy_workflow("tuning", tmp_path / "wf")
+    teaching = helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run"))
+    assert teaching == {"all": 1, "split_data": 1, "cross_validate": 12, "summarise": 1, "refit_best": 1}
+    small = helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run", "--configfile", *SMALL))
+    assert small["cross_validate"] == 4
+
+
+def test_bad_config_is_rejected_before_any_job(helpers, tmp_path):
+    workdir = helpers.copy_workflow("tuning", tmp_path / "wf")
+    proc = helpers.snakemake(workdir, "--dry-run", "--config", "folds=1", check=False)
+    assert proc.returncode != 0
+    assert "invalid config at folds: 1 is less than the minimum of 2" in proc.stdout + proc.stderr
+
+
+def test_clean_run_results(clean_run, helpers):
+    workdir, proc = clean_run
+    assert helpers.jobs_ran(proc) == {
+        "split_data": 1, "cross_validate": 4, "summarise": 1, "refit_best": 1, "all": 1
+    }
+    rows = list(csv.DictReader((workdir / "results" / "tuning.csv").open()))
+    assert [f"C{r['C']}_gamma{r['gamma']}" for r in rows] == SMALL_PAIRS
+    for row in rows:
+        saved = json.loads((workdir / "results" / "cv" / f"C{row['C']}_gamma{row['gamma']}.json").read_text())
+        assert f"{saved['cv_mean']:.6f}" == row["cv_mean"]
+    best = json.loads((workdir / "results" / "best.json").read_text())
+    assert max(float(r["cv_mean"]) for r in rows) == best["cv_mean"]
+    assert best["test_accuracy"] > 0.95
+    # Every job wrote its log; the heavy rule also wrote a benchmark.
+    for pair in SMALL_PAIRS:
+        assert "fold accuracies:" in (workdir / "logs" / "cross_validate" / f"{pair}.log").read_text()
+        assert (workdir / "benchmarks" / "cross_validate" / f"{pair}.tsv").read_text().startswith("s\t")
+    for log in ["split_data", "summarise", "refit_best"]:
+        assert (workdir / "logs" / f"{log}.log").stat().st_size > 0
+
+
+def test_same_results_as_starting_script(clean_run, helpers, python, tmp_path):
+    workdir, _ = clean_run
+    subprocess.run(
+        [python, helpers.EXERCISES / "tuning" / "tune_svm.py", "--folds", "3",
+         "--c-values", "1", "10", "--gamma-values", "0.0001", "0.001"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    )
+    for name in FINAL:
+        assert (tmp_path / name).read_bytes() == (workdir / name).read_bytes(), name
+
+
+def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, helpers, tmp_path):
+    """SIGKILL the whole run while cross-validation jobs are running, then finish it."""
+    workdir = helpers.copy_workflow("tuning", tmp_path / "wf")
+    first = subprocess.Popen(
+        [helpers.BIN / "snakemake", "--cores", helpers.CORES, "--configfile", *SMALL,
+         "--config", "pause_seconds=120"],
+        cwd=workdir, env=helpers.environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    logs = workdir / "logs" / "cross_validate"
+    deadline = time.monotonic() + 120
+    try:
+        # Wait until two cross-validation jobs are running (paused by the drill).
+        while time.monotonic() < deadline:
+            running = [p for p in logs.glob("*.log") if "pausing" in p.read_text()]
+            if len(running) == 2:
+                break
+            assert first.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.5)
+        else:
+            pytest.fail("no cross-validation job started within 120 s")
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    assert (workdir / "results" / "data" / "split.json").exists()
+    assert not list((workdir / "results" / "cv").glob("*.json"))
+
+    # A kill leaves Snakemake's lock behind: the next run refuses to start until --unlock.
+    locked = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL, check=False)
+    assert locked.returncode != 0
+    assert "Directory cannot be locked" in locked.stdout + locked.stderr
+    helpers.snakemake(workdir, "--unlock")
+    rerun = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL, "--rerun-incomplete")
+    # The split had finished before the kill, so it is not made again; everything else is.
+    assert helpers.jobs_ran(rerun) == {"cross_validate": 4, "summarise": 1, "refit_best": 1, "all": 1}
+    for name in FINAL:
+        assert (workdir / name).read_bytes() == (clean_run[0] / name).read_bytes(), name
+    # A third run has nothing left to do.
+    again = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL)
+    assert helpers.jobs_ran(again) == {}
+    assert "Nothing to be done" in again.stdout + again.stderr
