@@ -1,0 +1,92 @@
+"""The lesson's Slurm batch scripts on a real cluster: one serial job, and the afterok pipeline."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+pytestmark = pytest.mark.slurm
+
+GRID_SIZE = 35  # 7 neighbour counts x 5 metrics; checked against params.txt below
+
+
+def submitted_id(stdout: str) -> str:
+    match = re.search(r"Submitted batch job (\d+)", stdout)
+    assert match, f"sbatch printed no job ID: {stdout!r}"
+    return match.group(1)
+
+
+def test_serial_batch_script(shell, slurm, code_dir, local_results, same_files, tree):
+    """`sbatch slurm/scikit_example/serial.sh` from code/: one job makes every result file."""
+    out = shell.run(["sbatch", "slurm/scikit_example/serial.sh"])
+    job = submitted_id(out.stdout)
+    states = slurm.wait([job], timeout=600)
+    log = code_dir / f"slurm-knn-serial-{job}.out"
+    assert states == {job: "COMPLETED"}, log.read_text() if log.exists() else states
+    assert log.exists(), "the job's output file is named by #SBATCH --output"
+    same_files(tree(code_dir / "results"), local_results)
+
+
+def pipeline_ids(stdout: str) -> dict[str, str]:
+    ids = dict(re.findall(r"^(preprocess|array|collect) job:\s+(\d+)", stdout, re.MULTILINE))
+    assert set(ids) == {"preprocess", "array", "collect"}, f"unexpected output: {stdout!r}"
+    return ids
+
+
+def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results, same_files, tree):
+    """preprocess -> array -> collect, chained with afterok, exactly as the page runs it."""
+    out = shell.run(["bash", "slurm/scikit_example/submit_pipeline.sh"])
+    ids = pipeline_ids(out.stdout)
+    lines = (code_dir / "params.txt").read_text().splitlines()
+    assert len(lines) == GRID_SIZE
+
+    # Right after submission the later steps wait for the earlier ones.
+    queued = {job: reason for job, _state, reason in slurm.queued([ids["collect"]])}
+    if ids["collect"] in queued:
+        assert queued[ids["collect"]] == "Dependency"
+
+    states = slurm.wait(ids.values(), timeout=900)
+    tasks = {job: state for job, state in states.items() if job.startswith(f"{ids['array']}_")}
+    assert len(tasks) == len(lines), f"one array task per parameter line, got {sorted(tasks)}"
+    assert sorted(tasks) == sorted(f"{ids['array']}_{i}" for i in range(len(lines)))
+    assert all(state == "COMPLETED" for state in states.values()), states
+
+    produced = tree(code_dir / "results")
+    summary = {name: produced.pop(name) for name in ("summary.csv", "summary.png")}
+    same_files(produced, local_results)
+    assert summary["summary.csv"].count(b"\n") >= GRID_SIZE  # a header and one row per combination
+    for i in range(len(lines)):
+        assert (code_dir / f"slurm-knn-array-{ids['array']}_{i}.out").exists()
+
+
+def test_failed_preprocessing_blocks_the_array(shell, slurm, code_dir):
+    """If preprocessing fails, the array never starts: squeue shows why, and scancel clears it."""
+    # A learner's mistake: a file called 'data' where preprocess.py must create a folder.
+    (code_dir / "data").write_text("not a folder\n")
+    ids = pipeline_ids(shell.run(["bash", "slurm/scikit_example/submit_pipeline.sh"]).stdout)
+
+    assert slurm.wait([ids["preprocess"]], timeout=300) == {ids["preprocess"]: "FAILED"}
+    log = (code_dir / f"slurm-knn-preprocess-{ids['preprocess']}.out").read_text()
+    assert "error" in log.lower(), log
+
+    # What the learner sees: the array waits for a dependency that can never be satisfied, and
+    # the collection job keeps waiting for the array. Slurm needs a moment to re-evaluate.
+    expected = {ids["array"]: "DependencyNeverSatisfied", ids["collect"]: "Dependency"}
+    deadline = time.monotonic() + 60
+    while True:
+        seen = shell.run(["squeue", "--noheader", "--jobs", f"{ids['array']},{ids['collect']}",
+                          "--format=%i %T %r"]).stdout
+        reasons = {r[0].split("_")[0]: r[2] for r in map(str.split, seen.splitlines())
+                   if r[1] == "PENDING"}
+        if reasons == expected:
+            break
+        assert time.monotonic() < deadline, f"expected {expected}, squeue shows:\n{seen}"
+        time.sleep(1)
+
+    # ... and cancels them.
+    shell.run(["scancel", ids["array"], ids["collect"]])
+    states = slurm.wait([ids["array"], ids["collect"]], timeout=120)
+    assert set(states.values()) == {"CANCELLED"}, states
+    assert not (code_dir / "results").exists(), "no training task may have run"
