@@ -1,0 +1,106 @@
+"""Option c, trying different models: the starting script, the reference workflow, and a failing job."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+
+import pytest
+
+SMALL = [".test/config_small/config.yaml"]
+SMALL_MODELS = ["decision_tree", "knn", "naive_bayes"]
+FINAL = ["results/models.csv", "results/models.png"]
+
+
+@pytest.fixture(scope="module")
+def clean_run(helpers, tmp_path_factory):
+    workdir = helpers.copy_workflow("models", tmp_path_factory.mktemp("models") / "clean")
+    proc = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL)
+    return workdir, proc
+
+
+def run_starting_script(python, helpers, cwd, *args):
+    return subprocess.run(
+        [python, helpers.EXERCISES / "models" / "compare_models.py", *args],
+        cwd=cwd, capture_output=True, text=True,
+    )
+
+
+def test_starting_script_runs(helpers, python, tmp_path):
+    proc = run_starting_script(python, helpers, tmp_path, "--folds", "3", "--models", *SMALL_MODELS)
+    assert proc.returncode == 0, proc.stderr
+    assert "best model: knn" in proc.stdout
+    rows = list(csv.DictReader((tmp_path / "results" / "models.csv").open()))
+    assert [r["model"] for r in rows] == SMALL_MODELS
+    assert all(0.7 < float(r["cv_mean"]) <= 1 for r in rows)
+    assert (tmp_path / "results" / "models.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_starting_script_rejects_unknown_model(helpers, python, tmp_path):
+    proc = run_starting_script(python, helpers, tmp_path, "--models", "knn", "deep_net")
+    assert proc.returncode != 0
+    assert "unknown model 'deep_net'; choose from decision_tree, knn," in proc.stderr
+    assert not (tmp_path / "results" / "models.csv").exists()
+
+
+def test_lint_is_clean(helpers):
+    proc = helpers.snakemake(helpers.SOLUTIONS / "models", "--lint")
+    assert "Congratulations, your workflow is in a good condition!" in proc.stdout + proc.stderr
+
+
+def test_dry_run_plans_one_job_per_model(helpers, tmp_path):
+    workdir = helpers.copy_workflow("models", tmp_path / "wf")
+    assert helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run")) == {
+        "all": 1, "evaluate_model": 6, "compare_models": 1
+    }
+
+
+def test_undefined_model_is_rejected_before_any_job(helpers, tmp_path):
+    workdir = helpers.copy_workflow("models", tmp_path / "wf")
+    proc = helpers.snakemake(workdir, "--dry-run", "--config", "compare=[knn,deep_net]", check=False)
+    assert proc.returncode != 0
+    assert "invalid config at compare: model 'deep_net' is not defined under models" in proc.stdout + proc.stderr
+
+
+def test_clean_run_results(clean_run, helpers):
+    workdir, proc = clean_run
+    assert helpers.jobs_ran(proc) == {"evaluate_model": 3, "compare_models": 1, "all": 1}
+    rows = list(csv.DictReader((workdir / "results" / "models.csv").open()))
+    assert [r["model"] for r in rows] == SMALL_MODELS
+    for row in rows:
+        scores = json.loads((workdir / "results" / "scores" / f"{row['model']}.json").read_text())["scores"]
+        assert len(scores) == 3
+        assert f"{sum(scores) / 3:.6f}" == row["cv_mean"]
+        log = (workdir / "logs" / "evaluate_model" / f"{row['model']}.log").read_text()
+        assert "fold accuracies:" in log
+        assert (workdir / "benchmarks" / "evaluate_model" / f"{row['model']}.tsv").exists()
+    assert "knn: " in (workdir / "logs" / "compare_models.log").read_text()
+
+
+def test_same_results_as_starting_script(clean_run, helpers, python, tmp_path):
+    proc = run_starting_script(python, helpers, tmp_path, "--folds", "3", "--models", *SMALL_MODELS)
+    assert proc.returncode == 0, proc.stderr
+    for name in FINAL:
+        assert (tmp_path / name).read_bytes() == (clean_run[0] / name).read_bytes(), name
+
+
+def test_failing_job_keeps_its_log_and_keep_going_finishes_the_rest(helpers, tmp_path):
+    workdir = helpers.copy_workflow("models", tmp_path / "wf")
+    proc = helpers.snakemake(
+        workdir, "--cores", helpers.CORES, "--keep-going", "--configfile", ".test/config_broken/config.yaml",
+        check=False,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "Error in rule evaluate_model" in output
+    assert "logs/evaluate_model/knn_misspelt.log (check log file(s) for error details)" in output
+    log = (workdir / "logs" / "evaluate_model" / "knn_misspelt.log").read_text()
+    assert "model 'knn_misspelt': KNeighborsClassifier has no parameter 'n_neighbours'" in log
+    # The independent models finished; the failed one and everything after it did not.
+    scores = workdir / "results" / "scores"
+    assert sorted(p.name for p in scores.iterdir()) == ["decision_tree.json", "naive_bayes.json"]
+    assert not (workdir / "results" / "models.csv").exists()
+    # The job was retried once (retries: 1) before Snakemake gave up on it.
+    assert helpers.jobs_ran(proc) == {"evaluate_model": 2}
+    assert output.count("Error in rule evaluate_model") == 2
