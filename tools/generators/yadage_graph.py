@@ -1,27 +1,38 @@
-"""Draw the scatter/gather workflow's graph from the real yadage files, as an SVG.
+"""The scatter/gather chapter's two pictures: the yadage workflow's graph and the merged figure.
 
-yadage builds its graph while it runs: the training stage becomes one node per classifier only when
-the scatter is applied to the inputs. To get that graph without training anything, this generator
-runs the real workflow.yml, steps.yml and inputs.yml through yadage in-process, with the local
-process environment swapped for one that skips the command (every other part of yadage, scatter
-and flatten included, does its normal work). It then draws the finished workflow instance with
-yadage's own drawing code, replaces yadage's random node ids by stable names, and lets Graphviz's
-`dot` write the SVG, so that the picture only changes when the workflow does.
+The graph (SVG). yadage builds its graph while it runs: the training stage becomes one node per
+classifier only when the scatter is applied to the inputs. So this generator runs the real
+code/yadage/scatter_gather files (workflow.yml, steps.yml, inputs.yml) through yadage in-process,
+with one change: the local process environment is swapped for one that skips the step's command,
+so nothing is trained (every other part of yadage, scatter and flatten included, does its normal
+work, and the run takes seconds). It then draws the finished workflow instance with yadage's own
+drawing code, replaces yadage's random node ids by stable names, and lets Graphviz's `dot` write
+the SVG, so that the picture changes only when the workflow does.
+
+The figure (PNG). The three step scripts are run in this process, with the workflow's inputs, to
+make the same figure the workflow's merge step makes (tests/yadage checks that yadage and Snakemake
+give byte-identical figures, so this one is theirs too).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import pathlib
 import re
+import runpy
 import subprocess
+import sys
 import tempfile
 
 import yaml
 
 HERE = "code/yadage/scatter_gather"
-INPUTS = [f"{HERE}/workflow.yml", f"{HERE}/steps.yml", f"{HERE}/inputs.yml"]
-OUTPUTS = ["_generated/yadage_scatter_gather.svg"]
+SCRIPTS = "code/python/scatter_gather"
+INPUTS = [f"{HERE}/workflow.yml", f"{HERE}/steps.yml", f"{HERE}/inputs.yml", f"{SCRIPTS}/*.py"]
+OUTPUTS = ["_generated/yadage_scatter_gather.svg", "_generated/scatter_gather_classifiers.png"]
+
 
 _SKIP = "graph-only"
 
@@ -34,7 +45,8 @@ def _register_skipping_executor() -> None:
         return None  # pretend the command ran; publishing still happens as usual
 
 
-def _instance_dot(root: pathlib.Path, workdir: pathlib.Path) -> str:
+def _graph(root: pathlib.Path, workdir: pathlib.Path) -> str:
+    """Run the workflow without its commands in ``workdir``; return the dot source of its graph."""
     from packtivity.asyncbackends import ForegroundBackend
     from yadage.backends.packtivitybackend import PacktivityBackend
     from yadage.steering_api import steering_ctx
@@ -42,11 +54,11 @@ def _instance_dot(root: pathlib.Path, workdir: pathlib.Path) -> str:
 
     _register_skipping_executor()
     initdata = yaml.safe_load((root / HERE / "inputs.yml").read_text())
-    initdata["scripts"] = str(root / "code/python/scatter_gather")
+    initdata["scripts"] = str(root / SCRIPTS)
     skipping = ForegroundBackend(config={"executor": {"localproc-env": _SKIP}})
     backend = PacktivityBackend(packtivity_backend=skipping, backendopts={})
     with steering_ctx(
-        dataarg=str(workdir / "work"),
+        dataarg=str(workdir),
         workflow="workflow.yml",
         toplevel=str(root / HERE),
         initdata=initdata,
@@ -55,7 +67,6 @@ def _instance_dot(root: pathlib.Path, workdir: pathlib.Path) -> str:
     ) as steering:
         pass  # the workflow runs when this block ends
     return provdotgraph(steering.controller.adageobj).to_string()
-
 
 
 def _tidy(dot: str) -> str:
@@ -79,16 +90,50 @@ def _tidy(dot: str) -> str:
     return "\n".join(body[:closing] + edges + body[closing:]) + "\n"
 
 
+def _run_script(script: pathlib.Path, *args: str) -> None:
+    saved = sys.argv
+    sys.argv = [str(script), *map(str, args)]
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            runpy.run_path(str(script), run_name="__main__")
+    finally:
+        sys.argv = saved
+
+
+def _figure(root: pathlib.Path, workdir: pathlib.Path) -> bytes:
+    """Run the three steps directly, in this process; return the merged figure's bytes."""
+    inputs = yaml.safe_load((root / HERE / "inputs.yml").read_text())
+    scripts = root / SCRIPTS
+    sys.path.insert(0, str(scripts))  # the steps import their sibling modules
+    try:
+        data = workdir / "moons.json"
+        _run_script(scripts / "prepare_data.py", "--seed", inputs["seed"], "--output", data)
+        results = []
+        for name in inputs["classifiers"]:
+            results.append(workdir / f"{name}.json")
+            _run_script(scripts / "train_classifier.py", "--classifier", name, "--data", data, "--output", results[-1])
+        figure = workdir / "classifiers.png"
+        _run_script(
+            scripts / "merge_and_plot.py", "--data", data, "--figure", figure,
+            "--summary", workdir / "scores.csv", *results,
+        )
+        return figure.read_bytes()
+    finally:
+        sys.path.remove(str(scripts))
+
+
 def generate(root: pathlib.Path) -> None:
     logging.disable(logging.INFO)  # yadage logs every step; only warnings matter here
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            dot = _tidy(_instance_dot(root, pathlib.Path(tmp)))
+            dot = _tidy(_graph(root, pathlib.Path(tmp) / "work"))
+            png = _figure(root, pathlib.Path(tmp))
     finally:
         logging.disable(logging.NOTSET)
-        svg = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, check=True).stdout
+    svg = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, check=True).stdout
     svg = re.sub(r"<!-- Generated by graphviz[^>]*-->\n", "", svg)  # drop the version comment
-    out = root / OUTPUTS[0]
-    tmp_out = out.with_suffix(".svg.tmp")
-    tmp_out.write_text(svg)
-    tmp_out.replace(out)
+    for name, data in zip(OUTPUTS, (svg.encode("utf-8"), png)):
+        out = root / name
+        tmp_out = out.with_name(out.name + ".tmp")
+        tmp_out.write_bytes(data)
+        tmp_out.replace(out)
