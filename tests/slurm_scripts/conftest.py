@@ -1,0 +1,162 @@
+"""Fixtures for the Slurm-script tests that need NO cluster.
+
+These tests run the batch scripts' bodies with plain `bash`, setting the SLURM_* variables a real
+job would get, and check submission scripts against a fake `sbatch` that records its arguments.
+The tests that submit the same scripts to a real Slurm scheduler live in tests/cluster/.
+
+Every environment built here puts the fake `sbatch` first on PATH, so that nothing in this suite
+can reach a real cluster, even on a machine where one is running.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# A stand-in for sbatch: it parses the command line the way sbatch does (options up to the first
+# argument that is not an option, which is the script; everything after it belongs to the script),
+# appends one JSON line per call to $FAKE_SBATCH_LOG and prints a job ID. With --parsable it prints
+# "ID;cluster", the form a multi-cluster site gives, so callers must strip the cluster name.
+# FAKE_SBATCH_FAIL_AT=N makes the N-th call fail the way sbatch does.
+FAKE_SBATCH = r'''#!{python}
+import json, os, pathlib, sys
+log = pathlib.Path(os.environ["FAKE_SBATCH_LOG"])
+calls = log.read_text().splitlines() if log.exists() else []
+number = len(calls) + 1
+args = sys.argv[1:]
+options, script, script_args = [], None, []
+for position, arg in enumerate(args):
+    if not arg.startswith("-"):
+        script, script_args = arg, args[position + 1:]
+        break
+    options.append(arg)
+record = {{"argv": args, "options": options, "script": script, "script_args": script_args,
+          "cwd": os.getcwd()}}
+with log.open("a") as handle:
+    handle.write(json.dumps(record) + "\n")
+if os.environ.get("FAKE_SBATCH_FAIL_AT") == str(number):
+    sys.exit("sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified")
+if script is None or not pathlib.Path(script).is_file():
+    sys.exit(f"sbatch: error: Unable to open file {{script}}")
+job_id = 5000 + number
+print(f"{{job_id}};testcluster" if "--parsable" in options else f"Submitted batch job {{job_id}}")
+'''
+
+
+def clean_env(extra: dict[str, str] | None = None, path_first: list[pathlib.Path] = ()) -> dict:
+    """The test process's environment without SLURM_* variables, the venv's python first on PATH."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLURM_")}
+    env["PATH"] = os.pathsep.join(
+        [*map(str, path_first), str(pathlib.Path(sys.executable).parent), env.get("PATH", "")]
+    )
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture
+def fake_sbatch(tmp_path):
+    """A folder holding the fake sbatch, and a function returning the calls it recorded."""
+    bin_dir = tmp_path / "fake-bin"
+    bin_dir.mkdir()
+    script = bin_dir / "sbatch"
+    script.write_text(FAKE_SBATCH.format(python=sys.executable))
+    script.chmod(0o755)
+    log = tmp_path / "sbatch-calls.jsonl"
+
+    class Fake:
+        dir = bin_dir
+        log_file = log
+
+        @staticmethod
+        def calls() -> list[dict]:
+            if not log.exists():
+                return []
+            return [json.loads(line) for line in log.read_text().splitlines()]
+
+        @staticmethod
+        def env(extra: dict[str, str] | None = None) -> dict:
+            return clean_env({"FAKE_SBATCH_LOG": str(log), **(extra or {})}, [bin_dir])
+
+    return Fake
+
+
+@pytest.fixture
+def no_sbatch_env(tmp_path):
+    """An environment in which no sbatch can be found (PATH holds only python and the basics)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    # A wrapper, not a symlink: through a symlink Python would not find the venv's packages.
+    (bin_dir / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (bin_dir / "python").chmod(0o755)
+    for tool in ("bash", "sh", "wc", "cat"):
+        (bin_dir / tool).symlink_to(shutil.which(tool, path="/usr/bin:/bin"))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLURM_")}
+    env["PATH"] = str(bin_dir)
+    return env
+
+
+@pytest.fixture
+def code_copy(tmp_path):
+    """A fresh copy of the repository's code/ folder, as a learner has it (no data, no results)."""
+    target = tmp_path / "code"
+    shutil.copytree(
+        ROOT / "code",
+        target,
+        ignore=shutil.ignore_patterns("data", "results", "params.txt", "slurm-*.out", "__pycache__",
+                                      ".snakemake"),
+    )
+    return target
+
+
+def run(cmd, cwd, env, *, timeout=300) -> subprocess.CompletedProcess:
+    """Run a command; return the finished process (stdout and stderr as text)."""
+    return subprocess.run(
+        [str(part) for part in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="session")
+def grid(tmp_path_factory):
+    """The (K, METRIC) pairs of the example's grid, from the file create_parameter_file.py writes."""
+    folder = tmp_path_factory.mktemp("grid")
+    proc = run(["python", ROOT / "code/python/scikit_example/create_parameter_file.py", "--output",
+                folder / "params.txt"], folder, clean_env())
+    assert proc.returncode == 0, proc.stderr
+    pairs = [line.split() for line in (folder / "params.txt").read_text().splitlines()]
+    assert len(pairs) > 1
+    return [(int(k), metric) for k, metric in pairs]
+
+
+@pytest.fixture(scope="session")
+def runner():
+    """The run() helper, as a fixture (helpers cannot be imported under --import-mode=importlib)."""
+    return run
+
+
+@pytest.fixture(scope="session")
+def env_for():
+    """clean_env() as a fixture."""
+    return clean_env
+
+
+def files_under(folder: pathlib.Path) -> dict[str, bytes]:
+    """Every file below folder, by relative path, with its bytes."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def snapshot():
+    """files_under() as a fixture."""
+    return files_under

@@ -1,0 +1,204 @@
+"""The k-NN example's batch scripts, run WITHOUT a cluster.
+
+Each script's body is run with plain `bash`, from a fresh copy of code/, with the SLURM_* variables
+a real job would see, and its real output files are checked (byte for byte against the serial run
+where they should match). Submitting these scripts to a real Slurm scheduler is tested in
+tests/cluster/, not here.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SLURM_DIR = ROOT / "code" / "slurm" / "scikit_example"
+BATCH_SCRIPTS = ["serial.sh", "preprocess.sh", "array.sh", "collect.sh", "one_job.sh"]
+ALL_SCRIPTS = [SLURM_DIR / name for name in [*BATCH_SCRIPTS, "submit_pipeline.sh"]] + [
+    ROOT / "solutions" / "parallel_1" / "cities_array.sh"
+]
+
+
+def expected_names(code: pathlib.Path) -> list[str]:
+    """Result names, in line order, from the parameter file the example itself writes."""
+    names = []
+    for line in (code / "params.txt").read_text().splitlines():
+        k, metric = line.split()
+        names.append(f"knn_k{int(k):02d}_{metric}")
+    return names
+
+
+@pytest.fixture(scope="session")
+def serial_run(tmp_path_factory, env_for):
+    """serial.sh run once with bash in a fresh copy of code/, as the job would run it."""
+    code = tmp_path_factory.mktemp("serial") / "code"
+    shutil.copytree(ROOT / "code", code,
+                    ignore=shutil.ignore_patterns("data", "results", "params.txt", "slurm-*.out",
+                                                  "__pycache__", ".snakemake"))
+    env = env_for({"SLURM_JOB_ID": "101", "SLURM_JOB_NAME": "knn-serial", "SLURM_SUBMIT_DIR": str(code)})
+    proc = subprocess.run(["bash", "slurm/scikit_example/serial.sh"], cwd=code, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    params = subprocess.run(["python", "python/scikit_example/create_parameter_file.py"],
+                            cwd=code, env=env, capture_output=True, text=True, timeout=60)
+    assert params.returncode == 0, params.stderr
+    return code
+
+
+@pytest.mark.parametrize("script", ALL_SCRIPTS, ids=lambda p: p.name)
+def test_script_parses(script):
+    """bash -n: the script has no syntax error."""
+    proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "script",
+    [SLURM_DIR / name for name in BATCH_SCRIPTS] + [ROOT / "solutions/parallel_1/cities_array.sh"],
+    ids=lambda p: p.name,
+)
+def test_sbatch_header(script):
+    """Requests are small (a 2-core test node), named, logged, and all read by sbatch.
+
+    sbatch stops reading #SBATCH lines at the first command, so every one of them must come
+    before it; --array must not be fixed in the file (its range is derived when submitting).
+    """
+    lines = script.read_text().splitlines()
+    assert lines[0] == "#!/bin/bash"
+    first_command = next(i for i, line in enumerate(lines) if line.strip() and not line.startswith("#"))
+    options = {}
+    for number, line in enumerate(lines):
+        if line.startswith("#SBATCH"):
+            assert number < first_command, f"{script.name}: '{line}' comes after a command"
+            name, _, value = line.split(maxsplit=1)[1].partition("=")
+            options[name] = value
+    assert set(options) == {"--job-name", "--output", "--time", "--cpus-per-task", "--mem"}
+    assert options["--cpus-per-task"] == "1"
+    assert re.fullmatch(r"\d+[MG]", options["--mem"])
+    assert int(options["--mem"][:-1]) * (1024 if options["--mem"].endswith("G") else 1) <= 1024
+    hours, minutes, _ = map(int, options["--time"].split(":"))
+    assert hours == 0 and 0 < minutes <= 15
+    # Logs land in the submission folder (no folder Slurm would have to create), named per job.
+    assert "/" not in options["--output"] and "%x" in options["--output"]
+    assert ("%A_%a" in options["--output"]) == ("array" in script.name)
+
+
+def test_serial_writes_every_combination(serial_run):
+    """serial.sh: the split, then both result files for every line of the parameter file."""
+    names = expected_names(serial_run)
+    assert len(names) == len(set(names)) > 1
+    results = serial_run / "results"
+    assert sorted(p.name for p in results.iterdir()) == sorted(
+        f"{name}.{ext}" for name in names for ext in ("json", "png")
+    )
+    assert (serial_run / "data" / "iris_split.json").stat().st_size > 0
+    assert (results / f"{names[0]}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_pipeline_steps_match_serial(serial_run, code_copy, env_for):
+    """preprocess.sh, then array.sh as tasks 3 and N-1: the same bytes as the serial run."""
+    env = env_for({"SLURM_JOB_ID": "201"})
+    proc = subprocess.run(["bash", "slurm/scikit_example/preprocess.sh"], cwd=code_copy, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    split = "data/iris_split.json"
+    assert (code_copy / split).read_bytes() == (serial_run / split).read_bytes()
+
+    shutil.copy(serial_run / "params.txt", code_copy / "params.txt")
+    names = expected_names(code_copy)
+    last = len(names) - 1
+    for task in (3, last):
+        task_env = env_for({
+            "SLURM_JOB_ID": str(300 + task), "SLURM_ARRAY_JOB_ID": "300",
+            "SLURM_ARRAY_TASK_ID": str(task), "SLURM_ARRAY_TASK_MIN": "0",
+            "SLURM_ARRAY_TASK_MAX": str(last), "SLURM_ARRAY_TASK_COUNT": str(last + 1),
+        })
+        proc = subprocess.run(["bash", "slurm/scikit_example/array.sh"], cwd=code_copy,
+                              env=task_env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert f"task {task}" in proc.stdout
+    written = sorted(p.name for p in (code_copy / "results").iterdir())
+    assert written == sorted(f"{names[i]}.{ext}" for i in (3, last) for ext in ("json", "png"))
+    for name in written:
+        assert (code_copy / "results" / name).read_bytes() == (
+            serial_run / "results" / name
+        ).read_bytes(), name
+
+
+def test_one_job_forwards_arguments(serial_run, code_copy, env_for):
+    """one_job.sh passes everything after the script name to train_one.py."""
+    shutil.copytree(serial_run / "data", code_copy / "data")
+    env = env_for({"SLURM_JOB_ID": "401", "SLURM_JOB_NAME": "knn_k04_manhattan"})
+    proc = subprocess.run(
+        ["bash", "slurm/scikit_example/one_job.sh", "--n_neighbors", "4", "--metric", "manhattan"],
+        cwd=code_copy, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    written = sorted(p.name for p in (code_copy / "results").iterdir())
+    assert written == ["knn_k04_manhattan.json", "knn_k04_manhattan.png"]
+    for name in written:
+        assert (code_copy / "results" / name).read_bytes() == (
+            serial_run / "results" / name
+        ).read_bytes()
+
+
+def test_collect_summarises_all_results(serial_run, code_copy, env_for):
+    """collect.sh, after every training: one table row per combination, and a figure."""
+    shutil.copytree(serial_run / "results", code_copy / "results")
+    proc = subprocess.run(["bash", "slurm/scikit_example/collect.sh"], cwd=code_copy,
+                          env=env_for({"SLURM_JOB_ID": "501"}), capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    table = (code_copy / "results" / "summary.csv").read_text().splitlines()
+    assert len(table) == 1 + len(expected_names(serial_run))
+    assert (code_copy / "results" / "summary.png").read_bytes().startswith(b"\x89PNG")
+
+
+def one_error_line(proc, *words):
+    """The run failed with exactly one line on stderr, naming the problem."""
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def test_array_task_needs_its_index(code_copy, env_for):
+    """Run outside an array (no SLURM_ARRAY_TASK_ID): one clear line, nothing written."""
+    proc = subprocess.run(["bash", "slurm/scikit_example/array.sh"], cwd=code_copy,
+                          env=env_for({"SLURM_JOB_ID": "601"}), capture_output=True, text=True)
+    one_error_line(proc, "SLURM_ARRAY_TASK_ID", "--array")
+    assert not (code_copy / "results").exists()
+
+
+def test_array_task_index_out_of_range(serial_run, code_copy, env_for):
+    """A task index past the end of params.txt fails cleanly and writes nothing."""
+    shutil.copytree(serial_run / "data", code_copy / "data")
+    shutil.copy(serial_run / "params.txt", code_copy / "params.txt")
+    count = len(expected_names(code_copy))
+    env = env_for({"SLURM_ARRAY_JOB_ID": "700", "SLURM_ARRAY_TASK_ID": str(count)})
+    proc = subprocess.run(["bash", "slurm/scikit_example/array.sh"], cwd=code_copy, env=env,
+                          capture_output=True, text=True, timeout=120)
+    one_error_line(proc, f"index {count}", str(count - 1))
+    assert not (code_copy / "results").exists()
+
+
+def test_one_job_without_arguments(code_copy, env_for):
+    proc = subprocess.run(["bash", "slurm/scikit_example/one_job.sh"], cwd=code_copy,
+                          env=env_for(), capture_output=True, text=True)
+    one_error_line(proc, "--n_neighbors")
+    assert not (code_copy / "results").exists()
+
+
+@pytest.mark.parametrize("script", BATCH_SCRIPTS)
+def test_wrong_folder(script, tmp_path, env_for):
+    """Submitted from anywhere but code/: one line saying where to submit from."""
+    env = env_for({"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_JOB_ID": "800"})
+    proc = subprocess.run(["bash", str(SLURM_DIR / script), "--n_neighbors", "4"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True)
+    one_error_line(proc, "code/ folder")
+    assert list(tmp_path.iterdir()) == []

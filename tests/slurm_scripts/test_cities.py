@@ -1,0 +1,184 @@
+"""Exercise Parallel-1: the serial cities script, its per-index solution and the array script.
+
+Runs with plain python and bash, no cluster: the array script's body is run once per index with
+the SLURM_ARRAY_* variables a real array task gets. Submitting it to a real scheduler is tested in
+tests/cluster/.
+"""
+
+from __future__ import annotations
+
+import csv
+import pathlib
+import shutil
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+EXERCISE = ROOT / "exercises" / "parallel_1"
+SOLUTION = ROOT / "solutions" / "parallel_1"
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A learner's folder: the downloaded cities.csv and long_code.py, plus the solution's files."""
+    for source in (EXERCISE / "cities.csv", EXERCISE / "long_code.py",
+                   SOLUTION / "long_code_for_index.py", SOLUTION / "cities_array.sh"):
+        shutil.copy(source, tmp_path / source.name)
+    return tmp_path
+
+
+def one_error_line(proc, *words):
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def read_rows():
+    with open(EXERCISE / "cities.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def test_data_file():
+    """Real-looking data: a header, at least 100 cities in at least 4 countries, valid positions."""
+    rows = read_rows()
+    assert rows[0] == ["city", "country", "latitude", "longitude"]
+    cities = rows[1:]
+    assert len(cities) >= 100
+    assert len({country for _, country, _, _ in cities}) >= 4
+    assert len({(city, country) for city, country, _, _ in cities}) == len(cities)
+    for city, country, latitude, longitude in cities:
+        assert city and country
+        assert -90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180
+
+
+def test_serial_writes_one_file_per_country(workdir, runner, env_for):
+    proc = runner(["python", "long_code.py", "--delay", "0"], workdir, env_for())
+    assert proc.returncode == 0, proc.stderr
+    countries = sorted({row[1] for row in read_rows()[1:]})
+    files = sorted((workdir / "output").iterdir())
+    assert len(files) == len(countries)
+    listed = {}
+    for path in files:
+        header, columns, *lines = path.read_text(encoding="utf-8").splitlines()
+        assert columns == "city\tlatitude\tlongitude"
+        assert lines == sorted(lines)
+        listed[header.split(":")[0].lstrip("# ")] = len(lines)
+    assert sorted(listed) == countries
+    assert sum(listed.values()) == len(read_rows()) - 1
+
+
+def test_exercise_is_not_solved_yet(workdir, runner, env_for):
+    """The starting script has no index: it rejects one (the exercise is to add it)."""
+    proc = runner(["python", "long_code.py", "3", "--delay", "0"], workdir, env_for())
+    assert proc.returncode == 2
+    assert "unrecognized arguments: 3" in proc.stderr
+    assert not (workdir / "output").exists()
+
+
+def test_every_index_gives_the_serial_files(workdir, runner, env_for, snapshot):
+    """Running the solution once per index writes exactly the serial run's files, byte for byte."""
+    env = env_for()
+    serial = runner(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir, env)
+    assert serial.returncode == 0, serial.stderr
+    count = runner(["python", "long_code_for_index.py", "--count"], workdir, env)
+    assert count.returncode == 0, count.stderr
+    n = int(count.stdout)
+    assert n == len(snapshot(workdir / "serial"))
+    for index in range(n):
+        proc = runner(["python", "long_code_for_index.py", str(index), "--delay", "0"], workdir, env)
+        assert proc.returncode == 0, proc.stderr
+    assert snapshot(workdir / "output") == snapshot(workdir / "serial")
+
+
+def test_array_script_matches_serial(workdir, runner, env_for, snapshot):
+    """cities_array.sh, run as tasks 0..N-1 of one array (in reverse order), equals the serial run."""
+    env = env_for()
+    serial = runner(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir, env)
+    assert serial.returncode == 0, serial.stderr
+    n = len(snapshot(workdir / "serial"))
+    for task in reversed(range(n)):
+        task_env = env_for({
+            "SLURM_ARRAY_JOB_ID": "900", "SLURM_ARRAY_TASK_ID": str(task),
+            "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": str(n - 1),
+            "SLURM_ARRAY_TASK_COUNT": str(n),
+        })
+        proc = runner(["bash", "cities_array.sh"], workdir, task_env)
+        assert proc.returncode == 0, proc.stderr
+    assert snapshot(workdir / "output") == snapshot(workdir / "serial")
+
+
+def test_index_order_does_not_depend_on_row_order(workdir, runner, env_for):
+    """Index 0 is the first country in sorted order, however the CSV rows are arranged."""
+    rows = read_rows()
+    with open(workdir / "cities.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([rows[0], *reversed(rows[1:])])
+    proc = runner(["python", "long_code_for_index.py", "0", "--delay", "0"], workdir, env_for())
+    assert proc.returncode == 0, proc.stderr
+    first = min(row[1] for row in rows[1:])
+    (written,) = (workdir / "output").iterdir()
+    assert written.read_text(encoding="utf-8").startswith(f"# {first}:")
+
+
+@pytest.mark.parametrize(
+    ("index", "words"),
+    [("x", ["'x' is not a whole number", "0..6"]), ("7", ["index 7 is out of range", "0..6"]),
+     ("-1", ["index -1 is out of range", "0..6"]), ("2.5", ["not a whole number", "0..6"])],
+)
+def test_bad_index(index, words, workdir, runner, env_for):
+    """The 7 countries give indices 0..6: anything else is one line naming the range, no output."""
+    assert len({row[1] for row in read_rows()[1:]}) == 7
+    proc = runner(["python", "long_code_for_index.py", index, "--delay", "0"], workdir, env_for())
+    one_error_line(proc, *words)
+    assert not (workdir / "output").exists()
+
+
+def test_no_index(workdir, runner, env_for):
+    proc = runner(["python", "long_code_for_index.py"], workdir, env_for())
+    one_error_line(proc, "give a country index")
+
+
+BAD_FILES = {
+    "missing": (None, "cannot read cities file"),
+    "header": ("name,country,lat,lon\nOulu,Finland,65.01,25.47\n", "must start with the header"),
+    "number": ("city,country,latitude,longitude\nOulu,Finland,north,25.47\n", "line 2"),
+    "fields": ("city,country,latitude,longitude\nOulu,Finland,65.01\n", "line 2"),
+    "empty": ("city,country,latitude,longitude\n", "lists no cities"),
+}
+
+
+@pytest.mark.parametrize("script", ["long_code.py", "long_code_for_index.py"])
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_cities_file(case, script, workdir, runner, env_for):
+    """A missing or malformed file: one line naming the problem, nothing written."""
+    text, words = BAD_FILES[case]
+    (workdir / "cities.csv").unlink()
+    if text is not None:
+        (workdir / "cities.csv").write_text(text, encoding="utf-8")
+    args = ["python", script, "--delay", "0"] + (["0"] if script == "long_code_for_index.py" else [])
+    proc = runner(args, workdir, env_for())
+    one_error_line(proc, "cities.csv", words)
+    assert not (workdir / "output").exists()
+
+
+def test_bad_delay(workdir, runner, env_for):
+    proc = runner(["python", "long_code.py", "--delay", "-1"], workdir, env_for())
+    one_error_line(proc, "--delay")
+    assert not (workdir / "output").exists()
+
+
+def test_array_script_outside_an_array(workdir, runner, env_for):
+    proc = runner(["bash", "cities_array.sh"], workdir, env_for())
+    one_error_line(proc, "not an array task", "--array")
+    assert not (workdir / "output").exists()
+
+
+@pytest.mark.parametrize(("first", "last"), [("0", "3"), ("0", "9"), ("1", "6")])
+def test_array_range_must_cover_every_country(first, last, workdir, runner, env_for):
+    """An array that misses countries or runs past them stops every task with the right range."""
+    env = env_for({"SLURM_ARRAY_TASK_ID": first, "SLURM_ARRAY_TASK_MIN": first,
+                   "SLURM_ARRAY_TASK_MAX": last})
+    proc = runner(["bash", "cities_array.sh"], workdir, env)
+    one_error_line(proc, f"runs {first}-{last}", "7 countries", "--array=0-6")
+    assert not (workdir / "output").exists()

@@ -1,0 +1,185 @@
+"""submit_pipeline.sh and submit_jobs.py against a FAKE sbatch (no cluster needed).
+
+The fake sbatch (see conftest.py) records its arguments, split the way sbatch splits them: options
+before the script name, the script's own arguments after it. These tests check what would be
+submitted; that the submitted jobs really run on a scheduler is tested in tests/cluster/.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+PIPELINE = "slurm/scikit_example/submit_pipeline.sh"
+SUBMIT_JOBS = "python/scikit_example/submit_jobs.py"
+
+
+def one_error_line(proc, *words):
+    """The run failed with exactly one line on stderr, naming the problem."""
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def replace_parameter_writer(code, lines):
+    """Swap create_parameter_file.py for one that writes the given lines (a different grid)."""
+    body = "".join(f"{line}\n" for line in lines)
+    (code / "python/scikit_example/create_parameter_file.py").write_text(
+        f"import pathlib\npathlib.Path('params.txt').write_text({body!r})\n"
+    )
+
+
+# --- submit_pipeline.sh -------------------------------------------------------------------------
+
+def test_pipeline_chains_three_jobs(code_copy, fake_sbatch, runner):
+    """preprocess, then the array (one task per params line) after it, then collect after that."""
+    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env())
+    assert proc.returncode == 0, proc.stderr
+    lines = (code_copy / "params.txt").read_text().splitlines()
+    assert len(lines) > 1
+    calls = fake_sbatch.calls()
+    assert [call["script"] for call in calls] == [
+        "slurm/scikit_example/preprocess.sh",
+        "slurm/scikit_example/array.sh",
+        "slurm/scikit_example/collect.sh",
+    ]
+    # Every option before the script name, nothing after it; the cluster suffix of --parsable is
+    # stripped from the IDs before they are used.
+    assert calls[0]["options"] == ["--parsable"]
+    assert calls[1]["options"] == [
+        "--parsable", "--dependency=afterok:5001", f"--array=0-{len(lines) - 1}"
+    ]
+    assert calls[2]["options"] == ["--parsable", "--dependency=afterok:5002"]
+    assert all(call["script_args"] == [] for call in calls)
+    assert all(call["cwd"] == str(code_copy) for call in calls)
+    out = proc.stdout.splitlines()
+    assert "preprocess job: 5001" in out
+    assert f"array job:      5002 (tasks 0-{len(lines) - 1})" in out
+    assert "collect job:    5003" in out
+
+
+def test_pipeline_array_range_follows_params(code_copy, fake_sbatch, runner):
+    """With a 3-line parameter file the array is 0-2: the range is derived, not written in."""
+    replace_parameter_writer(code_copy, ["1 euclidean", "4 manhattan", "8 cosine"])
+    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env())
+    assert proc.returncode == 0, proc.stderr
+    assert "--array=0-2" in fake_sbatch.calls()[1]["options"]
+
+
+def test_pipeline_empty_params(code_copy, fake_sbatch, runner):
+    replace_parameter_writer(code_copy, [])
+    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env())
+    one_error_line(proc, "params.txt is empty")
+    assert fake_sbatch.calls() == []
+
+
+def test_pipeline_without_sbatch(code_copy, no_sbatch_env, runner):
+    """No Slurm on this machine: one line, before anything is written."""
+    proc = runner(["bash", PIPELINE], code_copy, no_sbatch_env)
+    one_error_line(proc, "sbatch not found")
+    assert not (code_copy / "params.txt").exists()
+
+
+def test_pipeline_stops_when_a_submission_fails(code_copy, fake_sbatch, runner):
+    """sbatch refuses the array job: the script stops with sbatch's message; collect is never sent."""
+    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "2"}))
+    one_error_line(proc, "sbatch: error")
+    assert len(fake_sbatch.calls()) == 2
+    assert "collect" not in proc.stdout
+
+
+def test_pipeline_wrong_folder(tmp_path, code_copy, fake_sbatch, runner):
+    proc = runner(["bash", code_copy / PIPELINE], tmp_path, fake_sbatch.env())
+    one_error_line(proc, "code/ folder")
+    assert fake_sbatch.calls() == []
+    assert not (tmp_path / "params.txt").exists()
+
+
+# --- submit_jobs.py -----------------------------------------------------------------------------
+
+def expected_command(k, metric, dependency=None):
+    name = f"knn_k{k:02d}_{metric}"
+    options = ["--parsable", f"--job-name={name}"]
+    if dependency:
+        options.append(f"--dependency={dependency}")
+    return ["sbatch", *options, "slurm/scikit_example/one_job.sh", "--n_neighbors", str(k),
+            "--metric", metric]
+
+
+def test_dry_run_prints_exactly_what_is_submitted(code_copy, fake_sbatch, runner, grid):
+    """--dry-run prints one shell-quoted sbatch command per combination and submits nothing;
+    without it, exactly those commands run, as argument lists, one job per combination."""
+    env = fake_sbatch.env()
+    dry = runner(["python", SUBMIT_JOBS, "--dry-run"], code_copy, env)
+    assert dry.returncode == 0, dry.stderr
+    expected = [expected_command(k, metric) for k, metric in grid]
+    assert dry.stdout.splitlines() == [shlex.join(command) for command in expected]
+    assert fake_sbatch.calls() == []
+
+    proc = runner(["python", SUBMIT_JOBS], code_copy, env)
+    assert proc.returncode == 0, proc.stderr
+    calls = fake_sbatch.calls()
+    assert [["sbatch", *call["argv"]] for call in calls] == expected
+    assert [shlex.split(line) for line in dry.stdout.splitlines()] == expected
+    # The fake sbatch splits like sbatch: options (with the job name), script, script arguments.
+    for call, (k, metric) in zip(calls, grid):
+        assert call["script"] == "slurm/scikit_example/one_job.sh"
+        assert call["script_args"] == ["--n_neighbors", str(k), "--metric", metric]
+        assert f"--job-name=knn_k{k:02d}_{metric}" in call["options"]
+    names = [option for call in calls for option in call["options"] if option.startswith("--job-name=")]
+    assert len(set(names)) == len(calls) == len(grid)
+    out = proc.stdout.splitlines()
+    k, metric = grid[0]
+    assert out[0] == f"knn_k{k:02d}_{metric}: job 5001"
+    assert out[-1] == f"Submitted {len(grid)} jobs."
+
+
+def test_dry_run_needs_no_sbatch(code_copy, no_sbatch_env, runner):
+    proc = runner(["python", SUBMIT_JOBS, "--dry-run"], code_copy, no_sbatch_env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("sbatch --parsable --job-name=knn_k")
+
+
+def test_dependency_is_passed_to_every_job(code_copy, fake_sbatch, runner):
+    proc = runner(["python", SUBMIT_JOBS, "--dependency", "afterok:42"], code_copy, fake_sbatch.env())
+    assert proc.returncode == 0, proc.stderr
+    calls = fake_sbatch.calls()
+    assert calls and all("--dependency=afterok:42" in call["options"] for call in calls)
+
+
+def test_without_sbatch(code_copy, no_sbatch_env, runner):
+    proc = runner(["python", SUBMIT_JOBS], code_copy, no_sbatch_env)
+    one_error_line(proc, "sbatch not found", "--dry-run")
+
+
+def test_stops_at_the_first_failed_submission(code_copy, fake_sbatch, runner, grid):
+    """The 5th sbatch fails: stop there, name the combination and the jobs already submitted."""
+    env = fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "5"})
+    proc = runner(["python", SUBMIT_JOBS], code_copy, env)
+    k, metric = grid[4]
+    one_error_line(proc, f"n_neighbors={k} metric={metric}", "Invalid account",
+                   "scancel 5001 5002 5003 5004")
+    assert len(fake_sbatch.calls()) == 5
+
+
+def test_first_submission_fails(code_copy, fake_sbatch, runner):
+    proc = runner(["python", SUBMIT_JOBS], code_copy, fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "1"}))
+    one_error_line(proc, "no job was submitted")
+    assert len(fake_sbatch.calls()) == 1
+
+
+def test_wrong_folder(tmp_path, code_copy, fake_sbatch, runner):
+    proc = runner(["python", code_copy / SUBMIT_JOBS, "--dry-run"], tmp_path, fake_sbatch.env())
+    one_error_line(proc, "one_job.sh", "code/ folder")
+    assert fake_sbatch.calls() == []
+
+
+@pytest.mark.parametrize("args", [["--dryrun"], ["extra"]])
+def test_bad_options(args, code_copy, fake_sbatch, runner):
+    proc = runner(["python", SUBMIT_JOBS, *args], code_copy, fake_sbatch.env())
+    one_error_line(proc, "error")
+    assert proc.returncode == 2
+    assert fake_sbatch.calls() == []
