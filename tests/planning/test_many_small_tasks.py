@@ -1,0 +1,91 @@
+"""code/snakemake/many_small_tasks/: the merged rule, the overhead measurement's input checks, and
+the generator that turns the recorded measurement into the planning page's table.
+
+The grouped dry run and the real local run of the tiny jobs are run from the page's own commands
+in test_planning_commands.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "planning_helpers", pathlib.Path(__file__).with_name("planning_helpers.py"))
+h = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(h)
+
+SNAKEFILE = "snakemake/many_small_tasks/Snakefile"
+MEASURE = "code/snakemake/many_small_tasks/measure_overhead.py"
+RECORD = "code/snakemake/many_small_tasks/overhead_local.json"
+GENERATOR = "tools/generators/planning_overhead.py"
+
+
+def load_generator(root):
+    spec = importlib.util.spec_from_file_location("planning_overhead", root / GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_merged_job_gives_the_same_sum_as_the_tiny_jobs(tmp_path):
+    code = h.copy_tree(tmp_path, "code/snakemake/many_small_tasks") / "code"
+    targets = ["results/many_small_tasks/sum_of_squares.txt",
+               "results/many_small_tasks/merged/sum_of_squares.txt"]
+    proc = h.run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "2", *targets,
+                  "--config", "n_items=5"], code)
+    ran = h.finished_jobs(proc.stdout + proc.stderr)
+    assert ran == {"square": 5, "sum_of_squares": 1, "sum_of_squares_merged": 1}, ran
+    assert [(code / t).read_text() for t in targets] == ["55\n", "55\n"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--items", "1"], "--items must be between 2 and 500, got 1"),
+    (["--repeats", "0"], "--repeats must be between 1 and 20, got 0"),
+    (["--items", "many"], "argument --items: invalid int value: 'many'"),
+])
+def test_measure_overhead_rejects_bad_options_on_one_line(root, tmp_path, args, message):
+    out = tmp_path / "o.json"
+    proc = subprocess.run([sys.executable, str(root / MEASURE), *args, "--output", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0
+    assert proc.stderr.strip().count("\n") == 0 and message in proc.stderr, proc.stderr
+    assert not out.exists()
+
+
+def test_the_recorded_measurement_is_complete(root):
+    record = json.loads((root / RECORD).read_text())
+    medians = record["median_seconds"]
+    assert record["items"] >= 2 and record["repeats"] >= 1
+    for way in ("one_job_per_item", "one_merged_job"):
+        assert len(record["seconds"][way]) == record["repeats"]
+        assert medians[way] == sorted(record["seconds"][way])[(record["repeats"] - 1) // 2] or \
+            record["repeats"] % 2 == 0
+    expected = round((medians["one_job_per_item"] - medians["one_merged_job"]) / record["items"], 3)
+    assert record["per_extra_job_seconds"] == expected
+
+
+def test_the_generator_writes_the_table_from_the_record(root, tmp_path):
+    generator = load_generator(root)
+    record = json.loads((root / RECORD).read_text())
+    (tmp_path / pathlib.Path(RECORD).parent).mkdir(parents=True)
+    (tmp_path / RECORD).write_text(json.dumps(record))
+    (tmp_path / "_generated").mkdir()
+    generator.generate(tmp_path)
+    table = (tmp_path / generator.OUTPUTS[0]).read_text()
+    assert f"| {record['items'] + 1} | {record['median_seconds']['one_job_per_item']:.2f} |" in table
+    assert f"| 1 | {record['median_seconds']['one_merged_job']:.2f} |" in table
+    assert f"**{record['per_extra_job_seconds']:.2f} s**" in table
+    assert f"Snakemake {record['snakemake_version']}" in table
+
+
+def test_the_generator_refuses_an_incomplete_record(root):
+    generator = load_generator(root)
+    with pytest.raises(ValueError, match="lacks per_extra_job_seconds"):
+        generator.table({"items": 3, "repeats": 1, "median_seconds": {}, "snakemake_version": "x",
+                         "cpus": 2, "load_average_1min_after": 0.5})
