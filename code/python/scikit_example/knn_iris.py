@@ -26,7 +26,6 @@ def save_figure(fig, path):
     path = pathlib.Path(path)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(temporary, format="png", metadata={"Software": None})  # no date in the file
         os.replace(temporary, path)
     except OSError as err:
@@ -40,6 +39,10 @@ def main():
     parser.add_argument("--figure", default="knn_iris.png",
                         help="PNG file for the decision boundaries (default: knn_iris.png)")
     args = parser.parse_args()
+    try:  # make the figure's folder first, so that a bad path fails at once, not after the work
+        pathlib.Path(args.figure).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        sys.exit(f"knn_iris.py: error: cannot create a folder for the figure '{args.figure}': {err}")
 
     # Load the data, keep two features, and split it.
     iris = load_iris()
