@@ -1,0 +1,57 @@
+"""The custom submission script and the cities exercise (Parallel-1) as jobs on a real cluster."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+pytestmark = pytest.mark.slurm
+
+
+def test_custom_submission_script(shell, slurm, code_dir, local_results, same_files, tree):
+    """submit_jobs.py: one job per combination, named after it; the results match the serial run."""
+    shell.run(["python", "python/scikit_example/preprocess.py"])
+    out = shell.run(["python", "python/scikit_example/submit_jobs.py"]).stdout
+    submitted = dict(re.findall(r"^(knn_k\d\d_[a-z]+): job (\d+)$", out, re.MULTILINE))
+    expected_names = sorted(name[:-5] for name in local_results if name.endswith(".json"))
+    assert sorted(submitted) == expected_names, out  # one job per combination of the grid
+    assert f"Submitted {len(expected_names)} jobs." in out
+
+    states = slurm.wait(submitted.values(), timeout=900)
+    assert set(states.values()) == {"COMPLETED"}, states
+    # Slurm knows every job by the name the script gave it.
+    names = shell.run(["sacct", "--noheader", "--parsable2", "--allocations",
+                       f"--jobs={','.join(submitted.values())}", "--format=JobID,JobName"]).stdout
+    assert dict(line.split("|")[::-1] for line in names.splitlines()) == submitted
+    for name, job in submitted.items():
+        assert (code_dir / f"slurm-{name}-{job}.out").exists()
+    same_files(tree(code_dir / "results"), local_results)
+
+
+def test_cities_array_job(root, tmp_path, shell, slurm, same_files, tree):
+    """Parallel-1: the array solution writes the same files as the serial exercise script."""
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    shutil.copytree(root / "exercises" / "parallel_1", serial)
+    shell.run(["python", "long_code.py", "--delay", "0"], cwd=serial)
+    expected = tree(serial / "output")
+    assert expected, "the serial script wrote no files"
+
+    # The learner's folder: the data and the solution's two files, as the exercise sets it up.
+    parallel.mkdir()
+    shutil.copy(root / "exercises" / "parallel_1" / "cities.csv", parallel)
+    for name in ("long_code_for_index.py", "cities_array.sh"):
+        shutil.copy(root / "solutions" / "parallel_1" / name, parallel)
+    count = int(shell.run(["python", "long_code_for_index.py", "--count"], cwd=parallel).stdout)
+    assert count == len(expected)
+
+    # The submission line from the script's header, typed as it stands.
+    header = (parallel / "cities_array.sh").read_text()
+    command = re.search(r"^#\s+(sbatch --array=.*cities_array\.sh)$", header, re.MULTILINE).group(1)
+    out = shell.run(command, cwd=parallel).stdout
+    job = re.search(r"Submitted batch job (\d+)", out).group(1)
+    states = slurm.wait([job], timeout=600)
+    assert sorted(states) == sorted(f"{job}_{i}" for i in range(count)), states
+    assert set(states.values()) == {"COMPLETED"}, states
+    same_files(tree(parallel / "output"), expected)
