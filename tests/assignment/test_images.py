@@ -1,0 +1,149 @@
+"""Option a, image processing: the starting scripts, the reference workflow, and its faults."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+SMALL = [".test/config_small/config.yaml"]
+SMALL_IMAGES = ["digit0_00", "digit0_01", "digit1_00", "digit1_01"]
+FINAL = ["results/features.csv", "results/summary.csv", "results/mean_images.png"]
+
+
+@pytest.fixture(scope="module")
+def clean_run(helpers, tmp_path_factory):
+    workdir = helpers.copy_workflow("images", tmp_path_factory.mktemp("images") / "clean")
+    proc = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL)
+    return workdir, proc
+
+
+def starting_script(python, helpers, cwd, script, *args, check=True):
+    return subprocess.run(
+        [python, helpers.EXERCISES / "images" / script, *args],
+        cwd=cwd, capture_output=True, text=True, check=check,
+    )
+
+
+def test_starting_scripts_run(helpers, python, tmp_path):
+    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "2", "--digits", "0", "1")
+    assert sorted(p.stem for p in (tmp_path / "images").iterdir()) == SMALL_IMAGES
+    proc = starting_script(python, helpers, tmp_path, "process_images.py")
+    assert "processed 4 images of 2 digits" in proc.stdout
+    rows = list(csv.DictReader((tmp_path / "results" / "features.csv").open()))
+    assert [r["image"] for r in rows] == SMALL_IMAGES
+    assert all(0 <= float(r[k]) <= 1 for r in rows for k in r if k not in ("image", "label"))
+    summary = list(csv.DictReader((tmp_path / "results" / "summary.csv").open()))
+    assert [(s["label"], s["images"]) for s in summary] == [("0", "2"), ("1", "2")]
+    # A zero is round: nearly as symmetric left-right as top-bottom, and its ink centred.
+    zero = summary[0]
+    assert float(zero["symmetry_lr"]) > 0.8 and abs(float(zero["centre_col"]) - 0.5) < 0.05
+
+
+def test_starting_script_rejects_a_broken_image(helpers, python, tmp_path):
+    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "1", "--digits", "3")
+    (tmp_path / "images" / "digit3_00.pgm").write_text("P5 not text\n")
+    proc = starting_script(python, helpers, tmp_path, "process_images.py", check=False)
+    assert proc.returncode != 0
+    assert "digit3_00.pgm: not a plain PGM image" in proc.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_lint_is_clean(helpers):
+    proc = helpers.snakemake(helpers.SOLUTIONS / "images", "--lint")
+    assert "Congratulations, your workflow is in a good condition!" in proc.stdout + proc.stderr
+
+
+def test_dry_run_plans_three_jobs_per_image(helpers, tmp_path):
+    workdir = helpers.copy_workflow("images", tmp_path / "wf")
+    assert helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run")) == {
+        "all": 1, "export_digits": 1, "resize": 50, "normalise": 50, "extract_features": 50, "summarise": 1
+    }
+
+
+def test_clean_run_results(clean_run, helpers):
+    workdir, proc = clean_run
+    assert helpers.jobs_ran(proc) == {
+        "export_digits": 1, "resize": 4, "normalise": 4, "extract_features": 4, "summarise": 1, "all": 1
+    }
+    rows = list(csv.DictReader((workdir / "results" / "features.csv").open()))
+    assert [r["image"] for r in rows] == SMALL_IMAGES
+    for row in rows:
+        saved = json.loads((workdir / "results" / "features" / f"{row['image']}.json").read_text())
+        assert f"{saved['ink']:.6f}" == row["ink"]
+        for step in ["resize", "normalise", "extract_features"]:
+            assert row["image"] in (workdir / "logs" / step / f"{row['image']}.log").read_text()
+        assert (workdir / "benchmarks" / "resize" / f"{row['image']}.tsv").exists()
+    assert "4 images of 2 digits" in (workdir / "logs" / "summarise.log").read_text()
+
+
+def test_same_results_as_starting_script(clean_run, helpers, python, tmp_path):
+    workdir, _ = clean_run
+    starting_script(python, helpers, tmp_path, "process_images.py", "--images", workdir / "resources" / "images")
+    for name in FINAL:
+        assert (tmp_path / name).read_bytes() == (workdir / name).read_bytes(), name
+    # The workflow's exported images are the starting script's, byte for byte.
+    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "2", "--digits", "0", "1")
+    assert helpers.tree_bytes(tmp_path / "images") == helpers.tree_bytes(workdir / "resources" / "images")
+
+
+def test_broken_image_fails_its_branch_only(clean_run, helpers, tmp_path):
+    """A corrupt input file: its job fails with a clear log; --keep-going finishes the other images."""
+    workdir = helpers.copy_workflow("images", tmp_path / "wf")
+    helpers.snakemake(workdir, "export_digits", "--cores", helpers.CORES, "--configfile", *SMALL)
+    (workdir / "resources" / "images" / "digit1_00.pgm").write_text("P2\n8 8\n16\n1 2 3\n")
+    proc = helpers.snakemake(
+        workdir, "--cores", helpers.CORES, "--configfile", *SMALL, "--keep-going", check=False
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "Error in rule resize" in output
+    assert "logs/resize/digit1_00.log (check log file(s) for error details)" in output
+    log = (workdir / "logs" / "resize" / "digit1_00.log").read_text()
+    assert "digit1_00.pgm: expected 64 pixels, found 3" in log
+    others = [name for name in SMALL_IMAGES if name != "digit1_00"]
+    assert sorted(p.stem for p in (workdir / "results" / "features").iterdir()) == others
+    assert not (workdir / "results" / "resized" / "digit1_00.npy").exists()
+    assert not (workdir / "results" / "features.csv").exists()
+    assert helpers.jobs_ran(proc) == {"resize": 3, "normalise": 3, "extract_features": 3}
+
+
+def test_interrupted_run_resumes(clean_run, helpers, tmp_path):
+    """SIGTERM (what Ctrl-C or a scheduler's time limit sends) mid-way, then run again."""
+    workdir = helpers.copy_workflow("images", tmp_path / "wf")
+    progress = tmp_path / "first-run.txt"
+    with progress.open("w") as out:
+        first = subprocess.Popen(
+            [helpers.BIN / "snakemake", "--cores", "1", "--configfile", *SMALL],
+            cwd=workdir, env=helpers.environment(), stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 120
+    try:
+        # Interrupt as soon as Snakemake reports the first image's features as finished.
+        while "(Rule: extract_features)" not in progress.read_text():
+            assert first.poll() is None, "the run ended before it could be interrupted"
+            assert time.monotonic() < deadline, "no image was finished within 120 s"
+            time.sleep(0.2)
+    finally:
+        os.killpg(first.pid, signal.SIGTERM)
+        first.wait(timeout=60)
+    features = workdir / "results" / "features"
+    done_before = {p.stem for p in features.iterdir()}
+    assert 0 < len(done_before) < len(SMALL_IMAGES)
+    assert not (workdir / "results" / "features.csv").exists()
+
+    # SIGTERM lets Snakemake clean up: no --unlock needed this time.
+    rerun = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL, "--rerun-incomplete")
+    ran = helpers.jobs_ran(rerun)
+    assert ran["export_digits"] == 0
+    # Finished images are not processed again.
+    assert ran["extract_features"] == len(SMALL_IMAGES) - len(done_before)
+    assert ran["summarise"] == 1
+    for name in FINAL:
+        assert (workdir / name).read_bytes() == (clean_run[0] / name).read_bytes(), name
