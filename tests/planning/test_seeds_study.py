@@ -68,3 +68,10 @@ def test_snakemake_lint_is_clean(root, snakefile):
     output = proc.stdout + proc.stderr
     assert "Lints for" not in output, output
     assert "Congratulations, your workflow is in a good condition!" in output
+
+
+def test_the_study_files_list_100_seeds_and_a_10_seed_rehearsal(root):
+    full = (root / "code/snakemake/seeds_study/seeds.txt").read_text().split()
+    rehearsal = (root / "code/snakemake/seeds_study/seeds_rehearsal.txt").read_text().split()
+    assert full == [str(seed) for seed in range(1, 101)]
+    assert rehearsal == [str(seed) for seed in range(1, 11)]
