@@ -89,3 +89,35 @@ def test_the_generator_refuses_an_incomplete_record(root):
     with pytest.raises(ValueError, match="lacks per_extra_job_seconds"):
         generator.table({"items": 3, "repeats": 1, "median_seconds": {}, "snakemake_version": "x",
                          "cpus": 2, "load_average_1min_after": 0.5})
+
+
+def test_the_slurm_table_comes_from_the_benchmark_record(root):
+    generator = load_generator(root)
+    report = {
+        "date": "2026-01-02T03:04:05Z", "tasks": ["1 euclidean", "1 manhattan"],
+        "machine": {"slurm_node": "2 CPUs, 1000 MB"},
+        "workloads": [
+            {"cv_repeats": 200, "runs": {"serial": {"seconds": 80.0}}},
+            {"cv_repeats": 1, "runs": {"serial": {"seconds": 4.0}, "array": {"seconds": 6.0},
+                                       "snakemake_slurm_tuned": {"seconds": 30.0}}},
+        ],
+    }
+    table = generator.slurm_table(report)
+    assert "| one batch job runs every task, one after another | 4.0 | 1.0 x |" in table
+    assert "| an array job, one task per combination | 6.0 | 1.5 x |" in table
+    assert "| Snakemake on Slurm, status checked every second | 30.0 | 7.5 x |" in table
+    assert "2 training tasks" in table and "`--cv-repeats 1`" in table and "2026-01-02" in table
+    with pytest.raises(ValueError, match="does not have the expected layout"):
+        generator.slurm_table({"workloads": []})
+
+
+def test_the_generator_says_so_when_no_benchmark_was_recorded(root, tmp_path):
+    generator = load_generator(root)
+    (tmp_path / pathlib.Path(RECORD).parent).mkdir(parents=True)
+    (tmp_path / RECORD).write_text((root / RECORD).read_text())
+    (tmp_path / "_generated").mkdir()
+    generator.generate(tmp_path)
+    assert "has not been recorded" in (tmp_path / generator.OUTPUTS[1]).read_text()
+    bench = root / "bench" / "results" / "slurm_speedup.json"
+    if bench.exists():  # the real record, when `make bench` has been run: it must parse
+        generator.slurm_table(json.loads(bench.read_text()))

@@ -1,8 +1,10 @@
-"""The table of per-job overhead on the planning page, made from the project's own measurements.
+"""The overhead tables on the planning page, made from the project's own measurements.
 
-The numbers come from code/snakemake/many_small_tasks/overhead_local.json, which
-`python snakemake/many_small_tasks/measure_overhead.py` (run from code/) writes. Nothing here is
-typed by hand: re-run the measurement and rebuild, and the page follows.
+Local: code/snakemake/many_small_tasks/overhead_local.json, which
+`python snakemake/many_small_tasks/measure_overhead.py` (run from code/) writes.
+Slurm: bench/results/slurm_speedup.json, which `make bench` writes on the local test cluster; when
+it has not been recorded, the page says so instead of showing numbers.
+Nothing here is typed by hand: re-run a measurement and rebuild, and the page follows.
 """
 
 from __future__ import annotations
@@ -10,8 +12,18 @@ from __future__ import annotations
 import json
 import pathlib
 
-INPUTS = ["code/snakemake/many_small_tasks/overhead_local.json"]
-OUTPUTS = ["_generated/planning_overhead.md"]
+INPUTS = ["code/snakemake/many_small_tasks/overhead_local.json", "bench/results/slurm_speedup.json"]
+OUTPUTS = ["_generated/planning_overhead.md", "_generated/planning_overhead_slurm.md"]
+BENCH = "bench/results/slurm_speedup.json"
+
+METHOD_NAMES = {
+    "serial": "one batch job runs every task, one after another",
+    "array": "an array job, one task per combination",
+    "custom_script": "one `sbatch` per combination",
+    "snakemake_slurm_default": "Snakemake on Slurm, default status checks",
+    "snakemake_slurm_tuned": "Snakemake on Slurm, status checked every second",
+    "snakemake_local": "Snakemake on the node itself, without Slurm",
+}
 
 REQUIRED = ("items", "repeats", "median_seconds", "per_extra_job_seconds", "snakemake_version",
             "cpus", "load_average_1min_after")
@@ -45,7 +57,40 @@ def table(record: dict) -> str:
     return "\n".join(lines)
 
 
+def slurm_table(report: dict) -> str:
+    """The sweep with the least work per task, each way of running it on Slurm, from make bench."""
+    try:
+        workload = min(report["workloads"], key=lambda entry: entry["cv_repeats"])
+        runs = workload["runs"]
+        serial = runs["serial"]["seconds"]
+        tasks = len(report["tasks"])
+        slurm_node = report["machine"]["slurm_node"]
+        date = report["date"][:10]
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"{BENCH} does not have the expected layout ({err!r})") from None
+    lines = ["| how the tasks are run | seconds | compared with one serial job |",
+             "| --- | ---: | ---: |"]
+    for method, run in runs.items():
+        name = METHOD_NAMES.get(method, method)
+        lines.append(f"| {name} | {run['seconds']:.1f} | {run['seconds'] / serial:.1f} x |")
+    lines += [
+        "",
+        f"{tasks} training tasks with the least work the benchmark has "
+        f"(`--cv-repeats {workload['cv_repeats']}`), on the lesson's single-node test cluster "
+        f"({slurm_node}), recorded by `make bench` on {date}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def generate(root: pathlib.Path) -> None:
     source = root / INPUTS[0]
     record = json.loads(source.read_text(encoding="utf-8"))
     (root / OUTPUTS[0]).write_text(table(record), encoding="utf-8")
+    bench = root / BENCH
+    if bench.exists():
+        text = slurm_table(json.loads(bench.read_text(encoding="utf-8")))
+    else:
+        text = ("The Slurm benchmark has not been recorded in this copy of the lesson; "
+                "`make bench` records it on a running test cluster.\n")
+    (root / OUTPUTS[1]).write_text(text, encoding="utf-8")
