@@ -78,7 +78,7 @@ def parse_arguments():
     parser.add_argument("--cities", default="cities.csv", help="input CSV (default: %(default)s)")
     parser.add_argument("--output-dir", default="output", help="folder for the lists (default: %(default)s)")
     parser.add_argument(
-        "--delay", type=float, default=2.0, help="seconds of pretend work per country (default: %(default)s)"
+        "--delay", type=float, default=1.0, help="seconds of pretend work per country (default: %(default)s)"
     )
     args = parser.parse_args()
     if not 0 <= args.delay <= 3600:

@@ -23,9 +23,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # A stand-in for sbatch: it parses the command line the way sbatch does (options up to the first
 # argument that is not an option, which is the script; everything after it belongs to the script),
-# appends one JSON line per call to $FAKE_SBATCH_LOG and prints a job ID. With --parsable it prints
-# "ID;cluster", the form a multi-cluster site gives, so callers must strip the cluster name.
-# FAKE_SBATCH_FAIL_AT=N makes the N-th call fail the way sbatch does.
+# appends one JSON line per call to $FAKE_SBATCH_LOG and prints a job ID (5001, 5002, ...). With
+# --parsable it prints only the ID, or "ID;NAME" when FAKE_SBATCH_CLUSTER=NAME is set (the form a
+# multi-cluster site gives). FAKE_SBATCH_FAIL_AT=N makes the N-th call fail the way sbatch does.
 FAKE_SBATCH = r'''#!{python}
 import json, os, pathlib, sys
 log = pathlib.Path(os.environ["FAKE_SBATCH_LOG"])
@@ -47,7 +47,9 @@ if os.environ.get("FAKE_SBATCH_FAIL_AT") == str(number):
 if script is None or not pathlib.Path(script).is_file():
     sys.exit(f"sbatch: error: Unable to open file {{script}}")
 job_id = 5000 + number
-print(f"{{job_id}};testcluster" if "--parsable" in options else f"Submitted batch job {{job_id}}")
+cluster = os.environ.get("FAKE_SBATCH_CLUSTER")
+parsable = f"{{job_id}};{{cluster}}" if cluster else str(job_id)
+print(parsable if "--parsable" in options else f"Submitted batch job {{job_id}}")
 '''
 
 

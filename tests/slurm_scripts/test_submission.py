@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import shlex
 
-import pytest
-
 PIPELINE = "slurm/scikit_example/submit_pipeline.sh"
 SUBMIT_JOBS = "python/scikit_example/submit_jobs.py"
 
@@ -36,7 +34,7 @@ def replace_parameter_writer(code, lines):
 
 def test_pipeline_chains_three_jobs(code_copy, fake_sbatch, runner):
     """preprocess, then the array (one task per params line) after it, then collect after that."""
-    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env())
+    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env({"FAKE_SBATCH_CLUSTER": "test"}))
     assert proc.returncode == 0, proc.stderr
     lines = (code_copy / "params.txt").read_text().splitlines()
     assert len(lines) > 1
@@ -119,7 +117,7 @@ def test_dry_run_prints_exactly_what_is_submitted(code_copy, fake_sbatch, runner
     assert dry.stdout.splitlines() == [shlex.join(command) for command in expected]
     assert fake_sbatch.calls() == []
 
-    proc = runner(["python", SUBMIT_JOBS], code_copy, env)
+    proc = runner(["python", SUBMIT_JOBS], code_copy, fake_sbatch.env({"FAKE_SBATCH_CLUSTER": "c"}))
     assert proc.returncode == 0, proc.stderr
     calls = fake_sbatch.calls()
     assert [["sbatch", *call["argv"]] for call in calls] == expected
@@ -141,13 +139,6 @@ def test_dry_run_needs_no_sbatch(code_copy, no_sbatch_env, runner):
     proc = runner(["python", SUBMIT_JOBS, "--dry-run"], code_copy, no_sbatch_env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("sbatch --parsable --job-name=knn_k")
-
-
-def test_dependency_is_passed_to_every_job(code_copy, fake_sbatch, runner):
-    proc = runner(["python", SUBMIT_JOBS, "--dependency", "afterok:42"], code_copy, fake_sbatch.env())
-    assert proc.returncode == 0, proc.stderr
-    calls = fake_sbatch.calls()
-    assert calls and all("--dependency=afterok:42" in call["options"] for call in calls)
 
 
 def test_without_sbatch(code_copy, no_sbatch_env, runner):
@@ -177,9 +168,8 @@ def test_wrong_folder(tmp_path, code_copy, fake_sbatch, runner):
     assert fake_sbatch.calls() == []
 
 
-@pytest.mark.parametrize("args", [["--dryrun"], ["extra"]])
-def test_bad_options(args, code_copy, fake_sbatch, runner):
-    proc = runner(["python", SUBMIT_JOBS, *args], code_copy, fake_sbatch.env())
-    one_error_line(proc, "error")
+def test_unknown_option(code_copy, fake_sbatch, runner):
+    proc = runner(["python", SUBMIT_JOBS, "--dryrun"], code_copy, fake_sbatch.env())
+    one_error_line(proc, "unrecognized arguments: --dryrun")
     assert proc.returncode == 2
     assert fake_sbatch.calls() == []

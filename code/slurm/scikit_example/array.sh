@@ -1,7 +1,7 @@
 #!/bin/bash
 # Step 2: an array job, one task per line of params.txt (one neighbour count and metric each).
-# The range is given when submitting, from the number of lines, for example for 35 lines:
-#   sbatch --array=0-34 slurm/scikit_example/array.sh
+# The range is given when submitting, from the number of lines (N lines: tasks 0 to N-1):
+#   sbatch --array=0-$(( $(wc -l < params.txt) - 1 )) slurm/scikit_example/array.sh
 #SBATCH --job-name=knn-array
 #SBATCH --output=slurm-%x-%A_%a.out
 #SBATCH --time=00:05:00
