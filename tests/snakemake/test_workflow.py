@@ -1,0 +1,298 @@
+"""The Snakemake workflow of code/snakemake/scikit_example/, run locally (no Slurm needed).
+
+Every command the Snakemake chapter shows in a ```bash block is taken from the page and run
+exactly as written, from a copy of the code/ folder, as a learner would. The Slurm command is
+run here with --dry-run added (which checks the profile and the paths); helper tests marked
+`slurm` submit it to a real cluster.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PAGE = ROOT / "content" / "snakemake.md"
+SNAKEFILE = "snakemake/scikit_example/Snakefile"
+SLURM_PROFILE = "snakemake/scikit_example/profiles/slurm"
+SCRIPTS = "python/scikit_example"
+# Leftovers of running the example by hand inside the repository are not copied.
+IGNORE = shutil.ignore_patterns("__pycache__", ".snakemake", "data", "results", "logs",
+                                "params.txt", "*.sif", "slurm-*.out")
+
+
+def grid():
+    """(n_neighbors, metric) pairs and result names, from the example's own code."""
+    sys.path.insert(0, str(ROOT / "code" / SCRIPTS))
+    try:
+        import train_and_plot
+    finally:
+        sys.path.pop(0)
+    return [(k, m, train_and_plot.result_name(k, m)) for k, m in train_and_plot.combinations()]
+
+
+GRID = grid()
+
+
+def page_commands() -> list[str]:
+    """The content of every ```bash block of the chapter, in page order."""
+    blocks = re.findall(r"^```bash\n(.*?)^```", PAGE.read_text(), flags=re.M | re.S)
+    return [block.strip() for block in blocks]
+
+
+# Each ```bash block of the page is one of these kinds; each test runs the kind it checks.
+KINDS = {
+    "dry-run": lambda c: c == f"snakemake --snakefile {SNAKEFILE} --dry-run",
+    "run": lambda c: c == f"snakemake --snakefile {SNAKEFILE} --cores 2",
+    "lint": lambda c: "\n" not in c and c.endswith("--lint"),
+    "rulegraph": lambda c: "\n" not in c and "--rulegraph" in c,
+    "config": lambda c: "\n" not in c and "--config cv_repeats=" in c and "--dry-run" in c,
+    "slurm": lambda c: "\n" not in c and f"--profile {SLURM_PROFILE}" in c,
+    "exercise": lambda c: c.startswith("rm results/") and c.endswith("--dry-run"),
+}
+
+
+def page_command(kind: str) -> str:
+    """The one ```bash block of the page of the given kind."""
+    found = [c for c in page_commands() if KINDS[kind](c)]
+    assert len(found) == 1, f"expected one ```bash block of kind {kind!r} on the page, found {found}"
+    return found[0]
+
+
+def env() -> dict[str, str]:
+    """The learner's shell: this venv's python, snakemake and graphviz's dot on PATH."""
+    full = dict(os.environ)
+    full["PATH"] = f"{pathlib.Path(sys.executable).parent}{os.pathsep}{full['PATH']}"
+    return full
+
+
+def sh(command: str, cwd: pathlib.Path, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=cwd, env=env(),
+                          capture_output=True, text=True, timeout=900)
+    if check and proc.returncode != 0:
+        pytest.fail(f"command failed ({proc.returncode}): {command}\n--- stdout ---\n"
+                    f"{proc.stdout}\n--- stderr ---\n{proc.stderr}")
+    return proc
+
+
+def job_counts(output: str) -> dict[str, int]:
+    """The 'Job stats' table Snakemake prints, as {rule: count} (without 'total')."""
+    match = re.search(r"Job stats:\njob\s+count\n[- ]+\n(.*?)\ntotal\s+(\d+)", output, flags=re.S)
+    assert match, f"no job stats in the output:\n{output}"
+    counts = {}
+    for line in match.group(1).splitlines():
+        rule, count = line.split()
+        counts[rule] = int(count)
+    assert sum(counts.values()) == int(match.group(2))
+    return counts
+
+
+def copy_code(dest: pathlib.Path) -> pathlib.Path:
+    shutil.copytree(ROOT / "code", dest, ignore=IGNORE)
+    return dest
+
+
+def snapshot(folder: pathlib.Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def mtimes(folder: pathlib.Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A copy of code/ in which the page's local run command has run once."""
+    code = copy_code(tmp_path_factory.mktemp("snakemake") / "code")
+    proc = sh(page_command("run"), code)
+    return code, proc
+
+
+def clone(finished_dir: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
+    """Copy a finished run, keeping file times and Snakemake's records, to change it safely."""
+    shutil.copytree(finished_dir, dest, symlinks=True)
+    return dest
+
+
+def test_lint_is_clean(tmp_path):
+    code = copy_code(tmp_path / "code")
+    proc = sh(page_command("lint"), code)
+    out = proc.stdout + proc.stderr
+    assert "Congratulations, your workflow is in a good condition!" in out
+    assert "Lints for" not in out
+
+
+def test_dry_run_lists_one_job_per_step_and_combination(tmp_path):
+    code = copy_code(tmp_path / "code")
+    proc = sh(page_command("dry-run"), code)
+    assert job_counts(proc.stdout + proc.stderr) == {
+        "preprocess": 1, "train": len(GRID), "collect": 1, "all": 1,
+    }
+    # Every combination appears as its own job with the script's options.
+    for _, _, name in GRID:
+        assert f"output: results/{name}.json, results/{name}.png" in proc.stdout
+    assert not (code / "data").exists() and not (code / "results").exists()
+
+
+def test_local_run_matches_the_serial_script_byte_for_byte(finished, tmp_path):
+    code, proc = finished
+    assert job_counts(proc.stdout + proc.stderr)["train"] == len(GRID)
+    serial = copy_code(tmp_path / "code")
+    for script in ("preprocess.py", "train_and_plot.py", "collect_results.py"):
+        sh(f"python {SCRIPTS}/{script}", serial)
+    expected = snapshot(serial / "results")
+    assert len(expected) == 2 * len(GRID) + 2  # .json + .png per combination, table, figure
+    assert snapshot(code / "results") == expected
+    assert snapshot(code / "data") == snapshot(serial / "data")
+
+
+def test_local_run_matches_the_array_path_byte_for_byte(finished, tmp_path):
+    """train_one.py --index I for a spread of indices of params.txt (first, middle, last...).
+
+    Running all indices would take as long as the workflow itself; the serial comparison above
+    covers every combination, and the example's own tests compare all indices with the serial run.
+    """
+    code, _ = finished
+    array = copy_code(tmp_path / "code")
+    sh(f"python {SCRIPTS}/preprocess.py && python {SCRIPTS}/create_parameter_file.py", array)
+    lines = (array / "params.txt").read_text().splitlines()
+    assert len(lines) == len(GRID)
+    last = len(lines) - 1
+    indices = sorted({0, last // 4, last // 2, 3 * last // 4, last})
+    for index in indices:
+        sh(f"python {SCRIPTS}/train_one.py --index {index} --params params.txt", array)
+    made = snapshot(array / "results")
+    assert len(made) == 2 * len(indices)
+    for name, content in made.items():
+        assert (code / "results" / name).read_bytes() == content, name
+
+
+def test_every_rule_writes_its_log(finished):
+    code, _ = finished
+    logs = {str(p.relative_to(code / "logs")) for p in (code / "logs").rglob("*.log")}
+    expected = {"preprocess.log", "collect.log"} | {f"train/{name}.log" for _, _, name in GRID}
+    assert logs == expected
+    assert "Collected" in (code / "logs" / "collect.log").read_text()
+
+
+def test_second_run_does_nothing(finished, tmp_path):
+    code = clone(finished[0], tmp_path / "code")
+    before = mtimes(code / "results")
+    proc = sh(page_command("run"), code)
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+    assert mtimes(code / "results") == before
+
+
+def test_removed_result_reruns_only_its_job_and_the_summary(finished, tmp_path):
+    """The chapter's exercise, run as its solution shows it."""
+    code = clone(finished[0], tmp_path / "code")
+    before, times = snapshot(code / "results"), mtimes(code / "results")
+    command = page_command("exercise")
+    removed = re.search(r"rm (results/\S+)", command).group(1)
+    proc = sh(command, code)
+    assert job_counts(proc.stdout + proc.stderr) == {"train": 1, "collect": 1, "all": 1}
+
+    proc = sh(page_command("run"), code)
+    assert job_counts(proc.stdout + proc.stderr) == {"train": 1, "collect": 1, "all": 1}
+    stem = pathlib.Path(removed).stem
+    rerun = {f"{stem}.json", f"{stem}.png", "summary.csv", "summary.png"}
+    after = mtimes(code / "results")
+    assert {n for n in after if after[n] != times[n]} == rerun
+    assert snapshot(code / "results") == before  # same bytes as the first time
+
+
+def test_touching_a_result_reruns_only_the_summary(finished, tmp_path):
+    code = clone(finished[0], tmp_path / "code")
+    (code / "results" / f"{GRID[0][2]}.json").touch()
+    proc = sh(f"snakemake --snakefile {SNAKEFILE} --dry-run", code)
+    assert job_counts(proc.stdout + proc.stderr) == {"collect": 1, "all": 1}
+
+
+def test_newer_split_reruns_every_training_job(finished, tmp_path):
+    code = clone(finished[0], tmp_path / "code")
+    (code / "data" / "iris_split.json").touch()
+    proc = sh(f"snakemake --snakefile {SNAKEFILE} --dry-run", code)
+    assert job_counts(proc.stdout + proc.stderr) == {"train": len(GRID), "collect": 1, "all": 1}
+
+
+def test_changed_config_reruns_every_training_job(finished, tmp_path):
+    code = clone(finished[0], tmp_path / "code")
+    proc = sh(page_command("config"), code)
+    assert job_counts(proc.stdout + proc.stderr) == {"train": len(GRID), "collect": 1, "all": 1}
+    assert re.search(r"reason: .*params", proc.stdout, flags=re.I)
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("cv_repeats=0", "config cv_repeats must be a whole number of at least 1, got 0"),
+    ("cv_repeats=many", "config cv_repeats must be a whole number of at least 1, got 'many'"),
+    ("cv_repeat=3", "unknown config key(s) cv_repeat; this workflow knows: cv_repeats"),
+])
+def test_bad_config_value_is_a_clear_error(tmp_path, setting, message):
+    code = copy_code(tmp_path / "code")
+    proc = sh(f"snakemake --snakefile {SNAKEFILE} --cores 2 --config {setting}", code, check=False)
+    assert proc.returncode != 0
+    assert message in proc.stdout + proc.stderr
+    assert not (code / "data").exists() and not (code / "results").exists()
+
+
+def test_running_from_the_wrong_folder_names_the_missing_input(tmp_path):
+    code = copy_code(tmp_path / "code")
+    proc = sh(f"snakemake --snakefile code/{SNAKEFILE} --cores 2", tmp_path, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "MissingInputException" in out
+    assert f"{SCRIPTS}/preprocess.py" in out
+    assert not (tmp_path / "data").exists() and not (tmp_path / "results").exists()
+
+
+def test_failing_job_leaves_no_result_behind(finished, tmp_path):
+    """A broken input makes the job fail; Snakemake removes that job's outputs and stops."""
+    code = clone(finished[0], tmp_path / "code")
+    (code / "data" / "iris_split.json").write_text("{ not json")
+    name = GRID[0][2]
+    proc = sh(f"snakemake --snakefile {SNAKEFILE} --cores 1 results/{name}.json", code, check=False)
+    assert proc.returncode != 0
+    assert "is not a valid split file" in (code / "logs" / "train" / f"{name}.log").read_text()
+    assert not (code / "results" / f"{name}.json").exists()
+    assert not (code / "results" / f"{name}.png").exists()
+
+
+def test_slurm_command_uses_a_valid_profile(finished, tmp_path):
+    """The page's Slurm command, with --dry-run added: the profile parses and the paths resolve."""
+    code = clone(finished[0], tmp_path / "code")
+    (code / "results" / f"{GRID[-1][2]}.png").unlink()
+    command = page_command("slurm")
+    proc = sh(command + " --dry-run", code)
+    out = proc.stdout + proc.stderr
+    assert f"Using profile {SLURM_PROFILE}" in out
+    assert job_counts(proc.stdout + proc.stderr) == {"train": 1, "collect": 1, "all": 1}
+    assert "slurm_partition=" in out
+
+
+def test_rulegraph_command_draws_the_workflow(tmp_path):
+    if shutil.which("dot") is None:
+        pytest.fail("graphviz's 'dot' is missing: apt-get install graphviz")
+    code = copy_code(tmp_path / "code")
+    command = page_command("rulegraph")
+    sh(command, code)
+    out = re.search(r">\s*(\S+\.svg)", command).group(1)
+    svg = (code / out).read_text()
+    for rule in ("preprocess", "train", "collect", "all"):
+        assert f">{rule}</text>" in svg
+
+
+def test_every_bash_block_of_the_page_is_run_by_a_test():
+    """Each block is of exactly one kind, and every kind is on the page, so all of them run."""
+    for command in page_commands():
+        kinds = [kind for kind, matches in KINDS.items() if matches(command)]
+        assert len(kinds) == 1, f"```bash block {command!r} matches kinds {kinds}"
+    for kind in KINDS:
+        page_command(kind)
