@@ -1,0 +1,291 @@
+"""The built site in Chromium, page by page, the way readers meet it (see conftest.py for the crawl)."""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import sys
+import urllib.parse
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _load_conftest():
+    name = "browser_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).with_name("conftest.py"))
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+helpers = _load_conftest()
+
+
+def _report(problems: dict[str, list[str]]) -> str:
+    return "\n".join(f"{page}:\n  " + "\n  ".join(items) for page, items in sorted(problems.items()) if items)
+
+
+# --- Every page, from one crawl -----------------------------------------------------------------------
+
+def test_crawl_reaches_every_page_of_the_toc(crawl):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc["parts"]:
+        walk(part["chapters"])
+    missing = [f for f in files if f"{f}.html" not in crawl]
+    assert not missing, f"pages in _toc.yml that crawling from index.html never reached: {missing}"
+
+
+def test_no_console_errors(crawl):
+    problems = {path: visit.console_errors for path, visit in crawl.items()}
+    assert not any(problems.values()), "console errors:\n" + _report(problems)
+
+
+def test_no_failed_requests(crawl):
+    problems = {path: visit.failed_requests for path, visit in crawl.items()}
+    assert not any(problems.values()), "failed requests:\n" + _report(problems)
+
+
+def test_no_request_leaves_the_local_server(crawl):
+    problems = {path: visit.external_requests for path, visit in crawl.items()}
+    assert not any(problems.values()), "requests to other hosts (blocked):\n" + _report(problems)
+
+
+def test_every_page_has_a_screenshot(crawl, content_pages):
+    missing = [p for p in content_pages if not crawl[p].screenshot.exists() or crawl[p].screenshot.stat().st_size == 0]
+    assert len(content_pages) >= 20, f"only {len(content_pages)} pages were crawled"
+    assert not missing, f"no screenshot for {missing}"
+
+
+def test_internal_links_and_anchors_resolve(crawl, base_url, browser):
+    files_checked: dict[str, int] = {}
+    problems: dict[str, list[str]] = {}
+    context, page, _ = helpers.new_context(browser, base_url)
+    try:
+        for path, visit in crawl.items():
+            for link in visit.links:
+                if not link.startswith(base_url):
+                    continue  # links to other sites are for readers to follow, not fetched here
+                target, fragment = urllib.parse.urldefrag(link)
+                target_path = helpers._relative(target, base_url)
+                if target_path in crawl:
+                    ok = True
+                elif target_path.endswith("/") and target_path + "index.html" in crawl:
+                    target_path, ok = target_path + "index.html", True
+                else:
+                    if target_path not in files_checked:
+                        files_checked[target_path] = context.request.get(target).status
+                    ok = files_checked[target_path] == 200
+                if not ok:
+                    problems.setdefault(path, []).append(f"{link}: HTTP {files_checked.get(target_path)}")
+                    continue
+                fragment = urllib.parse.unquote(fragment)
+                if fragment and target_path in crawl and fragment not in crawl[target_path].ids:
+                    problems.setdefault(path, []).append(f"{link}: no element with id {fragment!r}")
+    finally:
+        context.close()
+    assert not problems, "broken internal links or anchors:\n" + _report(problems)
+
+
+def test_accessibility_no_critical_or_serious_axe_violations(crawl):
+    problems = {
+        path: [f"{v['rule']} ({v['impact']}): {v['help']}; {v['count']} element(s), e.g. {v['targets']}"
+               for v in visit.violations]
+        for path, visit in crawl.items()
+    }
+    assert not any(problems.values()), "axe-core violations (critical/serious), by page and rule:\n" + _report(problems)
+
+
+# --- Interactions ---------------------------------------------------------------------------------------
+
+_FOLDS_JS = """() => {
+  const found = [];
+  document.querySelectorAll('.admonition.toggle').forEach(el => found.push({kind: 'admonition', id: el.id}));
+  document.querySelectorAll('details.toggle-details, details.sd-dropdown').forEach((el, i) => {
+    if (!el.id) el.id = 'fold-details-' + i;
+    found.push({kind: 'details', id: el.id});
+  });
+  return found;
+}"""
+
+
+def _fold_content_visible(page, fold) -> bool:
+    selector = f'[id="{fold["id"]}"]'
+    if fold["kind"] == "admonition":
+        return page.locator(f"{selector} > :not(.admonition-title)").first.is_visible()
+    return page.locator(f"{selector} > :not(summary)").first.is_visible()
+
+
+def test_solutions_and_toggles_are_folded_on_load_and_open_on_click(crawl, content_pages, browser, base_url):
+    context, page, guard = helpers.new_context(browser, base_url)
+    problems: dict[str, list[str]] = {}
+    counted = 0
+    solutions = 0
+    try:
+        for path in content_pages:
+            page.goto(base_url + path, wait_until="networkidle")
+            folds = page.evaluate(_FOLDS_JS)
+            solutions += page.locator(".solution.admonition.toggle").count()
+            for fold in folds:
+                counted += 1
+                name = f"{fold['kind']} #{fold['id']}"
+                selector = f'[id="{fold["id"]}"]'
+                if fold["kind"] == "details" and page.get_attribute(selector, "open") is not None:
+                    continue  # a dropdown its author opened on purpose (:open:)
+                if _fold_content_visible(page, fold):
+                    problems.setdefault(path, []).append(f"{name} is open on load")
+                    continue
+                clicker = f"{selector} > .admonition-title" if fold["kind"] == "admonition" else f"{selector} > summary"
+                page.locator(clicker).first.scroll_into_view_if_needed()
+                page.locator(clicker).first.click()
+                page.wait_for_timeout(400)  # togglebutton's opening transition
+                if not _fold_content_visible(page, fold):
+                    problems.setdefault(path, []).append(f"{name} stays closed after a click")
+    finally:
+        context.close()
+    assert counted > 0 and solutions > 0, "no folded solutions found anywhere on the site"
+    assert not problems, "folds that misbehave:\n" + _report(problems)
+
+
+_EXPECTED_COPY_JS = """button => {
+  const target = document.querySelector(button.dataset.clipboardTarget);
+  const clone = target.cloneNode(true);
+  clone.querySelectorAll('.linenos, .gp, .go').forEach(el => el.remove());
+  return clone.textContent;
+}"""
+
+
+def test_copy_buttons_copy_the_code(content_pages, browser, base_url):
+    context, page, _ = helpers.new_context(browser, base_url)
+    origin = base_url.rstrip("/")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    problems: dict[str, list[str]] = {}
+    tried = 0
+    try:
+        for path in content_pages:
+            page.goto(base_url + path, wait_until="networkidle")
+            # Open every fold first, so that copy buttons inside solutions are reachable too.
+            for title in page.locator(".admonition.toggle.toggle-hidden > .admonition-title").all():
+                title.click()
+            buttons = page.locator("button.copybtn")
+            for index in range(buttons.count()):
+                button = buttons.nth(index)
+                if not button.is_visible():
+                    continue
+                expected = button.evaluate(_EXPECTED_COPY_JS)
+                page.evaluate("() => navigator.clipboard.writeText('')")
+                button.scroll_into_view_if_needed()
+                button.click(force=True)  # copybutton shows its button on hover only
+                page.wait_for_timeout(50)
+                copied = page.evaluate("() => navigator.clipboard.readText()")
+                tried += 1
+                if copied.strip() != expected.strip() or not copied.strip():
+                    problems.setdefault(path, []).append(
+                        f"button {index}: copied {copied[:60]!r}..., expected {expected[:60]!r}...")
+    finally:
+        context.close()
+    assert tried >= 5, f"only {tried} copy buttons were found on the whole site"
+    assert not problems, "copy buttons that did not copy their code:\n" + _report(problems)
+
+
+@pytest.mark.parametrize("word, page_expected", [
+    ("sbatch", "content/batch-job.html"),
+    ("array", "content/array-jobs.html"),
+    ("Snakemake", "content/snakemake.html"),
+])
+def test_search_finds_pages(word, page_expected, browser, base_url):
+    context, page, guard = helpers.new_context(browser, base_url)
+    try:
+        page.goto(f"{base_url}search.html?q={urllib.parse.quote(word)}", wait_until="networkidle")
+        page.wait_for_function(
+            "() => { const s = document.querySelector('#search-results .search-summary, p.search-summary');"
+            " return s && /found|did not match/i.test(s.textContent); }", timeout=20000)
+        hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+        found = {helpers._relative(urllib.parse.urldefrag(h).url, base_url) for h in hrefs}
+        assert found, f"searching for {word!r} found nothing"
+        assert page_expected in found, f"searching for {word!r} did not find {page_expected}; found {sorted(found)}"
+        assert not guard.console_errors and not guard.failed, (guard.console_errors, guard.failed)
+    finally:
+        context.close()
+
+
+def _background_luminance(page) -> float:
+    rgb = page.evaluate("""() => {
+      const c = getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g).map(Number);
+      return c.slice(0, 3);
+    }""")
+    return sum(channel / 255 for channel in rgb) / 3
+
+
+def test_dark_mode_switch(browser, base_url):
+    context, page, _ = helpers.new_context(browser, base_url, color_scheme="light")
+    try:
+        page.goto(base_url + "content/index.html", wait_until="networkidle")
+        assert page.evaluate("document.documentElement.dataset.theme") == "light"
+        light = _background_luminance(page)
+        switch = page.locator("button.theme-switch-button").first
+        for _ in range(3):  # the switch cycles light -> dark -> auto
+            if page.evaluate("document.documentElement.dataset.theme") == "dark":
+                break
+            switch.click()
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark", "the switch never chose dark"
+        page.wait_for_timeout(300)
+        dark = _background_luminance(page)
+        assert dark < 0.3 < light, f"background luminance light {light:.2f}, dark {dark:.2f}"
+        page.reload(wait_until="networkidle")
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark", "dark mode is forgotten on reload"
+    finally:
+        context.close()
+
+
+def test_dark_mode_has_no_contrast_violations(content_pages, browser, base_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context, page, _ = helpers.new_context(browser, base_url, color_scheme="dark")
+    problems: dict[str, list[str]] = {}
+    try:
+        for path in content_pages:
+            page.goto(base_url + path, wait_until="networkidle")
+            assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+            result = Axe().run(page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"]})
+            for v in result.response["violations"]:
+                if v.get("impact") in helpers.BLOCKING_IMPACTS:
+                    problems.setdefault(path, []).append(
+                        f"{v['id']} ({v['impact']}) in dark mode: {len(v['nodes'])} element(s), e.g. "
+                        f"{[' '.join(map(str, n['target'])) for n in v['nodes'][:5]]}")
+    finally:
+        context.close()
+    assert not problems, "axe-core violations in dark mode, by page and rule:\n" + _report(problems)
+
+
+def test_nothing_scrolls_sideways_at_375_px(content_pages, browser, base_url):
+    context, page, _ = helpers.new_context(browser, base_url, viewport=helpers.PHONE)
+    problems: dict[str, list[str]] = {}
+    try:
+        for path in content_pages:
+            page.goto(base_url + path, wait_until="networkidle")
+            widths = page.evaluate("""() => {
+              const root = document.scrollingElement || document.documentElement;
+              const wide = [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1 && el.getClientRects().length)
+                .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
+              return {scroll: root.scrollWidth, client: root.clientWidth, wide};
+            }""")
+            if widths["scroll"] > widths["client"]:
+                problems.setdefault(path, []).append(
+                    f"page is {widths['scroll']} px wide in a {widths['client']} px window; e.g. {widths['wide']}")
+    finally:
+        context.close()
+    assert not problems, "pages that scroll sideways at 375 px:\n" + _report(problems)
