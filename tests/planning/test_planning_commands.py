@@ -31,6 +31,9 @@ BLOCKS = [
     ["snakemake --snakefile snakemake/many_small_tasks/Snakefile --cores 2 --dry-run --groups square=batch --group-components batch=6"],
     ["snakemake --snakefile snakemake/many_small_tasks/Snakefile --cores 2",
      "cat results/many_small_tasks/sum_of_squares.txt"],
+    # needs a Slurm cluster: run by test_the_array_submission_on_slurm only
+    ["snakemake --snakefile snakemake/many_small_tasks/Snakefile --profile snakemake/many_small_tasks/profiles/slurm-array --config n_items=6",
+     "cat results/many_small_tasks/sum_of_squares.txt"],
     ["snakemake --snakefile snakemake/seeds_study/Snakefile --cores 2 --dry-run"],
     ["snakemake --snakefile snakemake/seeds_study/Snakefile --cores 2 --configfile snakemake/seeds_study/config/rehearsal.yaml",
      "cat results/seeds_study/summary.tsv"],
@@ -82,10 +85,12 @@ def outputs(tmp_path_factory):
     h.copy_tree(tmp, "code/python/seeds_study", "code/snakemake/seeds_study",
                 "code/snakemake/many_small_tasks", "exercises/planning-1")
     code = tmp / "code"
-    names = ["measure", "group_dry_run", "group_run", "study_dry_run", "rehearsal", "add_two",
-             "decimals"]
+    names = ["measure", "group_dry_run", "group_run", "slurm", "study_dry_run", "rehearsal",
+             "add_two", "decimals"]
     out = {"code": code}
     for name, block in zip(names, BLOCKS):
+        if name == "slurm":
+            continue
         out[name] = run_block(code, block)
         if name == "rehearsal":
             out["mtimes_10"] = seed_mtimes(code)
@@ -96,7 +101,7 @@ def outputs(tmp_path_factory):
     out["edit_summary"] = run_block(code, [REHEARSAL + " --config decimals=4"])
     out["mtimes_after_edit"] = seed_mtimes(code)
     # The exercise's block, then its question 3: editing the training script.
-    out["exercise"] = run_block(code, BLOCKS[7])
+    out["exercise"] = run_block(code, BLOCKS[8])
     edit(code / "python" / "seeds_study" / "train_seed.py")
     out["edit_train"] = run_block(code, [REHEARSAL + " --config decimals=4 --dry-run"])
     return out
@@ -185,3 +190,14 @@ def test_exercise_planning_1_prediction_matches_the_dry_run(root, outputs):
     assert len(seeds) == 20 and predicted["train"] == 20
     # Question 3 of its solution: an edit of the training script re-trains all 32 seeds.
     assert h.planned_jobs(outputs["edit_train"][1]) == {"train": 32, "summarize": 1, "all": 1}
+
+
+@pytest.mark.slurm
+def test_the_array_submission_on_slurm(tmp_path):
+    """The page's Slurm block, in a fresh copy: the six square jobs go to Slurm as one array."""
+    h.copy_tree(tmp_path, "code/snakemake/many_small_tasks")
+    stdout, text = run_block(tmp_path / "code", BLOCKS[3])
+    assert "Submitted array job with Snakemake IDs" in text, text
+    assert "The individual task IDs are 1-6" in text, text
+    assert h.finished_jobs(text) == {"square": 6, "sum_of_squares": 1, "all": 1}, text
+    assert stdout.strip().splitlines()[-1] == str(sum(i * i for i in range(1, 7)))
