@@ -121,3 +121,16 @@ def test_the_generator_says_so_when_no_benchmark_was_recorded(root, tmp_path):
     bench = root / "bench" / "results" / "slurm_speedup.json"
     if bench.exists():  # the real record, when `make bench` has been run: it must parse
         generator.slurm_table(json.loads(bench.read_text()))
+
+
+def test_the_array_profile_submits_square_jobs_as_an_array(root):
+    import yaml
+
+    profile = yaml.safe_load(
+        (root / "code/snakemake/many_small_tasks/profiles/slurm-array/config.yaml").read_text())
+    assert profile["executor"] == "slurm"
+    assert profile["slurm-array-jobs"] == "square"
+    assert profile["default-resources"]["cpus_per_task"] == 1
+    # the gather rule runs where Snakemake runs, not as a Slurm job
+    snakefile = (root / "code/snakemake/many_small_tasks/Snakefile").read_text()
+    assert "localrules:\n    all,\n    sum_of_squares,\n" in snakefile
