@@ -59,12 +59,13 @@ def test_a_bad_seeds_file_stops_the_workflow_with_a_clear_message(study, content
     assert not (study / OUT).exists()
 
 
-@pytest.mark.parametrize("snakefile", [
-    "code/snakemake/seeds_study/Snakefile",
-    "code/snakemake/many_small_tasks/Snakefile",
-])
-def test_snakemake_lint_is_clean(root, snakefile):
-    proc = h.run(["snakemake", "--snakefile", str(root / snakefile), "--lint"], root / "code")
+@pytest.mark.parametrize("folder", ["code/snakemake/seeds_study", "code/snakemake/many_small_tasks"])
+def test_snakemake_lint_is_clean(tmp_path, folder):
+    """`snakemake --lint` for each Snakefile (code/snakemake/seeds_study/Snakefile and
+    code/snakemake/many_small_tasks/Snakefile), from the code/ folder of a copy of the tree."""
+    code = h.copy_tree(tmp_path, folder, "code/python/seeds_study") / "code"
+    proc = h.run(["snakemake", "--snakefile", f"{folder.removeprefix('code/')}/Snakefile", "--lint"],
+                 code)
     output = proc.stdout + proc.stderr
     assert "Lints for" not in output, output
     assert "Congratulations, your workflow is in a good condition!" in output
