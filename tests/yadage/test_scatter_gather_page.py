@@ -1,0 +1,319 @@
+"""Run every command of content/scatter-gather.md, in order, as a learner would, and check the results.
+
+The page's ```bash blocks are listed below word for word; the first test checks that the page shows
+exactly these blocks. They run one after the other in a copy of the chapter's files (code/,
+exercises/ and solutions/ side by side, as in the lesson's archive), from the copy's code/ folder,
+with the test's Python environment on PATH. A block whose first line starts with "# This fails" is
+expected to fail; every other block must succeed.
+
+What the blocks prove, step by step: one step runs on its own with packtivity-run; the yadage
+workflow scatters and gathers; a second run into the same work directory is refused and harms
+nothing; the Snakemake twin makes byte-identical files; and with the exercise's sixth classifier
+yadage (in a new work directory) runs every step while Snakemake runs only the new work.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PAGE = ROOT / "content" / "scatter-gather.md"
+CLASSIFIERS = ["nearest_neighbours", "linear_svm", "rbf_svm", "gaussian_process", "decision_tree"]
+PANEL_PIXELS = 300  # merge_and_plot.py: 3 inches per panel at 100 dpi, at most 3 panels per row
+
+BLOCKS = [
+    [
+        '# This fails on purpose: there is no classifier called "forest".',
+        'python python/scatter_gather/train_classifier.py --classifier forest',
+    ],
+    [
+        'packtivity-run -t yadage/scatter_gather steps.yml#/prepare -w results/debug/prepare \\',
+        '    -p scripts="$PWD/python/scatter_gather" -p seed=1 \\',
+        '    -p output="$PWD/results/debug/prepare/moons.json"',
+        'packtivity-run -t yadage/scatter_gather steps.yml#/train -w results/debug/train \\',
+        '    -p scripts="$PWD/python/scatter_gather" -p classifier=rbf_svm \\',
+        '    -p data="$PWD/results/debug/prepare/moons.json" \\',
+        '    -p output="$PWD/results/debug/train/rbf_svm.json"',
+    ],
+    [
+        'yadage-run -t yadage/scatter_gather results/yadage workflow.yml \\',
+        '    yadage/scatter_gather/inputs.yml -p scripts="$PWD/python/scatter_gather"',
+    ],
+    [
+        'ls results/yadage',
+        'cat results/yadage/merge/scores.csv',
+    ],
+    [
+        '# This fails: the work directory is already in use.',
+        'yadage-run -t yadage/scatter_gather results/yadage workflow.yml \\',
+        '    yadage/scatter_gather/inputs.yml -p scripts="$PWD/python/scatter_gather"',
+    ],
+    [
+        'snakemake --snakefile snakemake/scatter_gather/Snakefile --cores 2',
+        'cmp results/yadage/merge/scores.csv results/snakemake/scores.csv && echo "same scores"',
+        'cmp results/yadage/merge/classifiers.png results/snakemake/classifiers.png && echo "same figure"',
+    ],
+    [
+        '# This fails until random_forest is in classifiers.py.',
+        'python python/scatter_gather/train_classifier.py --classifier random_forest \\',
+        '    --data results/yadage/prepare/moons.json --output results/random_forest.json',
+    ],
+    [
+        'cp ../solutions/scatter-gather-1/classifiers.py python/scatter_gather/classifiers.py',
+    ],
+    [
+        'yadage-run -t yadage/scatter_gather results/yadage-six workflow.yml \\',
+        '    ../exercises/scatter-gather-1/inputs.yml -p scripts="$PWD/python/scatter_gather"',
+    ],
+    [
+        'snakemake --snakefile snakemake/scatter_gather/Snakefile --cores 2 \\',
+        '    --configfile ../exercises/scatter-gather-1/inputs.yml',
+        'cmp results/yadage-six/merge/scores.csv results/snakemake/scores.csv && echo "same scores"',
+    ],
+]
+# Names for the blocks, so the tests below read well.
+FORBIDDEN, PACKTIVITY, YADAGE, LISTING, RERUN, SNAKEMAKE, STARTER, COPY_SOLUTION, YADAGE_SIX, SNAKEMAKE_SIX = range(10)
+
+TREE = [
+    "code/python/scatter_gather",
+    "code/yadage/scatter_gather",
+    "code/snakemake/scatter_gather",
+    "exercises/scatter-gather-1",
+    "solutions/scatter-gather-1",
+]
+WATCHED = {
+    "yadage_summary": "results/yadage/merge/scores.csv",
+    "yadage_figure": "results/yadage/merge/classifiers.png",
+    "yadage_six_summary": "results/yadage-six/merge/scores.csv",
+    "yadage_six_figure": "results/yadage-six/merge/classifiers.png",
+    "snakemake_summary": "results/snakemake/scores.csv",
+    "snakemake_figure": "results/snakemake/classifiers.png",
+}
+
+
+def page_blocks() -> list[list[str]]:
+    text = PAGE.read_text(encoding="utf-8")
+    blocks = []
+    for match in re.finditer(r"^( *)```bash\n(.*?)^\1```", text, re.M | re.S):
+        indent = len(match.group(1))
+        blocks.append([line[indent:] for line in match.group(2).splitlines()])
+    return blocks
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG file"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def rows(summary: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(summary.decode("utf-8"))))
+
+
+def ran_tasks(log: str) -> set[str]:
+    """Steps whose command really ran: packtivity logs 'pack.<step>.step | INFO | running [...]'."""
+    return set(re.findall(r"pack\.(\w+)\.step \|\s+INFO \| running \[", log))
+
+
+def test_the_page_shows_exactly_these_commands():
+    assert page_blocks() == BLOCKS
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory):
+    """Run every block once, in order, in one copy of the tree; per block its result and outputs."""
+    base = tmp_path_factory.mktemp("scatter_gather")
+    for folder in TREE:
+        shutil.copytree(ROOT / folder, base / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    code = base / "code"
+    env = dict(os.environ)
+    env["PATH"] = f"{pathlib.Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("PYTHONHASHSEED", None)
+    records = []
+    for block in BLOCKS:
+        started = time.monotonic()
+        proc = subprocess.run(
+            ["bash", "-c", "set -euo pipefail\n" + "\n".join(block) + "\n"],
+            cwd=code, env=env, capture_output=True, text=True, timeout=600,
+        )
+        files = {key: (code / path).read_bytes() for key, path in WATCHED.items() if (code / path).exists()}
+        records.append({"proc": proc, "log": proc.stdout + proc.stderr, "files": files,
+                        "seconds": round(time.monotonic() - started, 1)})
+        expected_to_fail = block[0].startswith("# This fails")
+        if (proc.returncode != 0) != expected_to_fail:
+            break  # later blocks build on this one; test_every_block_behaved reports it
+    return code, records
+
+
+def test_every_block_behaved(lesson):
+    _, records = lesson
+    print("seconds per block:", [record["seconds"] for record in records])  # shown with pytest -s
+    assert len(records) == len(BLOCKS), "a block did not behave; see test_every_block_behaved output"
+    for block, record in zip(BLOCKS, records):
+        proc = record["proc"]
+        if block[0].startswith("# This fails"):
+            assert proc.returncode != 0, f"block should fail but succeeded:\n{block}\n{record['log']}"
+        else:
+            assert proc.returncode == 0, f"block failed ({proc.returncode}):\n{block}\n{record['log'][-5000:]}"
+
+
+def _record(lesson, index):
+    _, records = lesson
+    if index >= len(records):
+        pytest.fail(f"block {index} never ran because an earlier block misbehaved (see test_every_block_behaved)")
+    return records[index]
+
+
+def test_an_unknown_classifier_is_one_clear_line(lesson):
+    record = _record(lesson, FORBIDDEN)
+    message = record["proc"].stderr.strip()
+    assert record["proc"].returncode == 1
+    assert "\n" not in message, message
+    assert message == (
+        "train_classifier.py: error: unknown classifier 'forest'; choose one of: " + ", ".join(CLASSIFIERS)
+    )
+    assert message in PAGE.read_text(encoding="utf-8"), "the page shows the error word for word"
+
+
+def test_packtivity_runs_one_step_like_the_workflow_does(lesson):
+    code, _ = lesson
+    record = _record(lesson, PACKTIVITY)
+    assert "rbf_svm: test accuracy" in record["log"]
+    debug = code / "results" / "debug"
+    assert (debug / "train" / "_packtivity").is_dir(), "the step keeps its log"
+    # The same step, run alone, gives byte-identical files to the workflow's own prepare and train.
+    workdir = code / "results" / "yadage"
+    if not (workdir / "merge").exists():
+        pytest.fail("the workflow did not run (see test_every_block_behaved)")
+    assert (debug / "prepare" / "moons.json").read_bytes() == (workdir / "prepare" / "moons.json").read_bytes()
+    by_name = {json.loads(p.read_text())["classifier"]: p for p in workdir.glob("train_*/result.json")}
+    assert (debug / "train" / "rbf_svm.json").read_bytes() == by_name["rbf_svm"].read_bytes()
+
+
+def test_the_workflow_scatters_training_and_gathers_one_summary(lesson):
+    code, _ = lesson
+    record = _record(lesson, YADAGE)
+    # One training step per classifier, in the order of inputs.yml, each in its own folder.
+    trained = [json.loads((code / f"results/yadage/train_{i}/result.json").read_text())["classifier"]
+               for i in range(len(CLASSIFIERS))]
+    assert trained == CLASSIFIERS
+    assert ran_tasks(record["log"]) == {"prepare", "merge", *(f"train_{i}" for i in range(len(CLASSIFIERS)))}
+    summary = rows(record["files"]["yadage_summary"])
+    assert [row["classifier"] for row in summary] == sorted(CLASSIFIERS), "rows sorted by name"
+    for row in summary:
+        assert 0.5 < float(row["test_accuracy"]) <= 1.0 and row["n_test"] == "80"
+    assert png_size(record["files"]["yadage_figure"]) == (3 * PANEL_PIXELS, 2 * PANEL_PIXELS)
+
+
+def test_the_listing_block_prints_the_summary(lesson):
+    record = _record(lesson, LISTING)
+    summary = _record(lesson, YADAGE)["files"]["yadage_summary"].decode()
+    assert record["proc"].stdout.endswith(summary)
+    for folder in ("prepare", "merge", "train_0", "train_4", "_yadage"):
+        assert folder in record["proc"].stdout.split()
+
+
+def test_a_second_run_into_the_same_work_directory_is_refused_and_harmless(lesson):
+    record = _record(lesson, RERUN)
+    assert record["proc"].returncode != 0
+    assert "yadage meta directory" in record["log"] and "--accept-metadir" in record["log"]
+    assert not ran_tasks(record["log"]), "no step ran"
+    assert record["files"] == _record(lesson, YADAGE)["files"], "the first run's results are untouched"
+
+
+def test_snakemake_makes_byte_identical_files(lesson):
+    record = _record(lesson, SNAKEMAKE)
+    assert record["proc"].stdout.split("\n")[-3:] == ["same scores", "same figure", ""]
+    files = record["files"]
+    assert files["snakemake_summary"] == files["yadage_summary"]
+    assert files["snakemake_figure"] == files["yadage_figure"]
+    assert re.findall(r"\(Rule: (\w+)\)", record["log"]).count("train") >= len(CLASSIFIERS)
+
+
+def test_the_exercise_starter_fails_cleanly(lesson):
+    code, _ = lesson
+    record = _record(lesson, STARTER)
+    message = record["proc"].stderr.strip()
+    assert record["proc"].returncode == 1 and "\n" not in message, message
+    assert "unknown classifier 'random_forest'" in message
+    assert all(name in message for name in CLASSIFIERS), "the error lists the valid names"
+    assert not (code / "results" / "random_forest.json").exists(), "no partial output"
+
+
+def test_yadage_runs_all_eight_steps_for_six_classifiers(lesson, root):
+    code, _ = lesson
+    record = _record(lesson, YADAGE_SIX)
+    six = len(CLASSIFIERS) + 1
+    assert ran_tasks(record["log"]) == {"prepare", "merge", *(f"train_{i}" for i in range(six))}
+    assert json.loads((code / "results/yadage-six/train_5/result.json").read_text())["classifier"] == "random_forest"
+    expected = (root / "solutions" / "scatter-gather-1" / "scores_six.csv").read_bytes()
+    assert record["files"]["yadage_six_summary"] == expected
+    assert png_size(record["files"]["yadage_six_figure"]) == (3 * PANEL_PIXELS, 2 * PANEL_PIXELS)
+    assert record["files"]["yadage_six_figure"] != record["files"]["yadage_figure"]
+    # The five classifiers that were there before score exactly as in the first run.
+    before = {row["classifier"]: row for row in rows(record["files"]["yadage_summary"])}
+    after = {row["classifier"]: row for row in rows(record["files"]["yadage_six_summary"])}
+    assert {name: after[name] for name in before} == before
+
+
+def test_snakemake_runs_only_the_new_classifier_and_the_merge(lesson):
+    record = _record(lesson, SNAKEMAKE_SIX)
+    finished = re.findall(r"Finished jobid: \d+ \(Rule: (\w+)\)", record["log"])
+    assert sorted(finished) == ["all", "merge", "train"], record["log"][-3000:]
+    assert "random_forest" in record["log"]
+    assert record["proc"].stdout.rstrip().endswith("same scores")
+    files = record["files"]
+    assert files["snakemake_summary"] == files["yadage_six_summary"]
+    assert files["snakemake_figure"] == files["yadage_six_figure"]
+
+
+def test_merge_does_not_depend_on_the_order_of_its_inputs(lesson, python, tmp_path):
+    code, _ = lesson
+    workdir = code / "results" / "yadage-six"
+    results = sorted(str(p) for p in workdir.glob("train_*/result.json"))
+    assert len(results) == len(CLASSIFIERS) + 1
+    outputs = []
+    for order, name in ((results, "forward"), (results[::-1], "backward")):
+        subprocess.run(
+            [python, code / "python/scatter_gather/merge_and_plot.py", "--data", workdir / "prepare/moons.json",
+             "--figure", tmp_path / f"{name}.png", "--summary", tmp_path / f"{name}.csv", *order],
+            check=True, capture_output=True,
+        )
+        outputs.append(((tmp_path / f"{name}.png").read_bytes(), (tmp_path / f"{name}.csv").read_bytes()))
+    assert outputs[0] == outputs[1]
+    files = _record(lesson, YADAGE_SIX)["files"]
+    assert outputs[0] == (files["yadage_six_figure"], files["yadage_six_summary"])
+
+
+def test_the_build_time_pictures_come_from_the_real_workflow(lesson, tmp_path):
+    """tools/generators/yadage_graph.py, run on a copy of the tree, draws the graph of this workflow
+    and makes byte-identical files to the yadage run above."""
+    spec = importlib.util.spec_from_file_location("yadage_graph_under_test", ROOT / "tools/generators/yadage_graph.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    for folder in ("code/python/scatter_gather", "code/yadage/scatter_gather"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "_generated").mkdir()
+    generator.generate(tmp_path)
+    svg, png, summary = ((tmp_path / out).read_bytes() for out in generator.OUTPUTS)
+    yadage_run = _record(lesson, YADAGE)["files"]
+    assert png == yadage_run["yadage_figure"] and summary == yadage_run["yadage_summary"]
+    text = svg.decode("utf-8")
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", text)
+    assert sorted(label for label in labels if re.fullmatch(r"\w+\[\d+\]", label)) == sorted(
+        ["prepare[0]", "merge[0]", *(f"train[{i}]" for i in range(len(CLASSIFIERS)))]
+    )
+    assert labels.count("[result]") == len(CLASSIFIERS)
+    assert "[scripts]" not in labels
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text), "random node ids were replaced"
