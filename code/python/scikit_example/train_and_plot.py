@@ -67,9 +67,10 @@ def train_and_evaluate(split, n_neighbors, metric, cv_repeats=1):
     """Fit one model; return it with its test accuracy and cross-validated accuracy."""
     X_train, y_train = np.array(split["X_train"]), np.array(split["y_train"])
     X_test, y_test = np.array(split["X_test"]), np.array(split["y_test"])
+    cv = cross_validation(cv_repeats)
 
     model = KNeighborsClassifier(n_neighbors=n_neighbors, metric=metric)
-    cv_scores = cross_val_score(model, X_train, y_train, cv=cross_validation(cv_repeats))
+    cv_scores = cross_val_score(model, X_train, y_train, cv=cv)
     model.fit(X_train, y_train)
     test_accuracy = model.score(X_test, y_test)
 
@@ -86,39 +87,33 @@ def train_and_evaluate(split, n_neighbors, metric, cv_repeats=1):
     return model, result
 
 
-def plot_boundary(model, split, result):
+def plot_boundary(model, split, n_neighbors, metric, test_accuracy):
     """Draw the model's decision boundary with the training and test points; return PNG bytes."""
     X_train, y_train = np.array(split["X_train"]), np.array(split["y_train"])
     X_test, y_test = np.array(split["X_test"]), np.array(split["y_test"])
-    names = split["feature_names"]
+    X = np.vstack([X_train, X_test])
+    features, colours = split["feature_names"], COLOURS
 
     fig, ax = plt.subplots(figsize=(5, 4))
     DecisionBoundaryDisplay.from_estimator(
-        model,
-        np.vstack([X_train, X_test]),
-        response_method="predict",
-        plot_method="contourf",
-        alpha=0.4,
-        multiclass_colors=COLOURS,
-        xlabel=names[0],
-        ylabel=names[1],
-        ax=ax,
+        model, X, response_method="predict", plot_method="contourf",
+        alpha=0.4, multiclass_colors=colours, ax=ax,
     )
-    ax.scatter(*X_train.T, c=[COLOURS[label] for label in y_train],
+    ax.scatter(*X_train.T, c=[colours[label] for label in y_train],
                edgecolor="k", marker="o", label="train")
-    ax.scatter(*X_test.T, c=[COLOURS[label] for label in y_test],
+    ax.scatter(*X_test.T, c=[colours[label] for label in y_test],
                edgecolor="k", marker="^", label="test")
+    ax.set_title(f"k = {n_neighbors}, {metric}: test accuracy {test_accuracy:.2f}")
+    ax.set_xlabel(features[0])
+    ax.set_ylabel(features[1])
     legend = ax.legend(loc="upper right")
     for handle in legend.legend_handles:  # the marker shape tells train from test
         handle.set_facecolor("white")
-    ax.set_title(
-        f"k = {result['n_neighbors']}, {result['metric']}: "
-        f"test accuracy {result['test_accuracy']:.2f}"
-    )
     fig.tight_layout()
 
+    # Into memory first; write_atomic then puts the bytes in place in one step. No metadata:
+    # the PNG then holds no date or version, so the same figure always gives the same bytes.
     buffer = io.BytesIO()
-    # No metadata: the PNG then holds no date or version, so its bytes never change.
     fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
@@ -127,7 +122,7 @@ def plot_boundary(model, split, result):
 def run_combination(split, n_neighbors, metric, results_dir, cv_repeats=1):
     """Train, evaluate and plot one combination, and save its two result files."""
     model, result = train_and_evaluate(split, n_neighbors, metric, cv_repeats)
-    png = plot_boundary(model, split, result)
+    png = plot_boundary(model, split, n_neighbors, metric, result["test_accuracy"])
     stem = f"{results_dir}/{result_name(n_neighbors, metric)}"
     write_atomic(f"{stem}.png", png)
     write_atomic(f"{stem}.json", json_bytes(result))

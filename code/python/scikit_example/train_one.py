@@ -61,7 +61,7 @@ def main():
     parser = ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n_neighbors", type=positive_int, metavar="K",
                         help="number of neighbours (a positive integer)")
-    parser.add_argument("--metric", choices=METRICS,
+    parser.add_argument("--metric", choices=METRICS, metavar="METRIC",
                         help=f"distance metric: one of {', '.join(METRICS)}")
     parser.add_argument("--index", type=int, metavar="I",
                         help="take K and METRIC from line I (counting from 0) of the parameter file")

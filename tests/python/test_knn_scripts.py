@@ -1,0 +1,304 @@
+"""The k-nearest-neighbour example's scripts: outputs, determinism, and errors for bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import matplotlib.image
+import pytest
+
+NEIGHBOURS = [1, 2, 4, 8, 16, 32, 64]
+METRICS = ["euclidean", "manhattan", "chebyshev", "canberra", "cosine"]
+GRID = [(k, m) for k in NEIGHBOURS for m in METRICS]
+RESULT_KEYS = ["cv_accuracy_mean", "cv_accuracy_std", "cv_folds", "cv_repeats", "metric",
+               "n_neighbors", "test_accuracy"]
+SCRIPTS = ["knn_iris.py", "preprocess.py", "train_and_plot.py", "train_one.py",
+           "create_parameter_file.py", "collect_results.py"]
+
+
+def png_shape(path):
+    """Decode a PNG fully (so a truncated file fails) and return its (height, width)."""
+    return matplotlib.image.imread(path).shape[:2]
+
+
+# ---------------------------------------------------------------------------- normal runs
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_every_script_has_help(code, script, name):
+    proc = script(code, name, "--help")
+    assert proc.stdout.startswith("usage:") and name in proc.stdout
+
+
+def test_preprocess_saves_a_stratified_split(full_run, code, script, files, page_output):
+    assert "105 training and 45 test samples" in page_output("preprocess-and-train.md", 0)[0]
+    split = json.loads((full_run / "data/iris_split.json").read_text())
+    assert split["feature_names"] == ["sepal length (cm)", "sepal width (cm)"]
+    assert split["target_names"] == ["setosa", "versicolor", "virginica"]
+    assert len(split["X_train"]) == len(split["y_train"]) == 105
+    assert len(split["X_test"]) == len(split["y_test"]) == 45
+    # Stratified: each species keeps its third of the flowers in both parts.
+    assert [split["y_train"].count(c) for c in range(3)] == [35, 35, 35]
+    assert [split["y_test"].count(c) for c in range(3)] == [15, 15, 15]
+    # Together the two parts are exactly the 150 flowers (iris has duplicate rows: compare lists).
+    assert sorted(map(tuple, split["X_train"] + split["X_test"])) == sorted(
+        map(tuple, _iris_sepals()))
+    # Another run, in another folder, gives the same bytes, and only that one file.
+    script(code, "preprocess.py", "--output", "elsewhere/split.json")
+    assert (code / "elsewhere/split.json").read_bytes() == (
+        full_run / "data/iris_split.json").read_bytes()
+    assert [name for name in files(code) if name.startswith("elsewhere/")] == ["elsewhere/split.json"]
+
+
+def _iris_sepals():
+    from sklearn.datasets import load_iris
+    return load_iris().data[:, :2].tolist()
+
+
+def test_serial_run_writes_every_combination(full_run):
+    results = full_run / "results"
+    for k, metric in GRID:
+        stem = results / f"knn_k{k:02d}_{metric}"
+        result = json.loads(stem.with_suffix(".json").read_text())
+        assert list(result) == RESULT_KEYS  # written with sorted keys
+        assert (result["n_neighbors"], result["metric"]) == (k, metric)
+        assert (result["cv_folds"], result["cv_repeats"]) == (5, 1)
+        for key in ("test_accuracy", "cv_accuracy_mean", "cv_accuracy_std"):
+            value = result[key]
+            assert 0 <= value <= 1 and round(value, 6) == value, (stem, key, value)
+        # 45 test flowers: the test accuracy is a whole number of them.
+        assert abs(result["test_accuracy"] * 45 - round(result["test_accuracy"] * 45)) < 1e-4
+        assert png_shape(stem.with_suffix(".png")) == (400, 500)
+    produced = sorted(p.name for p in results.iterdir())
+    expected = sorted([f"knn_k{k:02d}_{m}.{ext}" for k, m in GRID for ext in ("json", "png")]
+                      + ["summary.csv", "summary.png"])
+    assert produced == expected  # and no temporary files are left behind
+
+
+def test_accuracies_are_plausible(full_run):
+    """Sepal measurements separate setosa well but mix the other two: roughly 60-85 % accuracy."""
+    results = [json.loads(p.read_text()) for p in (full_run / "results").glob("knn_*.json")]
+    assert len(results) == 35
+    assert all(0.55 <= r["test_accuracy"] <= 0.9 for r in results)
+    assert max(r["cv_accuracy_mean"] for r in results) > 0.8
+    # Different settings give different models: the table is not one repeated number.
+    assert len({r["cv_accuracy_mean"] for r in results}) > 10
+
+
+def test_parameter_file_lists_the_grid(full_run, code, script, page_output):
+    text = (full_run / "params.txt").read_text()
+    assert text.splitlines() == [f"{k} {m}" for k, m in GRID]
+    assert text.endswith("\n")
+    assert page_output("parameters.md", 2)[0] == "Wrote 35 lines to params.txt\n"
+    proc = script(code, "create_parameter_file.py", "--output", "jobs/params.txt")
+    assert proc.stdout.strip() == "Wrote 35 lines to jobs/params.txt"
+    assert (code / "jobs/params.txt").read_text() == text
+
+
+def test_one_combination_at_a_time_matches_the_serial_run(full_run, tmp_path, env):
+    """Every combination through train_one.py's command line gives the serial run's bytes.
+
+    To keep the test quick, one Python process runs train_one.py 35 times (as `python train_one.py
+    --index I` would, through runpy with its own argv); test_train_one_command_line runs it as
+    separate processes too.
+    """
+    driver = (
+        "import runpy, sys\n"
+        "sys.path.insert(0, 'python/scikit_example')  # as `python script.py` does\n"
+        "for i in range(35):\n"
+        "    sys.argv = ['train_one.py', '--index', str(i), '--params', 'params.txt',\n"
+        "                '--results-dir', 'one_by_one']\n"
+        "    runpy.run_path('python/scikit_example/train_one.py', run_name='__main__')\n"
+    )
+    subprocess.run([sys.executable, "-c", driver], cwd=full_run, env=env, check=True,
+                   capture_output=True, text=True)
+    serial = full_run / "results"
+    one_by_one = full_run / "one_by_one"
+    names = sorted(p.name for p in one_by_one.iterdir())
+    assert len(names) == 70
+    for name in names:
+        assert (one_by_one / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+def test_train_one_command_line(full_run, code, script, files, page_output):
+    stdout, _ = page_output("parameters.md", 1)
+    assert stdout.startswith("k = 8, metric = manhattan: test accuracy 0.")
+    stdout, _ = page_output("parameters.md", 3)  # --index 12: line 13 of params.txt
+    assert stdout.startswith("k = 4, metric = chebyshev: test accuracy 0.")
+    _, stderr = page_output("parameters.md", 4)  # the page's unknown metric, shown on purpose
+    assert stderr.count("\n") == 1 and "invalid choice: 'hamming'" in stderr
+    # By value, in a fresh copy: the same bytes as the serial run.
+    (code / "data").mkdir()
+    (code / "data/iris_split.json").write_bytes((full_run / "data/iris_split.json").read_bytes())
+    script(code, "train_one.py", "--n_neighbors", "8", "--metric", "manhattan")
+    names = ["knn_k08_manhattan.json", "knn_k08_manhattan.png"]
+    assert sorted(files(code / "results")) == names
+    for name in names:
+        assert (code / "results" / name).read_bytes() == (full_run / "results" / name).read_bytes()
+
+
+def test_cv_repeats_makes_more_folds_but_keeps_the_test_accuracy(full_run, code, script):
+    (code / "data").mkdir()
+    (code / "data/iris_split.json").write_bytes((full_run / "data/iris_split.json").read_bytes())
+    script(code, "train_one.py", "--n_neighbors", "4", "--metric", "chebyshev",
+           "--cv-repeats", "3", "--results-dir", "heavy")
+    heavy = json.loads((code / "heavy/knn_k04_chebyshev.json").read_text())
+    light = json.loads((full_run / "results/knn_k04_chebyshev.json").read_text())
+    assert heavy["cv_repeats"] == 3
+    assert heavy["test_accuracy"] == light["test_accuracy"]
+    assert heavy["cv_accuracy_mean"] != light["cv_accuracy_mean"]  # 15 folds, not 5
+    assert 0 <= heavy["cv_accuracy_mean"] <= 1
+
+
+def test_collect_results_table_and_figure(full_run):
+    rows = list(csv.DictReader((full_run / "results/summary.csv").open()))
+    assert [(int(r["n_neighbors"]), r["metric"]) for r in rows] == GRID
+    for row in rows:
+        result = json.loads(
+            (full_run / f"results/knn_k{int(row['n_neighbors']):02d}_{row['metric']}.json").read_text())
+        for key in ("test_accuracy", "cv_accuracy_mean", "cv_accuracy_std"):
+            assert row[key] == f"{result[key]:.4f}"
+        assert int(row["cv_repeats"]) == 1
+    height, width = png_shape(full_run / "results/summary.png")
+    assert width > 600 and height > 300
+
+
+def test_collect_results_is_deterministic_and_tells_the_best(full_run, code, script, files):
+    (code / "results").mkdir()
+    for p in (full_run / "results").glob("knn_*.json"):
+        (code / "results" / p.name).write_bytes(p.read_bytes())
+    proc = script(code, "collect_results.py", "--table", "out/table.csv", "--figure", "out/fig.png")
+    assert "Collected 35 results into out/table.csv and out/fig.png" in proc.stdout
+    best = max((json.loads(p.read_text()) for p in (code / "results").glob("*.json")),
+               key=lambda r: r["cv_accuracy_mean"])
+    assert f"(k = {best['n_neighbors']}, {best['metric']})" in proc.stdout
+    assert (code / "out/table.csv").read_bytes() == (full_run / "results/summary.csv").read_bytes()
+    assert (code / "out/fig.png").read_bytes() == (full_run / "results/summary.png").read_bytes()
+
+
+def test_collect_results_partial_grid(full_run, code, script, files):
+    (code / "results").mkdir()
+    for p in sorted((full_run / "results").glob("knn_k0[14]_*.json")):
+        (code / "results" / p.name).write_bytes(p.read_bytes())
+    before = files(code)
+    proc = script(code, "collect_results.py", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1
+    assert "25 of 35 combinations have no result" in proc.stderr and "--allow-missing" in proc.stderr
+    assert files(code) == before
+    script(code, "collect_results.py", "--allow-missing")
+    rows = list(csv.DictReader((code / "results/summary.csv").open()))
+    assert [(int(r["n_neighbors"]), r["metric"]) for r in rows] == [g for g in GRID if g[0] in (1, 4)]
+    assert png_shape(code / "results/summary.png")[1] > 600
+
+
+# ---------------------------------------------------------------------------- bad input
+
+def _setup(code, full_run, what):
+    """Put a good split, parameter file or results folder in place, as a case needs."""
+    if "split" in what:
+        (code / "data").mkdir(exist_ok=True)
+        (code / "data/iris_split.json").write_bytes((full_run / "data/iris_split.json").read_bytes())
+    if "params" in what:
+        (code / "params.txt").write_bytes((full_run / "params.txt").read_bytes())
+    if "results" in what:
+        (code / "results").mkdir(exist_ok=True)
+        for p in (full_run / "results").glob("knn_*.json"):
+            (code / "results" / p.name).write_bytes(p.read_bytes())
+
+
+def _write(code, name, text):
+    path = code / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+# (script, arguments, what to set up first, files to write first, words stderr must contain)
+BAD_INPUT = [
+    ("preprocess.py", ["--output", "blocker/split.json"], "", {"blocker": "a file"},
+     ["blocker"]),
+    ("train_and_plot.py", [], "", {}, ["data file 'data/iris_split.json' not found",
+                                       "preprocess.py"]),
+    ("train_and_plot.py", [], "", {"data/iris_split.json": "{not json"},
+     ["data/iris_split.json", "not a valid split file"]),
+    ("train_and_plot.py", [], "", {"data/iris_split.json": '{"X_train": []}'},
+     ["not a valid split file", "expected keys"]),
+    ("train_and_plot.py", ["--cv-repeats", "0"], "split", {},
+     ["--cv-repeats", "invalid positive integer value: '0'"]),
+    ("train_one.py", ["--n_neighbors", "3", "--metric", "haversine"], "split", {},
+     ["invalid choice: 'haversine'", "euclidean", "manhattan", "chebyshev", "canberra", "cosine"]),
+    ("train_one.py", ["--n_neighbors", "0", "--metric", "cosine"], "split", {},
+     ["--n_neighbors", "positive integer", "'0'"]),
+    ("train_one.py", ["--n_neighbors", "500", "--metric", "cosine"], "split", {},
+     ["n_neighbors must be between 1 and 84", "500"]),
+    ("train_one.py", ["--metric", "cosine"], "split", {}, ["--n_neighbors and --metric"]),
+    ("train_one.py", ["--index", "2", "--metric", "cosine"], "split params", {},
+     ["either --index or --n_neighbors and --metric"]),
+    ("train_one.py", ["--index", "35"], "split params", {},
+     ["index 35 is out of range", "between 0 and 34"]),
+    ("train_one.py", ["--index", "-1"], "split params", {},
+     ["index -1 is out of range", "between 0 and 34"]),
+    ("train_one.py", ["--index", "0", "--params", "nowhere.txt"], "split", {},
+     ["parameter file 'nowhere.txt' not found", "create_parameter_file.py"]),
+    ("train_one.py", ["--index", "1"], "split", {"params.txt": "1 euclidean\n2 hamming\n"},
+     ["parameter file 'params.txt', line 2", "'2 hamming'"]),
+    ("train_one.py", ["--index", "0"], "params", {}, ["data file 'data/iris_split.json' not found"]),
+    ("create_parameter_file.py", ["--output", "blocker/params.txt"], "", {"blocker": "a file"},
+     ["blocker"]),
+    ("collect_results.py", [], "", {}, ["results folder 'results' not found"]),
+    ("collect_results.py", [], "", {"results/notes.txt": "no results here"},
+     ["no result files (knn_*.json) in 'results'"]),
+    ("collect_results.py", [], "results", {"results/knn_k01_cosine.json": "{"},
+     ["malformed result file 'results/knn_k01_cosine.json'"]),
+    ("collect_results.py", [], "results",
+     {"results/knn_k02_cosine.json": json.dumps(
+         {"n_neighbors": 2, "metric": "cosine", "test_accuracy": 1.5, "cv_accuracy_mean": 0.5,
+          "cv_accuracy_std": 0.1, "cv_repeats": 1})},
+     ["malformed result file 'results/knn_k02_cosine.json'", "test_accuracy", "between 0 and 1"]),
+    ("collect_results.py", [], "results",
+     {"results/knn_k04_cosine.json": json.dumps(
+         {"n_neighbors": 8, "metric": "cosine", "test_accuracy": 0.5, "cv_accuracy_mean": 0.5,
+          "cv_accuracy_std": 0.1, "cv_repeats": 1})},
+     ["knn_k04_cosine.json", "do not match its name"]),
+    ("knn_iris.py", ["--figure", "blocker/grid.png"], "", {"blocker": "a file"},
+     ["cannot create a folder for the figure 'blocker/grid.png'"]),
+]
+
+
+@pytest.mark.parametrize(
+    "name, args, setup, written, words", BAD_INPUT,
+    ids=[f"{case[0]}-{i}" for i, case in enumerate(BAD_INPUT)],
+)
+def test_bad_input_gives_one_clear_line(full_run, code, script, files, name, args, setup,
+                                        written, words):
+    _setup(code, full_run, setup)
+    for path, text in written.items():
+        _write(code, path, text)
+    before = files(code)
+    proc = script(code, name, *args, check=False)
+    assert proc.returncode != 0
+    assert proc.stderr.endswith("\n") and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith(f"{name}: error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    for word in words:
+        assert word in proc.stderr, (word, proc.stderr)
+    assert files(code) == before, "the failed run left files behind or changed some"
+
+
+def test_a_failed_write_leaves_no_partial_file(full_run, code, script, files):
+    """A write that fails (here: a folder sits where the PNG goes) leaves no temporary file."""
+    _setup(code, full_run, "split")
+    prepared = code
+    results = prepared / "results"
+    results.mkdir()
+    (results / "knn_k01_euclidean.png").mkdir()  # a folder where the PNG should go
+    before = files(prepared)
+    proc = script(prepared, "train_one.py", "--n_neighbors", "1", "--metric", "euclidean",
+                  check=False)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "knn_k01_euclidean.png" in proc.stderr
+    assert files(prepared) == before
+    assert sorted(p.name for p in results.iterdir()) == ["knn_k01_euclidean.png"]
