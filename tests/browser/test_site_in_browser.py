@@ -177,8 +177,9 @@ def test_copy_buttons_copy_the_code(content_pages, browser, base_url):
         for path in content_pages:
             page.goto(base_url + path, wait_until="networkidle")
             # Open every fold first, so that copy buttons inside solutions are reachable too.
-            for title in page.locator(".admonition.toggle.toggle-hidden > .admonition-title").all():
-                title.click()
+            page.evaluate("() => document.querySelectorAll("
+                          "'.admonition.toggle.toggle-hidden > .admonition-title > button.toggle-button')"
+                          ".forEach(button => button.click())")
             buttons = page.locator("button.copybtn")
             for index in range(buttons.count()):
                 button = buttons.nth(index)
