@@ -71,6 +71,49 @@ def tree_bytes(folder: pathlib.Path) -> dict:
     }
 
 
+PAGE = ROOT / "content" / "assignment.md"
+
+
+def bash_blocks() -> list[str]:
+    """The ```bash blocks of the assignment page, in page order."""
+    return re.findall(r"^```bash\n(.*?)^```$", PAGE.read_text(), flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.fixture(scope="session")
+def page_runs(tmp_path_factory):
+    """Every ```bash block of the page, run once as written, in one fresh copy of the assignment.
+
+    The copy is laid out like the repository (exercises/assignment/, solutions/assignment/), so the
+    page's `cd` lines work. Each block runs with `bash -e -o pipefail`. Returns the copy's root and
+    one (block, CompletedProcess) pair per block. Other tests reuse these runs' outputs instead of
+    running the same workflows again.
+    """
+    base = tmp_path_factory.mktemp("page")
+    for part in ["exercises", "solutions"]:
+        shutil.copytree(
+            ROOT / part / "assignment", base / part / "assignment",
+            ignore=shutil.ignore_patterns(".snakemake", "results", "logs", "benchmarks", "resources", "__pycache__"),
+        )
+    runs = []
+    for block in bash_blocks():
+        proc = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", block],
+            cwd=base, env=environment(), capture_output=True, text=True, timeout=600,
+        )
+        runs.append((block, proc))
+    return base, runs
+
+
+def page_run(page_runs, command: str):
+    """The run of the one page block that contains command: (copy root, block, process)."""
+    base, runs = page_runs
+    found = [(block, proc) for block, proc in runs if command in block]
+    assert len(found) == 1, f"expected one block with {command!r} on the page, found {len(found)}"
+    block, proc = found[0]
+    assert proc.returncode == 0, f"page block failed:\n{block}\n{proc.stdout}\n{proc.stderr}"
+    return base, block, proc
+
+
 @pytest.fixture(scope="session")
 def helpers():
     """The module-level helpers, for test modules (importlib mode cannot import this file)."""
@@ -78,4 +121,5 @@ def helpers():
         ROOT=ROOT, SOLUTIONS=SOLUTIONS, EXERCISES=EXERCISES, BIN=BIN, CORES=CORES,
         environment=environment, copy_workflow=copy_workflow, snakemake=snakemake,
         jobs_ran=jobs_ran, planned_jobs=planned_jobs, tree_bytes=tree_bytes,
+        bash_blocks=bash_blocks, page_run=page_run,
     )

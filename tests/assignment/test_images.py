@@ -12,7 +12,7 @@ import time
 import pytest
 
 SMALL = [".test/config_small/config.yaml"]
-SMALL_IMAGES = ["digit0_00", "digit0_01", "digit1_00", "digit1_01"]
+SMALL_IMAGES = ["digit0_00", "digit1_00"]
 FINAL = ["results/features.csv", "results/summary.csv", "results/mean_images.png"]
 
 
@@ -31,15 +31,15 @@ def starting_script(python, helpers, cwd, script, *args, check=True):
 
 
 def test_starting_scripts_run(helpers, python, tmp_path):
-    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "2", "--digits", "0", "1")
+    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "1", "--digits", "0", "1")
     assert sorted(p.stem for p in (tmp_path / "images").iterdir()) == SMALL_IMAGES
     proc = starting_script(python, helpers, tmp_path, "process_images.py")
-    assert "processed 4 images of 2 digits" in proc.stdout
+    assert "processed 2 images of 2 digits" in proc.stdout
     rows = list(csv.DictReader((tmp_path / "results" / "features.csv").open()))
     assert [r["image"] for r in rows] == SMALL_IMAGES
     assert all(0 <= float(r[k]) <= 1 for r in rows for k in r if k not in ("image", "label"))
     summary = list(csv.DictReader((tmp_path / "results" / "summary.csv").open()))
-    assert [(s["label"], s["images"]) for s in summary] == [("0", "2"), ("1", "2")]
+    assert [(s["label"], s["images"]) for s in summary] == [("0", "1"), ("1", "1")]
     # A zero is round: nearly as symmetric left-right as top-bottom, and its ink centred.
     zero = summary[0]
     assert float(zero["symmetry_lr"]) > 0.8 and abs(float(zero["centre_col"]) - 0.5) < 0.05
@@ -69,7 +69,7 @@ def test_dry_run_plans_three_jobs_per_image(helpers, tmp_path):
 def test_clean_run_results(clean_run, helpers):
     workdir, proc = clean_run
     assert helpers.jobs_ran(proc) == {
-        "export_digits": 1, "resize": 4, "normalise": 4, "extract_features": 4, "summarise": 1, "all": 1
+        "export_digits": 1, "resize": 2, "normalise": 2, "extract_features": 2, "summarise": 1, "all": 1
     }
     rows = list(csv.DictReader((workdir / "results" / "features.csv").open()))
     assert [r["image"] for r in rows] == SMALL_IMAGES
@@ -79,7 +79,7 @@ def test_clean_run_results(clean_run, helpers):
         for step in ["resize", "normalise", "extract_features"]:
             assert row["image"] in (workdir / "logs" / step / f"{row['image']}.log").read_text()
         assert (workdir / "benchmarks" / "resize" / f"{row['image']}.tsv").exists()
-    assert "4 images of 2 digits" in (workdir / "logs" / "summarise.log").read_text()
+    assert "2 images of 2 digits" in (workdir / "logs" / "summarise.log").read_text()
 
 
 def test_same_results_as_starting_script(clean_run, helpers, python, tmp_path):
@@ -88,7 +88,7 @@ def test_same_results_as_starting_script(clean_run, helpers, python, tmp_path):
     for name in FINAL:
         assert (tmp_path / name).read_bytes() == (workdir / name).read_bytes(), name
     # The workflow's exported images are the starting script's, byte for byte.
-    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "2", "--digits", "0", "1")
+    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "1", "--digits", "0", "1")
     assert helpers.tree_bytes(tmp_path / "images") == helpers.tree_bytes(workdir / "resources" / "images")
 
 
@@ -110,7 +110,7 @@ def test_broken_image_fails_its_branch_only(clean_run, helpers, tmp_path):
     assert sorted(p.stem for p in (workdir / "results" / "features").iterdir()) == others
     assert not (workdir / "results" / "resized" / "digit1_00.npy").exists()
     assert not (workdir / "results" / "features.csv").exists()
-    assert helpers.jobs_ran(proc) == {"resize": 3, "normalise": 3, "extract_features": 3}
+    assert helpers.jobs_ran(proc) == {"resize": 1, "normalise": 1, "extract_features": 1}
 
 
 def test_interrupted_run_resumes(clean_run, helpers, tmp_path):
@@ -132,7 +132,11 @@ def test_interrupted_run_resumes(clean_run, helpers, tmp_path):
             time.sleep(0.2)
     finally:
         os.killpg(first.pid, signal.SIGTERM)
-        first.wait(timeout=60)
+        try:
+            first.wait(timeout=180)
+        except subprocess.TimeoutExpired:
+            os.killpg(first.pid, signal.SIGKILL)
+            pytest.fail("snakemake did not stop within 180 s of SIGTERM")
     features = workdir / "results" / "features"
     done_before = {p.stem for p in features.iterdir()}
     assert 0 < len(done_before) < len(SMALL_IMAGES)
