@@ -59,13 +59,6 @@ def test_lint_is_clean(helpers):
     assert "Congratulations, your workflow is in a good condition!" in proc.stdout + proc.stderr
 
 
-def test_dry_run_plans_three_jobs_per_image(helpers, tmp_path):
-    workdir = helpers.copy_workflow("images", tmp_path / "wf")
-    assert helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run")) == {
-        "all": 1, "export_digits": 1, "resize": 50, "normalise": 50, "extract_features": 50, "summarise": 1
-    }
-
-
 def test_clean_run_results(clean_run, helpers):
     workdir, proc = clean_run
     assert helpers.jobs_ran(proc) == {

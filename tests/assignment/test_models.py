@@ -34,13 +34,6 @@ def test_starting_script_rejects_unknown_model(helpers, python, tmp_path):
     assert not (tmp_path / "results" / "models.csv").exists()
 
 
-def test_dry_run_plans_one_job_per_model(helpers, tmp_path):
-    workdir = helpers.copy_workflow("models", tmp_path / "wf")
-    assert helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run")) == {
-        "all": 1, "evaluate_model": 6, "compare_models": 1
-    }
-
-
 def test_undefined_model_is_rejected_before_any_job(helpers, tmp_path):
     workdir = helpers.copy_workflow("models", tmp_path / "wf")
     proc = helpers.snakemake(workdir, "--dry-run", "--config", "compare=[knn,deep_net]", check=False)

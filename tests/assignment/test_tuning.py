@@ -34,14 +34,6 @@ def test_starting_script_rejects_bad_input(python, helpers, tmp_path):
     assert not (tmp_path / "results" / "tuning.csv").exists()
 
 
-def test_dry_run_plans_one_job_per_pair(helpers, tmp_path):
-    workdir = helpers.copy_workflow("tuning", tmp_path / "wf")
-    teaching = helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run"))
-    assert teaching == {"all": 1, "split_data": 1, "cross_validate": 12, "summarise": 1, "refit_best": 1}
-    small = helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run", "--configfile", *SMALL))
-    assert small["cross_validate"] == 4
-
-
 def test_bad_config_is_rejected_before_any_job(helpers, tmp_path):
     workdir = helpers.copy_workflow("tuning", tmp_path / "wf")
     proc = helpers.snakemake(workdir, "--dry-run", "--config", "folds=1", check=False)
