@@ -27,7 +27,7 @@ REHEARSAL = ("snakemake --snakefile snakemake/seeds_study/Snakefile --cores 2 "
 
 # The page's ```bash blocks, in order, one list of lines per block.
 BLOCKS = [
-    ["python snakemake/many_small_tasks/measure_overhead.py --items 8 --repeats 1 --output overhead_mine.json"],
+    ["python snakemake/many_small_tasks/measure_overhead.py --items 4 --repeats 1 --output overhead_mine.json"],
     ["snakemake --snakefile snakemake/many_small_tasks/Snakefile --cores 2 --dry-run --groups square=batch --group-components batch=6"],
     ["snakemake --snakefile snakemake/many_small_tasks/Snakefile --cores 2",
      "cat results/many_small_tasks/sum_of_squares.txt"],
@@ -109,7 +109,7 @@ def outputs(tmp_path_factory):
 
 def test_measuring_the_overhead_writes_a_record(outputs):
     record = json.loads((outputs["code"] / "overhead_mine.json").read_text())
-    assert record["items"] == 8 and record["repeats"] == 1
+    assert record["items"] == 4 and record["repeats"] == 1
     assert len(record["seconds"]["one_job_per_item"]) == 1
     assert "per extra job" in outputs["measure"][0]
 
