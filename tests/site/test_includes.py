@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import fnmatch
 import importlib.util
 import pathlib
 import sys
@@ -34,13 +33,15 @@ def _includes(pages):
 
 
 def _generated_outputs() -> set[str]:
-    """Every file the build's generators promise to make (tools/generators/*.py OUTPUTS)."""
+    """Every file the build's generators promise to make (OUTPUTS of tools/generators/*.py)."""
     outputs = set()
     for source in sorted((ROOT / "tools" / "generators").glob("*.py")):
-        tree = ast.parse(source.read_text(encoding="utf-8"))
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "OUTPUTS" for t in node.targets):
-                outputs.update(ast.literal_eval(node.value))
+        name = f"site_generator_{source.stem}"
+        if name not in sys.modules:
+            spec = importlib.util.spec_from_file_location(name, source)
+            sys.modules[name] = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(sys.modules[name])
+        outputs.update(sys.modules[name].OUTPUTS)
     return outputs
 
 
@@ -131,10 +132,13 @@ def test_line_ranges_lie_inside_their_files(pages):
 # --- Is every shown file looked after by a test? -------------------------------------------------
 #
 # What this checks, honestly: that some test module (outside tests/site and tests/browser, which only
-# look at pages) NAMES the file, either as one string such as "code/slurm/x/array.sh", or as the pieces
-# a test joins into its path (ROOT / "code" / "slurm" / "x" and "array.sh" in the same module), or by
-# globbing its folder (the folder's pieces plus a pattern such as "*.sh" that matches the file). It
-# cannot prove that the test runs the file; the folder's own tests do that and are reviewed as code.
+# look at pages), together with its folder's conftest.py, NAMES the file, in one of these ways:
+#   - as one string such as "code/slurm/x/array.sh";
+#   - as the pieces a test joins into its path (ROOT / "code" / "slurm" / "x" and "array.sh");
+#   - by naming the workflow folder it belongs to (a folder with a Snakefile, workflow/Snakefile or a
+#     yadage workflow.yml), since a test that runs a workflow runs its rules, scripts and configs.
+# It cannot prove that the test runs the file; the folder's own tests do that and are reviewed as code.
+# Files under _generated/ are outputs of the build's generators, which run the code to make them.
 
 def _test_modules() -> dict[pathlib.Path, set[str]]:
     modules = {}
@@ -146,21 +150,39 @@ def _test_modules() -> dict[pathlib.Path, set[str]]:
         strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
         pieces = set()
         for s in strings:
-            pieces.update(part for part in s.replace("\\", "/").split("/") if part)
+            for word in s.split():
+                pieces.update(part for part in word.replace("\\", "/").split("/") if part)
         modules[path] = strings | pieces
+    # A test module and its folder's conftest.py work together (the conftest builds the paths and
+    # copies that the tests use), so a module counts with its conftest's names too.
+    for path in list(modules):
+        conftest = path.with_name("conftest.py")
+        if conftest in modules and conftest != path:
+            modules[path] = modules[path] | modules[conftest]
     return modules
+
+
+def _workflow_folders(relative: str) -> list[list[str]]:
+    """Path pieces of every folder above the file that holds a whole workflow."""
+    found = []
+    parts = relative.split("/")
+    for depth in range(len(parts) - 1, 0, -1):
+        folder = ROOT.joinpath(*parts[:depth])
+        if any((folder / marker).is_file() for marker in ("Snakefile", "workflow/Snakefile", "workflow.yml")):
+            found.append(parts[:depth])
+    return found
 
 
 def _named_by(module_strings: set[str], relative: str) -> bool:
     parts = relative.split("/")
     if any(relative in s for s in module_strings):
         return True
+    if any(set(folder) <= module_strings for folder in _workflow_folders(relative)):
+        return True
     folder, name = parts[:-1], parts[-1]
     if not set(folder) <= module_strings:
         return False
-    if name in module_strings:
-        return True
-    return any("*" in s and "/" not in s and fnmatch.fnmatch(name, s) for s in module_strings)
+    return name in module_strings
 
 
 def test_every_shown_file_is_named_by_a_test(pages):
@@ -173,9 +195,8 @@ def test_every_shown_file_is_named_by_a_test(pages):
         for target, line in site.download_targets(page):
             path = site.resolve(page.path, target)
             relative = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else target
-            if relative.startswith("_generated/"):
-                continue  # made by a generator; tests/site/test_code_archive.py and the generators' tests
             shown.setdefault(relative, f"{page.path.relative_to(ROOT)}:{line}")
+    shown = {k: v for k, v in shown.items() if not k.startswith("_generated/")}
     modules = _test_modules()
     orphans = [
         f"{where}: {relative}" for relative, where in sorted(shown.items())

@@ -1,7 +1,7 @@
 """Run the commands content/setup.md tells learners to type, as written, on the downloadable archive.
 
 The command strings below are the page's text (tests/site/test_pages.py checks that every command of a
-```bash block on a page appears in a test), run in a fresh folder with the test's Python on PATH.
+bash block on a page appears in a test), run in a fresh folder with the test's Python on PATH.
 """
 
 from __future__ import annotations
