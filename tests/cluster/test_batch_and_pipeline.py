@@ -18,6 +18,7 @@ def submitted_id(stdout: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
 def test_serial_batch_script(shell, slurm, code_dir, local_results, same_files, tree):
     """`sbatch slurm/scikit_example/serial.sh` from code/: one job makes every result file."""
     out = shell.run(["sbatch", "slurm/scikit_example/serial.sh"])
@@ -35,6 +36,7 @@ def pipeline_ids(stdout: str) -> dict[str, str]:
     return ids
 
 
+@pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
 def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results, same_files, tree):
     """preprocess -> array -> collect, chained with afterok, exactly as the page runs it."""
     out = shell.run(["bash", "slurm/scikit_example/submit_pipeline.sh"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 import re
 import shutil
+import time
 
 import pytest
 
@@ -14,16 +15,22 @@ SNAKEFILE = "snakemake/scikit_example/Snakefile"
 PROFILE = "snakemake/scikit_example/profiles/slurm"
 
 
+@pytest.mark.timeout(1800)  # 37 Slurm jobs, each starting Snakemake twice, on two cores
 def test_workflow_on_slurm(shell, code_dir, local_results, same_files, tree):
     """The command the Snakemake chapter shows, run from code/: every result file, as the serial run."""
+    since = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 1))
     out = shell.run(["snakemake", "--snakefile", SNAKEFILE, "--profile", PROFILE], timeout=1500)
     produced = tree(code_dir / "results")
     summary = {name: produced.pop(name) for name in ("summary.csv", "summary.png")}
     same_files(produced, local_results)
     assert summary["summary.csv"].count(b"\n") > len(local_results) // 2
-    # The jobs really went through Slurm: the plugin keeps one log per Slurm job.
-    logs = list((code_dir / ".snakemake" / "slurm_logs").rglob("*.log"))
-    assert len(logs) == len(local_results) // 2 + 2, (len(logs), out.stderr[-2000:])
+    # Every job really went through Slurm: preprocess, one per combination, and collect, all
+    # COMPLETED, run in this folder.
+    acct = shell.run(["sacct", "--noheader", "--parsable2", "--allocations", f"--starttime={since}",
+                      "--format=JobID,State,WorkDir"]).stdout
+    ours = [line.split("|") for line in acct.splitlines() if line.endswith(f"|{code_dir}")]
+    assert len(ours) == len(local_results) // 2 + 2, (acct, out.stderr[-2000:])
+    assert {state for _job, state, _dir in ours} == {"COMPLETED"}, acct
 
 
 def test_failing_rule_reports_slurm_state_and_log(root, tmp_path, shell):

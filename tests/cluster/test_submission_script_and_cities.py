@@ -10,6 +10,7 @@ import pytest
 pytestmark = pytest.mark.slurm
 
 
+@pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
 def test_custom_submission_script(shell, slurm, code_dir, local_results, same_files, tree):
     """submit_jobs.py: one job per combination, named after it; the results match the serial run."""
     shell.run(["python", "python/scikit_example/preprocess.py"])
