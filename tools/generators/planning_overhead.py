@@ -47,7 +47,8 @@ def table(record: dict) -> str:
     per_job = record["per_extra_job_seconds"]
     lines += [
         "",
-        f"Cost of one extra job, (difference) / {items}: **{per_job:.2f} s**. "
+        f"Each extra job cost about **{per_job:.2f} s**: the difference of the two medians "
+        f"divided by the {items} extra tiny jobs. "
         f"Measured with Snakemake {record['snakemake_version']} on one core of a "
         f"{record['cpus']}-CPU machine, median of {record['repeats']} runs each; the machine's "
         f"one-minute load average was {record['load_average_1min_after']:.1f} when it finished "
