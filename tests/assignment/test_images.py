@@ -54,11 +54,6 @@ def test_starting_script_rejects_a_broken_image(helpers, python, tmp_path):
     assert not (tmp_path / "results").exists()
 
 
-def test_lint_is_clean(helpers):
-    proc = helpers.snakemake(helpers.SOLUTIONS / "images", "--lint")
-    assert "Congratulations, your workflow is in a good condition!" in proc.stdout + proc.stderr
-
-
 def test_clean_run_results(clean_run, helpers):
     workdir, proc = clean_run
     assert helpers.jobs_ran(proc) == {
