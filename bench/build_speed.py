@@ -73,9 +73,30 @@ def timed(cmd: list[str], cwd: pathlib.Path, env: dict, cpu: list[float]) -> tup
     return elapsed, ANSI.sub("", proc.stdout + proc.stderr), proc.returncode
 
 
+def run_generators(tree: pathlib.Path, env: dict, cpu: list[float]) -> tuple[float, str, int, dict]:
+    """tools/generate.py as `make html` runs it, timing each generator from the line it prints
+    ("generate: NAME", flushed) as it starts one."""
+    cpu_before = _children_cpu()
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "tools/generate.py"], cwd=tree, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines, marks = [], []
+    for line in proc.stdout:
+        lines.append(line)
+        match = re.match(r"^generate: (\S+)$", line.strip())
+        if match:
+            marks.append((match.group(1), time.perf_counter()))
+    status = proc.wait()
+    end = time.perf_counter()
+    cpu.append(_children_cpu() - cpu_before)
+    per_generator = {name: round((marks[i + 1][1] if i + 1 < len(marks) else end) - at, 2)
+                     for i, (name, at) in enumerate(marks)}
+    return end - start, "".join(lines), status, per_generator
+
+
 def build(tree: pathlib.Path, env: dict) -> dict:
     cpu: list[float] = []
-    generate_s, generate_out, status = timed([sys.executable, "tools/generate.py"], tree, env, cpu)
+    generate_s, generate_out, status, per_generator = run_generators(tree, env, cpu)
     if status != 0:
         sys.exit(f"build_speed: tools/generate.py failed ({status}):\n{generate_out[-4000:]}")
     book_s, book_out, status = timed(
@@ -94,7 +115,8 @@ def build(tree: pathlib.Path, env: dict) -> dict:
         "generate_s": round(generate_s, 2),
         "jupyter_book_s": round(book_s, 2),
         "cpu_s": round(sum(cpu), 2),
-        "generators_run": re.findall(r"^generate: (\S+)", generate_out, flags=re.M),
+        "generators_run": sorted(per_generator),
+        "generator_s": per_generator,
         "docs_read": reread,
         "notebooks_executed": [pathlib.Path(p).name for p in executed],
         "environment": updated.group(1).strip() if updated else "",
@@ -169,6 +191,8 @@ def main(argv: list[str]) -> int:
     lines.append("re-read on a no-change rebuild: " + (", ".join(slow_causes) or "nothing"))
     lines.append("generators run on a no-change rebuild: " + (", ".join(generators) or "none"))
     lines.append("notebooks executed on a no-change rebuild: " + (", ".join(notebooks) or "none"))
+    lines.append("clean build, seconds per generator: " + ", ".join(
+        f"{name} {seconds:.1f}" for name, seconds in sorted(clean["generator_s"].items(), key=lambda kv: -kv[1])))
     warned = sorted({w for r in [clean, *rebuilds] for w in r["warnings"]})
     if warned:
         lines.append("")
