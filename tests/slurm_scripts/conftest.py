@@ -26,11 +26,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 # appends one JSON line per call to $FAKE_SBATCH_LOG and prints a job ID (5001, 5002, ...). With
 # --parsable it prints only the ID, or "ID;NAME" when FAKE_SBATCH_CLUSTER=NAME is set (the form a
 # multi-cluster site gives). FAKE_SBATCH_FAIL_AT=N makes the N-th call fail the way sbatch does.
-FAKE_SBATCH = r'''#!{python}
-import json, os, pathlib, sys
-log = pathlib.Path(os.environ["FAKE_SBATCH_LOG"])
-calls = log.read_text().splitlines() if log.exists() else []
-number = len(calls) + 1
+FAKE_SBATCH = r'''#!{python} -SI
+import json, os, sys
+log = os.environ["FAKE_SBATCH_LOG"]
+with open(log, "a+") as handle:
+    handle.seek(0)
+    number = len(handle.read().splitlines()) + 1
 args = sys.argv[1:]
 options, script, script_args = [], None, []
 for position, arg in enumerate(args):
@@ -40,11 +41,11 @@ for position, arg in enumerate(args):
     options.append(arg)
 record = {{"argv": args, "options": options, "script": script, "script_args": script_args,
           "cwd": os.getcwd()}}
-with log.open("a") as handle:
+with open(log, "a") as handle:
     handle.write(json.dumps(record) + "\n")
 if os.environ.get("FAKE_SBATCH_FAIL_AT") == str(number):
     sys.exit("sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified")
-if script is None or not pathlib.Path(script).is_file():
+if script is None or not os.path.isfile(script):
     sys.exit(f"sbatch: error: Unable to open file {{script}}")
 job_id = 5000 + number
 cluster = os.environ.get("FAKE_SBATCH_CLUSTER")
@@ -126,13 +127,19 @@ def run(cmd, cwd, env, *, timeout=300) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def grid(tmp_path_factory):
-    """The (K, METRIC) pairs of the example's grid, from the file create_parameter_file.py writes."""
+def params_file(tmp_path_factory) -> pathlib.Path:
+    """The parameter file that create_parameter_file.py writes, made once per session."""
     folder = tmp_path_factory.mktemp("grid")
     proc = run(["python", ROOT / "code/python/scikit_example/create_parameter_file.py", "--output",
                 folder / "params.txt"], folder, clean_env())
     assert proc.returncode == 0, proc.stderr
-    pairs = [line.split() for line in (folder / "params.txt").read_text().splitlines()]
+    return folder / "params.txt"
+
+
+@pytest.fixture(scope="session")
+def grid(params_file) -> list[tuple[int, str]]:
+    """The (K, METRIC) pairs of the example's grid, in the parameter file's order."""
+    pairs = [line.split() for line in params_file.read_text().splitlines()]
     assert len(pairs) > 1
     return [(int(k), metric) for k, metric in pairs]
 

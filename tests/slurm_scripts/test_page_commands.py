@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+import shlex
 import shutil
 
 import pytest
@@ -118,21 +119,39 @@ def test_array_jobs_page(lesson, fake_sbatch, runner):
     ]
 
 
+def expected_command(k, metric, dependency=None):
+    """The sbatch command submit_jobs.py must run for one combination, as an argument list."""
+    options = ["--parsable", f"--job-name=knn_k{k:02d}_{metric}"]
+    if dependency:
+        options.append(f"--dependency={dependency}")
+    return ["sbatch", *options, "slurm/scikit_example/one_job.sh", "--n_neighbors", str(k),
+            "--metric", metric]
+
+
 def test_submission_script_page(lesson, fake_sbatch, runner, grid):
+    """The dry run prints exactly the commands then submitted, as argument lists, one per
+    combination, named after it; --dependency reaches every job."""
     proc = run_page(SUBMISSION_SCRIPT, lesson, fake_sbatch, runner)
     out = proc.stdout.splitlines()
-    assert out[0] == ("sbatch --parsable --job-name=knn_k01_euclidean slurm/scikit_example/one_job.sh "
-                      "--n_neighbors 1 --metric euclidean")
-    assert (lesson / "code" / "data" / "iris_split.json").exists()
-    calls = fake_sbatch.calls()
     n = len(grid)
+    assert out[:n] == [shlex.join(expected_command(k, metric)) for k, metric in grid]
+    assert (lesson / "code" / "data" / "iris_split.json").exists()
+    submitted = [f"knn_k{k:02d}_{metric}: job {5001 + i}" for i, (k, metric) in enumerate(grid)]
+    start = out.index(submitted[0], n)  # after what preprocess.py prints
+    assert out[start:start + n + 1] == [*submitted, f"Submitted {n} jobs."]
+    calls = fake_sbatch.calls()
     assert len(calls) == 2 * n + 1
     plain, preprocess, chained = calls[:n], calls[n], calls[n + 1:]
-    assert all("--dependency" not in " ".join(call["options"]) for call in plain)
+    assert [["sbatch", *call["argv"]] for call in plain] == [shlex.split(line) for line in out[:n]]
+    # The fake splits like sbatch: options (with the job name), the script, the script's arguments.
+    for call, (k, metric) in zip(plain, grid):
+        assert call["script"] == "slurm/scikit_example/one_job.sh"
+        assert call["script_args"] == ["--n_neighbors", str(k), "--metric", metric]
     assert preprocess["script"] == "slurm/scikit_example/preprocess.sh"
     preprocess_id = 5000 + n + 1
-    assert all(call["options"][-1] == f"--dependency=afterok:{preprocess_id}" for call in chained)
-    assert [call["script_args"] for call in chained] == [call["script_args"] for call in plain]
+    assert [["sbatch", *call["argv"]] for call in chained] == [
+        expected_command(k, metric, f"afterok:{preprocess_id}") for k, metric in grid
+    ]
 
 
 def test_exercise_parallel_1_page(lesson, fake_sbatch, runner):
