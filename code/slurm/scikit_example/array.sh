@@ -20,5 +20,5 @@ if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
     exit 1
 fi
 
-echo "array job ${SLURM_ARRAY_JOB_ID:-?}, task ${SLURM_ARRAY_TASK_ID}: line ${SLURM_ARRAY_TASK_ID} of params.txt"
+echo "array job ${SLURM_ARRAY_JOB_ID:-?}, task ${SLURM_ARRAY_TASK_ID}"
 python python/scikit_example/train_one.py --index "${SLURM_ARRAY_TASK_ID}" --params params.txt
