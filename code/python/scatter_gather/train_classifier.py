@@ -81,28 +81,30 @@ def main() -> None:
     args = parse_args()
     if args.classifier not in classifiers.CLASSIFIERS:
         valid = ", ".join(classifiers.CLASSIFIERS)
-        raise StepError(f"unknown classifier '{args.classifier}'; choose one of: {valid}")
+        raise StepError(
+            f"unknown classifier '{args.classifier}'; choose one of: {valid}"
+        )
     output = args.output or f"{args.classifier}.json"
     data = load_data(args.data)
 
     model = classifiers.build(args.classifier)
     model.fit(data["x_train"], data["y_train"])
     score = float(model.score(data["x_test"], data["y_test"]))
-    grid, surface, kind = decision_surface(model, np.vstack([data["x_train"], data["x_test"]]))
+    all_points = np.vstack([data["x_train"], data["x_test"]])
+    grid, surface, kind = decision_surface(model, all_points)
 
     result = {
         "classifier": args.classifier,
         "title": classifiers.title(args.classifier),
         "test_accuracy": score,
         "n_test": int(len(data["y_test"])),
-        "data_sha256": sha256_of(args.data),
+        "data_sha256": sha256_of(args.data),  # which data this came from
         "grid": grid,
         "surface_kind": kind,
         "surface": surface,
     }
     write_atomic(output, json_bytes(result))
     print(f"{args.classifier}: test accuracy {score:.3f}, wrote {output}")
-
 
 if __name__ == "__main__":
     run_main(main)
