@@ -139,7 +139,6 @@ def lesson(tmp_path_factory):
     code = base / "code"
     env = dict(os.environ)
     env["PATH"] = f"{pathlib.Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env.pop("PYTHONHASHSEED", None)
     records = []
     for block in BLOCKS:
         started = time.monotonic()
