@@ -95,7 +95,8 @@ def full_run(tmp_path_factory) -> pathlib.Path:
 
     Every command of PAGE_COMMANDS runs through bash, literally, from the code/ folder, in page
     order. This is the one complete serial run (all 35 combinations) that the read-only tests
-    inspect. Each command's output is kept beside the copy: ../outputs/<page>-<n>.out / .err.
+    inspect. Each command's output is kept beside the copy: ../outputs/<page>-<n>.out / .err, and
+    the serial run's results, before later pages rewrite some of them, in ../serial_results/.
     """
     code = copy_code(tmp_path_factory.mktemp("full"))
     outputs = code.parent / "outputs"
@@ -109,6 +110,8 @@ def full_run(tmp_path_factory) -> pathlib.Path:
             if proc.returncode != status:
                 pytest.fail(f"{page}: `{command}` exited with {proc.returncode}, expected {status}"
                             f"\n{proc.stdout}\n{proc.stderr}")
+        if page == "preprocess-and-train.md":  # keep the serial run's files for comparisons
+            shutil.copytree(code / "results", code.parent / "serial_results")
     return code
 
 

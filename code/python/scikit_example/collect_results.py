@@ -125,7 +125,7 @@ def main():
     if missing and not args.allow_missing:
         first = ", ".join(f"{result_name(k, m)}.json" for k, m in missing[:3])
         raise InputError(
-            f"{len(missing)} of {len(combinations())} combinations have no result in "
+            f"no result for {len(missing)} of the {len(combinations())} combinations in "
             f"'{args.results_dir}' (first: {first}); rerun them, or use --allow-missing"
         )
 

@@ -56,6 +56,9 @@ def write_atomic(path, data):
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        umask = os.umask(0)  # the only way to read the umask is to set it ...
+        os.umask(umask)  # ... so put it back at once
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made the file private: give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
