@@ -98,14 +98,18 @@ def test_the_slurm_table_comes_from_the_benchmark_record(root):
         "machine": {"slurm_node": "2 CPUs, 1000 MB"},
         "workloads": [
             {"cv_repeats": 200, "runs": {"serial": {"seconds": 80.0}}},
-            {"cv_repeats": 1, "runs": {"serial": {"seconds": 4.0}, "array": {"seconds": 6.0},
-                                       "snakemake_slurm_tuned": {"seconds": 30.0}}},
+            {"cv_repeats": 1, "runs": {"snakemake_slurm_tuned": {"seconds": 30.0},
+                                       "array": {"seconds": 6.0}, "serial": {"seconds": 4.0}}},
         ],
     }
     table = generator.slurm_table(report)
     assert "| one batch job runs every task, one after another | 4.0 | 1.0 x |" in table
     assert "| an array job, one task per combination | 6.0 | 1.5 x |" in table
     assert "| Snakemake on Slurm, status checked every second | 30.0 | 7.5 x |" in table
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "x |" in line]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| one batch job runs every task, one after another", "| an array job, one task per combination",
+        "| Snakemake on Slurm, status checked every second"]
     assert "2 training tasks" in table and "`--cv-repeats 1`" in table and "2026-01-02" in table
     with pytest.raises(ValueError, match="does not have the expected layout"):
         generator.slurm_table({"workloads": []})

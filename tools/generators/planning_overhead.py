@@ -71,7 +71,10 @@ def slurm_table(report: dict) -> str:
         raise ValueError(f"{BENCH} does not have the expected layout ({err!r})") from None
     lines = ["| how the tasks are run | seconds | compared with one serial job |",
              "| --- | ---: | ---: |"]
-    for method, run in runs.items():
+    order = list(METHOD_NAMES)
+    for method, run in sorted(runs.items(),
+                              key=lambda item: (order.index(item[0]) if item[0] in order
+                                                else len(order), item[0])):
         name = METHOD_NAMES.get(method, method)
         lines.append(f"| {name} | {run['seconds']:.1f} | {run['seconds'] / serial:.1f} x |")
     lines += [
