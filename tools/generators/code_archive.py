@@ -74,6 +74,11 @@ def write_archive(root: pathlib.Path, target: pathlib.Path) -> None:
                 info.create_system = 3  # Unix, so that the permission bits mean the same everywhere
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, path.read_bytes(), compresslevel=9)
+        if target.exists() and target.read_bytes() == pathlib.Path(tmp_name).read_bytes():
+            # Same bytes: keep the old file and its time stamp, so Sphinx does not read the pages
+            # that link it again (an output of running the example changed a folder's time only).
+            pathlib.Path(tmp_name).unlink()
+            return
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
     except BaseException:
