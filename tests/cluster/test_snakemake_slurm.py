@@ -41,12 +41,14 @@ def test_failing_rule_reports_slurm_state_and_log(root, tmp_path, shell):
                      timeout=600)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0, output
-    assert re.search(r"SLURM status is: 'FAILED'", output), output
-    # The log paths it names exist, and the Slurm job log holds what the failing command printed.
-    logs = re.findall(r"(\S*\.snakemake/slurm_logs/\S+\.log)", output)
+    # Which Slurm job failed, and in which state ...
+    failed = re.search(r"SLURM-job '(\d+)' failed, SLURM status is: 'FAILED'", output)
+    assert failed, output
+    job = failed.group(1)
+    # ... and where its log is: the path is printed, exists, and shows the failing command.
+    logs = re.findall(rf"(/\S+/\.snakemake/slurm_logs/rule_broken/{job}\.log)", output)
     assert logs, output
-    slurm_log = work / pathlib.Path(logs[0])  # an absolute path stays as it is
-    assert slurm_log.exists(), output
-    assert "exit 3" in slurm_log.read_text() or "Error in rule broken" in slurm_log.read_text()
+    slurm_log = pathlib.Path(logs[0]).read_text()
+    assert "returned non-zero exit status 3" in slurm_log, slurm_log
     assert (work / "logs" / "broken.log").read_text() == "about to fail on purpose\n"
     assert not (work / "out" / "never.txt").exists()
