@@ -224,7 +224,7 @@ def _write(code, name, text):
 # (script, arguments, what to set up first, files to write first, words stderr must contain)
 BAD_INPUT = [
     ("preprocess.py", ["--output", "blocker/split.json"], "", {"blocker": "a file"},
-     ["blocker"]),
+     ["cannot write blocker/split.json", "blocker exists but is a file, not a folder"]),
     ("train_and_plot.py", [], "", {}, ["data file 'data/iris_split.json' not found",
                                        "preprocess.py"]),
     ("train_and_plot.py", [], "", {"data/iris_split.json": "{not json"},
@@ -247,7 +247,7 @@ BAD_INPUT = [
      ["parameter file 'params.txt', line 2", "'2 hamming'"]),
     ("train_one.py", ["--index", "0"], "params", {}, ["data file 'data/iris_split.json' not found"]),
     ("create_parameter_file.py", ["--output", "blocker/params.txt"], "", {"blocker": "a file"},
-     ["blocker"]),
+     ["cannot write blocker/params.txt", "blocker exists but is a file, not a folder"]),
     ("collect_results.py", [], "", {"results/notes.txt": "no results here"},
      ["no result files (knn_*.json) in 'results'"]),
     ("collect_results.py", [], "results", {"results/knn_k01_cosine.json": "{"},

@@ -51,6 +51,9 @@ def write_atomic(path, data):
     a rename within one folder is atomic, so readers see either the old file or the new one.
     """
     path = pathlib.Path(path)
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"cannot write {path}: {folder} exists but is a file, not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
