@@ -37,8 +37,9 @@ def _slurm_status() -> tuple[bool, str]:
 def _browser_status() -> tuple[bool, str]:
     if not pathlib.Path("/usr/bin/chromium").exists():
         return False, "no Chromium at /usr/bin/chromium (apt-get install chromium)"
-    if not (ROOT / "_build" / "html" / "index.html").exists():
-        return False, "the site is not built (run 'make html')"
+    site = pathlib.Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))
+    if not (site / "index.html").exists():
+        return False, f"no built site in {site} (run 'make html')"
     return True, ""
 
 
