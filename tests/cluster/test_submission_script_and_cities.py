@@ -34,16 +34,16 @@ def test_custom_submission_script(shell, slurm, code_dir, local_results, same_fi
 def test_cities_array_job(root, tmp_path, shell, slurm, same_files, tree):
     """Parallel-1: the array solution writes the same files as the serial exercise script."""
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    shutil.copytree(root / "exercises" / "parallel_1", serial)
+    shutil.copytree(root / "exercises" / "parallel-1", serial)
     shell.run(["python", "long_code.py", "--delay", "0"], cwd=serial)
     expected = tree(serial / "output")
     assert expected, "the serial script wrote no files"
 
     # The learner's folder: the data and the solution's two files, as the exercise sets it up.
     parallel.mkdir()
-    shutil.copy(root / "exercises" / "parallel_1" / "cities.csv", parallel)
+    shutil.copy(root / "exercises" / "parallel-1" / "cities.csv", parallel)
     for name in ("long_code_for_index.py", "cities_array.sh"):
-        shutil.copy(root / "solutions" / "parallel_1" / name, parallel)
+        shutil.copy(root / "solutions" / "parallel-1" / name, parallel)
     count = int(shell.run(["python", "long_code_for_index.py", "--count"], cwd=parallel).stdout)
     assert count == len(expected)
 

@@ -19,7 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SLURM_DIR = ROOT / "code" / "slurm" / "scikit_example"
 BATCH_SCRIPTS = ["serial.sh", "preprocess.sh", "array.sh", "collect.sh", "one_job.sh"]
 ALL_SCRIPTS = [SLURM_DIR / name for name in [*BATCH_SCRIPTS, "submit_pipeline.sh"]] + [
-    ROOT / "solutions" / "parallel_1" / "cities_array.sh"
+    ROOT / "solutions" / "parallel-1" / "cities_array.sh"
 ]
 
 
@@ -56,7 +56,7 @@ def test_script_parses(script):
 
 @pytest.mark.parametrize(
     "script",
-    [SLURM_DIR / name for name in BATCH_SCRIPTS] + [ROOT / "solutions/parallel_1/cities_array.sh"],
+    [SLURM_DIR / name for name in BATCH_SCRIPTS] + [ROOT / "solutions/parallel-1/cities_array.sh"],
     ids=lambda p: p.name,
 )
 def test_sbatch_header(script):

@@ -14,8 +14,8 @@ import shutil
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-EXERCISE = ROOT / "exercises" / "parallel_1"
-SOLUTION = ROOT / "solutions" / "parallel_1"
+EXERCISE = ROOT / "exercises" / "parallel-1"
+SOLUTION = ROOT / "solutions" / "parallel-1"
 
 
 @pytest.fixture

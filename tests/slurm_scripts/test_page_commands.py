@@ -46,9 +46,9 @@ python python/scikit_example/submit_jobs.py --dependency afterok:$preprocess_id
 """
 
 EXERCISE_PARALLEL_1 = """\
-cd ../exercises/parallel_1
+cd ../exercises/parallel-1
 python long_code.py
-cp ../../solutions/parallel_1/long_code_for_index.py ../../solutions/parallel_1/cities_array.sh .
+cp ../../solutions/parallel-1/long_code_for_index.py ../../solutions/parallel-1/cities_array.sh .
 python long_code_for_index.py --count
 python long_code_for_index.py 0
 sbatch --array=0-$(( $(python long_code_for_index.py --count) - 1 )) cities_array.sh
@@ -156,7 +156,7 @@ def test_submission_script_page(lesson, fake_sbatch, runner, grid):
 
 def test_exercise_parallel_1_page(lesson, fake_sbatch, runner):
     proc = run_page(EXERCISE_PARALLEL_1, lesson, fake_sbatch, runner)
-    folder = lesson / "exercises" / "parallel_1"
+    folder = lesson / "exercises" / "parallel-1"
     assert len(list((folder / "output").iterdir())) == 7
     assert "\n7\n" in proc.stdout
     assert proc.stdout.endswith("\n7\nwrote output/australia.txt\nSubmitted batch job 5001\n")
@@ -175,7 +175,7 @@ HIGHLIGHTS = {
         19: "import", 20: "combinations", 25: "def sbatch_command", 26: '"""', 27: "--job-name",
         28: "if dependency", 29: "--dependency", 30: "script", 31: "BATCH_SCRIPT", 32: "return command",
         38: "subprocess.run(command"},
-    ("exercise-parallel-1.md", "/solutions/parallel_1/long_code_for_index.py"): {
+    ("exercise-parallel-1.md", "/solutions/parallel-1/long_code_for_index.py"): {
         76: '"index"', 77: "--count", 86: "args.index is None", 87: "fail(", 94: "sorted(", 95: "count",
         96: "len(countries)", 97: "return", 98: "valid", 99: "try", 100: "int(args.index)",
         101: "except", 102: "fail(", 103: "len(countries)", 104: "fail(", 105: "countries[index]"},
@@ -208,7 +208,7 @@ def test_highlighted_lines(page):
 
 def test_exercise_page_describes_the_data():
     """The page's counts of cities and countries are those of cities.csv."""
-    rows = (ROOT / "exercises/parallel_1/cities.csv").read_text(encoding="utf-8").splitlines()[1:]
+    rows = (ROOT / "exercises/parallel-1/cities.csv").read_text(encoding="utf-8").splitlines()[1:]
     countries = {row.split(",")[1] for row in rows}
     text = (ROOT / "content/exercise-parallel-1.md").read_text(encoding="utf-8")
     assert f"({len(rows)} cities in {len(countries)} countries" in text
