@@ -14,15 +14,9 @@ from sphinx.util import parselinenos
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
-def _load_helper(name: str):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).with_name(f"{name}.py"))
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-site = _load_helper("site_pagescan")
+# tests/site/conftest.py has loaded this folder's helper module (importlib mode adds no folder to
+# sys.path), so a plain import finds it in sys.modules.
+import site_pagescan as site  # noqa: E402
 
 # Options of {literalinclude} that choose which lines are shown (all but :lines: are applied first).
 _SELECTING = ("pyobject", "start-at", "start-after", "end-at", "end-before")

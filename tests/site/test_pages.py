@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import ast
 import html.parser
-import importlib.util
 import pathlib
-import sys
 import re
 
 import pytest
@@ -15,15 +13,9 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
-def _load_helper(name: str):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).with_name(f"{name}.py"))
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-site = _load_helper("site_pagescan")
+# tests/site/conftest.py has loaded this folder's helper module (importlib mode adds no folder to
+# sys.path), so a plain import finds it in sys.modules.
+import site_pagescan as site  # noqa: E402
 
 # The parts of _toc.yml whose pages are all chapters (front matter timing, questions ... key points).
 CHAPTER_PARTS = ("From a notebook", "Workflow managers")

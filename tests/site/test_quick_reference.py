@@ -7,23 +7,15 @@ links to: in the page's own text or in a file the page includes with {literalinc
 
 from __future__ import annotations
 
-import importlib.util
 import pathlib
 import re
-import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
-def _load_helper(name: str):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).with_name(f"{name}.py"))
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-site = _load_helper("site_pagescan")
+# tests/site/conftest.py has loaded this folder's helper module (importlib mode adds no folder to
+# sys.path), so a plain import finds it in sys.modules.
+import site_pagescan as site  # noqa: E402
 
 
 def _rows():
