@@ -97,10 +97,10 @@ def calls(log):
 def expected_result_names(code):
     sys.path.insert(0, str(code / "python" / "scikit_example"))
     try:
-        import train_and_plot
+        import grid
     finally:
         sys.path.pop(0)
-    names = [train_and_plot.result_name(k, m) for k, m in train_and_plot.combinations()]
+    names = [grid.result_name(k, m) for k, m in grid.combinations()]
     return {f"{n}.{ext}" for n in names for ext in ("json", "png")}
 
 

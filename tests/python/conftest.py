@@ -73,6 +73,7 @@ PAGE_COMMANDS = {
         ("python python/scikit_example/knn_iris.py", 0),
     ],
     "preprocess-and-train.md": [
+        ("python python/scikit_example/grid.py", 0),
         ("python python/scikit_example/preprocess.py", 0),
         ("python python/scikit_example/train_and_plot.py", 0),
     ],

@@ -98,6 +98,6 @@ def test_cleaned_script_has_no_notebook_leftovers():
 
 def test_serial_training_prints_the_notebooks_accuracies(page_output):
     """preprocess.py + train_and_plot.py compute exactly what the notebook showed."""
-    printed, _ = page_output("preprocess-and-train.md", 1)
+    printed, _ = page_output("preprocess-and-train.md", 2)
     stored = _accuracy_lines("".join(_stored_text(c) for c in _cells()))
     assert _accuracy_lines(printed) == stored

@@ -16,7 +16,7 @@ METRICS = ["euclidean", "manhattan", "chebyshev", "canberra", "cosine"]
 GRID = [(k, m) for k in NEIGHBOURS for m in METRICS]
 RESULT_KEYS = ["cv_accuracy_mean", "cv_accuracy_std", "cv_folds", "cv_repeats", "metric",
                "n_neighbors", "test_accuracy"]
-SCRIPTS = ["knn_iris.py", "preprocess.py", "train_and_plot.py", "train_one.py",
+SCRIPTS = ["knn_iris.py", "grid.py", "preprocess.py", "train_and_plot.py", "train_one.py",
            "create_parameter_file.py", "collect_results.py"]
 
 
@@ -39,7 +39,7 @@ def test_every_script_has_help(code, script, page_output, name):
 
 
 def test_preprocess_saves_a_stratified_split(full_run, code, script, files, page_output):
-    assert "105 training and 45 test samples" in page_output("preprocess-and-train.md", 0)[0]
+    assert "105 training and 45 test samples" in page_output("preprocess-and-train.md", 1)[0]
     split = json.loads((full_run / "data/iris_split.json").read_text())
     assert split["feature_names"] == ["sepal length (cm)", "sepal width (cm)"]
     assert split["target_names"] == ["setosa", "versicolor", "virginica"]
@@ -102,6 +102,19 @@ def test_parameter_file_lists_the_grid(full_run, page_output):
     assert text.splitlines() == [f"{k} {m}" for k, m in GRID]
     assert text.endswith("\n")
     assert page_output("parameters.md", 2)[0] == "Wrote 35 lines to params.txt\n"
+
+
+def test_grid_module_holds_the_grid_and_loads_no_library(code, env, page_output):
+    assert page_output("preprocess-and-train.md", 0)[0] == (
+        f"7 neighbour counts x 5 metrics = {len(GRID)} combinations, "
+        "from knn_k01_euclidean to knn_k64_cosine\n")
+    # The reason it is a file of its own: reading the grid must not import the heavy libraries.
+    probe = ("import sys; import grid; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('numpy', 'sklearn', 'matplotlib', 'scipy')))")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=code / "python/scikit_example",
+                          env=env, capture_output=True, text=True, check=True)
+    assert proc.stdout == "[]\n", proc.stdout
 
 
 def test_one_combination_at_a_time_matches_the_serial_run(full_run, tmp_path, env):
@@ -223,6 +236,7 @@ def _write(code, name, text):
 
 # (script, arguments, what to set up first, files to write first, words stderr must contain)
 BAD_INPUT = [
+    ("grid.py", ["--metric", "cosine"], "", {}, ["unrecognized arguments: --metric cosine"]),
     ("preprocess.py", ["--output", "blocker/split.json"], "", {"blocker": "a file"},
      ["cannot write blocker/split.json", "blocker exists but is a file, not a folder"]),
     ("train_and_plot.py", [], "", {}, ["data file 'data/iris_split.json' not found",

@@ -172,7 +172,7 @@ HIGHLIGHTS = {
         19: "wc -l", 27: "--parsable", 30: "afterok", 31: "--array", 34: "afterok"},
     ("submission-script.md", "/code/slurm/scikit_example/one_job.sh"): {22: '"$@"'},
     ("submission-script.md", "/code/python/scikit_example/submit_jobs.py"): {
-        19: "import", 20: "combinations", 25: "def sbatch_command", 26: '"""', 27: "--job-name",
+        19: "combinations", 20: "import", 25: "def sbatch_command", 26: '"""', 27: "--job-name",
         28: "if dependency", 29: "--dependency", 30: "script", 31: "BATCH_SCRIPT", 32: "return command",
         38: "subprocess.run(command"},
     ("exercise-parallel-1.md", "/solutions/parallel-1/long_code_for_index.py"): {

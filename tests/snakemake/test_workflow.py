@@ -28,17 +28,17 @@ IGNORE = shutil.ignore_patterns("__pycache__", ".snakemake", "data", "results", 
                                 "params.txt", "*.sif", "slurm-*.out")
 
 
-def grid():
+def example_grid():
     """(n_neighbors, metric) pairs and result names, from the example's own code."""
     sys.path.insert(0, str(ROOT / "code" / SCRIPTS))
     try:
-        import train_and_plot
+        import grid
     finally:
         sys.path.pop(0)
-    return [(k, m, train_and_plot.result_name(k, m)) for k, m in train_and_plot.combinations()]
+    return [(k, m, grid.result_name(k, m)) for k, m in grid.combinations()]
 
 
-GRID = grid()
+GRID = example_grid()
 
 
 def page_commands() -> list[str]:

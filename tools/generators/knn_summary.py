@@ -16,14 +16,15 @@ import sys
 import tempfile
 
 SCRIPTS = "code/python/scikit_example"
-INPUTS = [f"{SCRIPTS}/preprocess.py", f"{SCRIPTS}/train_and_plot.py", f"{SCRIPTS}/train_one.py",
-          f"{SCRIPTS}/collect_results.py"]
+INPUTS = [f"{SCRIPTS}/grid.py", f"{SCRIPTS}/preprocess.py", f"{SCRIPTS}/train_and_plot.py",
+          f"{SCRIPTS}/train_one.py", f"{SCRIPTS}/collect_results.py"]
 OUT = "_generated/knn_example"
 OUTPUTS = [
     f"{OUT}/knn_k08_manhattan.json",
     f"{OUT}/knn_k08_manhattan.png",
     f"{OUT}/summary.csv",
     f"{OUT}/summary.png",
+    f"{OUT}/grid.txt",
     f"{OUT}/train_and_plot.txt",
     f"{OUT}/train_one_help.txt",
     f"{OUT}/train_one_bad_metric.txt",
@@ -47,6 +48,7 @@ def generate(root: pathlib.Path) -> None:
         code = pathlib.Path(scratch) / "code"
         shutil.copytree(root / SCRIPTS, code / "python" / "scikit_example",
                         ignore=shutil.ignore_patterns("__pycache__"))
+        grid = _run(code, "grid.py")
         _run(code, "preprocess.py")
         serial = _run(code, "train_and_plot.py")
         collected = _run(code, "collect_results.py")
@@ -57,6 +59,7 @@ def generate(root: pathlib.Path) -> None:
         for name in ("knn_k08_manhattan.json", "knn_k08_manhattan.png", "summary.csv",
                      "summary.png"):
             shutil.copyfile(code / "results" / name, out / name)
+        (out / "grid.txt").write_text(grid.stdout)
         (out / "train_and_plot.txt").write_text(serial.stdout)
         (out / "train_one_help.txt").write_text(helptext.stdout)
         (out / "train_one_bad_metric.txt").write_text(bad.stderr)

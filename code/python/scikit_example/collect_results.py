@@ -2,7 +2,7 @@
 
 Run from the code/ folder, after all training runs:  python python/scikit_example/collect_results.py
 
-By default every combination of the grid in train_and_plot.py must have a result: a missing one
+By default every combination of the grid in grid.py must have a result: a missing one
 usually means a job failed, and a summary that quietly leaves it out would mislead. Use
 --allow-missing to summarise a partial grid anyway (missing cells stay empty in the figure).
 """
@@ -19,8 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from grid import DEFAULT_RESULTS, METRICS, combinations, result_name
 from preprocess import ArgumentParser, InputError, run, write_atomic
-from train_and_plot import DEFAULT_RESULTS, METRICS, combinations, result_name
 
 COLUMNS = ["n_neighbors", "metric", "test_accuracy", "cv_accuracy_mean", "cv_accuracy_std",
            "cv_repeats"]

@@ -6,8 +6,8 @@ Line I (counting from 0) is what `train_one.py --index I` runs, so an array job 
 0 to N-1 runs every combination once. The script prints N, the number of lines it wrote.
 """
 
+from grid import combinations
 from preprocess import ArgumentParser, run, write_atomic
-from train_and_plot import combinations
 
 DEFAULT_PARAMS = "params.txt"
 

@@ -16,8 +16,8 @@ import shlex
 import shutil
 import subprocess
 
+from grid import combinations, result_name
 from preprocess import ArgumentParser, InputError, run
-from train_and_plot import combinations, result_name
 
 BATCH_SCRIPT = "slurm/scikit_example/one_job.sh"
 

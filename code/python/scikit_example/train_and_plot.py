@@ -3,8 +3,8 @@
 Run from the code/ folder, after preprocess.py:  python python/scikit_example/train_and_plot.py
 
 Each combination writes results/knn_k{K:02d}_{metric}.json (its accuracies) and
-results/knn_k{K:02d}_{metric}.png (its decision boundary). The grid below is the only list of
-combinations in the example: train_one.py and create_parameter_file.py import it from here.
+results/knn_k{K:02d}_{metric}.png (its decision boundary). The neighbour counts and metrics come
+from grid.py, the example's only list of combinations.
 """
 
 import io
@@ -18,6 +18,7 @@ from sklearn.inspection import DecisionBoundaryDisplay
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
+from grid import DEFAULT_RESULTS, combinations, result_name
 from preprocess import (
     DEFAULT_DATA,
     SEED,
@@ -29,21 +30,8 @@ from preprocess import (
     write_atomic,
 )
 
-NEIGHBOURS = [1, 2, 4, 8, 16, 32, 64]
-METRICS = ["euclidean", "manhattan", "chebyshev", "canberra", "cosine"]
 CV_FOLDS = 5
 COLOURS = ["#0072B2", "#E69F00", "#009E73"]  # one per species, readable with colour blindness
-DEFAULT_RESULTS = "results"
-
-
-def combinations():
-    """Every (n_neighbors, metric) pair of the grid, always in the same order."""
-    return [(n_neighbors, metric) for n_neighbors in NEIGHBOURS for metric in METRICS]
-
-
-def result_name(n_neighbors, metric):
-    """The file name (without extension) of one combination's results."""
-    return f"knn_k{n_neighbors:02d}_{metric}"
 
 
 def cross_validation(cv_repeats):

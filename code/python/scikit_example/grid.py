@@ -1,0 +1,41 @@
+"""The parameter grid of the example: which neighbour counts and metrics to try, and result names.
+
+This is the only list of combinations in the example. train_and_plot.py, train_one.py,
+create_parameter_file.py, submit_jobs.py, collect_results.py and the Snakefile all import it from
+here. It imports no library, so a tool that only needs the list (the Snakefile, which Snakemake
+reads again inside every Slurm job) does not have to load scikit-learn and Matplotlib first.
+
+Run on its own, it prints the size of the grid:  python python/scikit_example/grid.py
+"""
+
+NEIGHBOURS = [1, 2, 4, 8, 16, 32, 64]
+METRICS = ["euclidean", "manhattan", "chebyshev", "canberra", "cosine"]
+DEFAULT_RESULTS = "results"
+
+
+def combinations():
+    """Every (n_neighbors, metric) pair of the grid, always in the same order."""
+    return [(n_neighbors, metric) for n_neighbors in NEIGHBOURS for metric in METRICS]
+
+
+def result_name(n_neighbors, metric):
+    """The file name (without extension) of one combination's results."""
+    return f"knn_k{n_neighbors:02d}_{metric}"
+
+
+def main():
+    """Print the size of the grid: all this file does when it is run on its own."""
+    import argparse  # here, not at the top: importing the grid stays free of any import
+
+    class OneLineErrors(argparse.ArgumentParser):
+        def error(self, message):
+            self.exit(2, f"{self.prog}: error: {message}\n")
+
+    OneLineErrors(description=__doc__.split("\n")[0]).parse_args()
+    first, last = combinations()[0], combinations()[-1]
+    print(f"{len(NEIGHBOURS)} neighbour counts x {len(METRICS)} metrics = {len(combinations())} "
+          f"combinations, from {result_name(*first)} to {result_name(*last)}")
+
+
+if __name__ == "__main__":
+    main()
