@@ -39,10 +39,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = pathlib.Path(sys.executable).parent
 DEFAULT_OUTPUT = ROOT / "bench" / "results" / "slurm_speedup.json"
 # Combinations of similar cost (the cosine metric is about twice as slow, which would make the
-# timings measure load imbalance instead of overhead); four tasks fill two cores evenly and keep
-# the whole bench within about 20 minutes on a two-core machine.
+# timings measure load imbalance instead of overhead); four tasks fill two cores evenly.
 TASKS = [(1, "euclidean"), (1, "manhattan"), (16, "euclidean"), (16, "manhattan")]
-WORKLOADS = [700, 60, 1]  # heaviest first
+# Heaviest first. On the two-core test machine: about 90 s of work per task (large against the
+# 2-3 s each job spends starting Python and its libraries), about 5 s (as large as that start-up),
+# and almost none. The whole bench takes about 30 minutes there.
+WORKLOADS = [6000, 300, 1]
 METHODS = ["serial", "array", "custom_script", "snakemake_slurm_default", "snakemake_slurm_tuned",
            "snakemake_local"]
 JOB_OPTIONS = ["--cpus-per-task=1", "--mem=1G", "--time=00:30:00"]
