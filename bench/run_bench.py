@@ -175,19 +175,21 @@ def sacct_rows(args) -> list[dict]:
     return [dict(zip(fields, line.split("|"))) for line in out.splitlines() if line.strip()]
 
 
-def job_times(code: pathlib.Path, since: dt.datetime, until: dt.datetime):
-    """sacct's Submit/Start/End of this run's jobs (those that ran in `code`), once slurmdbd has
-    their final state, and the number of other people's jobs that ran on the node meanwhile."""
+def job_times(code: pathlib.Path, since: dt.datetime, until: dt.datetime, expected: int):
+    """sacct's Submit/Start/End of this run's `expected` jobs (those that ran in `code`), once
+    slurmdbd has recorded all of them with their final state, and the number of other people's
+    jobs that ran on the node meanwhile."""
     window = [f"--starttime={since:%Y-%m-%dT%H:%M:%S}", f"--endtime={until:%Y-%m-%dT%H:%M:%S}"]
     lo, hi = f"{since:%Y-%m-%dT%H:%M:%S}", f"{until:%Y-%m-%dT%H:%M:%S}"
     for _ in range(60):
         rows = sacct_rows(window)
         ours = [r for r in rows if r["WorkDir"] == str(code)]
-        if ours and all(r["State"].split()[0] in FINAL for r in ours):
+        # slurmdbd records jobs a little after they end, not necessarily all at once.
+        if len(ours) == expected and all(r["State"].split()[0] in FINAL for r in ours):
             break
         time.sleep(0.5)
     else:
-        raise RuntimeError(f"sacct has no final state for every job of {code}: {rows}")
+        raise RuntimeError(f"sacct has no final state for all {expected} jobs of {code}: {rows}")
     others = [r for r in rows if r["WorkDir"] != str(code) and r["Start"] not in ("Unknown", "None")
               and r["Start"] < hi and (r["End"] in ("Unknown", "None") or r["End"] > lo)]
     jobs = [{k: r[k] for k in ("JobID", "JobName", "State", "Submit", "Start", "End")} for r in ours]
@@ -220,7 +222,8 @@ def run_sbatch_method(method, code, cv) -> tuple[float, list[dict]]:
             ids.append(sh(command, code).stdout.strip().split(";")[0])
     wait_queue(ids)
     seconds = time.monotonic() - start
-    return (seconds, *job_times(code, since, dt.datetime.now() + dt.timedelta(seconds=1)))
+    until = dt.datetime.now() + dt.timedelta(seconds=1)
+    return (seconds, *job_times(code, since, until, 1 if method == "serial" else len(TASKS)))
 
 
 def profile(code: pathlib.Path, name: str, checks: int | None) -> pathlib.Path:
@@ -254,7 +257,8 @@ def run_snakemake_method(method, code, cv) -> tuple[float, list[dict]]:
                            f"{proc.stderr[-3000:]}")
     if method == "snakemake_local":
         return seconds, [], 0
-    return (seconds, *job_times(code, since, dt.datetime.now() + dt.timedelta(seconds=1)))
+    until = dt.datetime.now() + dt.timedelta(seconds=1)
+    return (seconds, *job_times(code, since, until, len(TASKS)))
 
 
 def result_files(code: pathlib.Path) -> dict[str, bytes]:
