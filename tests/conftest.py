@@ -99,6 +99,23 @@ def run(cmd, cwd, *, check=True, env=None, timeout=600) -> subprocess.CompletedP
     return proc
 
 
+def assert_one_error_line(proc: subprocess.CompletedProcess, *words: str) -> None:
+    """The project's contract for bad input: the run failed, and said so in one line on stderr that
+    names the problem (contains every word) and is not a traceback."""
+    assert proc.returncode != 0, (proc.returncode, proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got:\n{proc.stderr}"
+    assert "Traceback" not in lines[0]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+@pytest.fixture(scope="session")
+def one_error_line():
+    """one_error_line(proc, "word", ...) checks the one-line error contract."""
+    return assert_one_error_line
+
+
 @pytest.fixture(scope="session")
 def python() -> str:
     """The interpreter running the tests (the project's venv under `make test`)."""

@@ -27,10 +27,9 @@ def run_starting_script(python, helpers, cwd, *args):
     )
 
 
-def test_starting_script_rejects_unknown_model(helpers, python, tmp_path):
+def test_starting_script_rejects_unknown_model(helpers, python, tmp_path, one_error_line):
     proc = run_starting_script(python, helpers, tmp_path, "--models", "knn", "deep_net")
-    assert proc.returncode != 0
-    assert "unknown model 'deep_net'; choose from decision_tree, knn," in proc.stderr
+    one_error_line(proc, "unknown model 'deep_net'; choose from decision_tree, knn,")
     assert not (tmp_path / "results" / "models.csv").exists()
 
 

@@ -24,13 +24,12 @@ def clean_run(helpers, page_runs):
     return base / "solutions" / "assignment" / "tuning", proc
 
 
-def test_starting_script_rejects_bad_input(python, helpers, tmp_path):
+def test_starting_script_rejects_bad_input(python, helpers, tmp_path, one_error_line):
     proc = subprocess.run(
         [python, helpers.EXERCISES / "tuning" / "tune_svm.py", "--c-values", "-1"],
         cwd=tmp_path, capture_output=True, text=True,
     )
-    assert proc.returncode != 0
-    assert "C and gamma must be positive, not -1" in proc.stderr
+    one_error_line(proc, "C and gamma must be positive, not -1")
     assert not (tmp_path / "results" / "tuning.csv").exists()
 
 

@@ -160,10 +160,8 @@ def test_missing_image_is_a_clear_error_and_creates_nothing(job_dir):
     assert not (code / "data").exists() and not (code / "results").exists()
 
 
-def test_submitting_from_the_wrong_folder_is_a_clear_error(job_dir):
+def test_submitting_from_the_wrong_folder_is_a_clear_error(job_dir, one_error_line):
     code, bin_dir, log = job_dir
     proc = run_job(code.parent, bin_dir, log, script=str(code / SCRIPT))
-    assert proc.returncode != 0
-    assert "submit from the code/ folder" in proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1
+    one_error_line(proc, "submit from the code/ folder")
     assert calls(log) == []

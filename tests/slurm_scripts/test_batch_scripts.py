@@ -156,16 +156,7 @@ def test_collect_summarises_all_results(serial_run, code_copy, env_for):
     assert (code_copy / "results" / "summary.png").read_bytes().startswith(b"\x89PNG")
 
 
-def one_error_line(proc, *words):
-    """The run failed with exactly one line on stderr, naming the problem."""
-    assert proc.returncode != 0
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
-
-
-def test_array_task_needs_its_index(code_copy, env_for):
+def test_array_task_needs_its_index(one_error_line, code_copy, env_for):
     """Run outside an array (no SLURM_ARRAY_TASK_ID): one clear line, nothing written."""
     proc = subprocess.run(["bash", "slurm/scikit_example/array.sh"], cwd=code_copy,
                           env=env_for({"SLURM_JOB_ID": "601"}), capture_output=True, text=True)
@@ -173,7 +164,7 @@ def test_array_task_needs_its_index(code_copy, env_for):
     assert not (code_copy / "results").exists()
 
 
-def test_array_task_index_out_of_range(serial_run, code_copy, env_for):
+def test_array_task_index_out_of_range(one_error_line, serial_run, code_copy, env_for):
     """A task index past the end of params.txt fails cleanly and writes nothing."""
     shutil.copytree(serial_run / "data", code_copy / "data")
     shutil.copy(serial_run / "params.txt", code_copy / "params.txt")
@@ -185,7 +176,7 @@ def test_array_task_index_out_of_range(serial_run, code_copy, env_for):
     assert not (code_copy / "results").exists()
 
 
-def test_one_job_without_arguments(code_copy, env_for):
+def test_one_job_without_arguments(one_error_line, code_copy, env_for):
     proc = subprocess.run(["bash", "slurm/scikit_example/one_job.sh"], cwd=code_copy,
                           env=env_for(), capture_output=True, text=True)
     one_error_line(proc, "--n_neighbors")
@@ -193,7 +184,7 @@ def test_one_job_without_arguments(code_copy, env_for):
 
 
 @pytest.mark.parametrize("script", BATCH_SCRIPTS)
-def test_wrong_folder(script, tmp_path, env_for):
+def test_wrong_folder(one_error_line, script, tmp_path, env_for):
     """Submitted from anywhere but code/: one line saying where to submit from."""
     env = env_for({"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_JOB_ID": "800"})
     proc = subprocess.run(["bash", str(SLURM_DIR / script), "--n_neighbors", "4"], cwd=tmp_path,

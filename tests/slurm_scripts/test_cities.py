@@ -27,14 +27,6 @@ def workdir(tmp_path):
     return tmp_path
 
 
-def one_error_line(proc, *words):
-    assert proc.returncode != 0
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
-
-
 def read_rows():
     with open(EXERCISE / "cities.csv", newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
@@ -126,7 +118,7 @@ def test_index_order_does_not_depend_on_row_order(workdir, runner, env_for):
     [("x", ["'x' is not a whole number", "0..6"]), ("7", ["index 7 is out of range", "0..6"]),
      ("-1", ["index -1 is out of range", "0..6"]), ("2.5", ["not a whole number", "0..6"])],
 )
-def test_bad_index(index, words, workdir, runner, env_for):
+def test_bad_index(one_error_line, index, words, workdir, runner, env_for):
     """The 7 countries give indices 0..6: anything else is one line naming the range, no output."""
     assert len({row[1] for row in read_rows()[1:]}) == 7
     proc = runner(["python", "long_code_for_index.py", index, "--delay", "0"], workdir, env_for())
@@ -134,7 +126,7 @@ def test_bad_index(index, words, workdir, runner, env_for):
     assert not (workdir / "output").exists()
 
 
-def test_no_index(workdir, runner, env_for):
+def test_no_index(one_error_line, workdir, runner, env_for):
     proc = runner(["python", "long_code_for_index.py"], workdir, env_for())
     one_error_line(proc, "give a country index")
 
@@ -150,7 +142,7 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("script", ["long_code.py", "long_code_for_index.py"])
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_bad_cities_file(case, script, workdir, runner, env_for):
+def test_bad_cities_file(one_error_line, case, script, workdir, runner, env_for):
     """A missing or malformed file: one line naming the problem, nothing written."""
     text, words = BAD_FILES[case]
     (workdir / "cities.csv").unlink()
@@ -162,20 +154,20 @@ def test_bad_cities_file(case, script, workdir, runner, env_for):
     assert not (workdir / "output").exists()
 
 
-def test_bad_delay(workdir, runner, env_for):
+def test_bad_delay(one_error_line, workdir, runner, env_for):
     proc = runner(["python", "long_code.py", "--delay", "-1"], workdir, env_for())
     one_error_line(proc, "--delay")
     assert not (workdir / "output").exists()
 
 
-def test_array_script_outside_an_array(workdir, runner, env_for):
+def test_array_script_outside_an_array(one_error_line, workdir, runner, env_for):
     proc = runner(["bash", "cities_array.sh"], workdir, env_for())
     one_error_line(proc, "not an array task", "--array")
     assert not (workdir / "output").exists()
 
 
 @pytest.mark.parametrize(("first", "last"), [("0", "3"), ("0", "9"), ("1", "6")])
-def test_array_range_must_cover_every_country(first, last, workdir, runner, env_for):
+def test_array_range_must_cover_every_country(one_error_line, first, last, workdir, runner, env_for):
     """An array that misses countries or runs past them stops every task with the right range."""
     env = env_for({"SLURM_ARRAY_TASK_ID": first, "SLURM_ARRAY_TASK_MIN": first,
                    "SLURM_ARRAY_TASK_MAX": last})

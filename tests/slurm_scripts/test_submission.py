@@ -12,15 +12,6 @@ PIPELINE = "slurm/scikit_example/submit_pipeline.sh"
 SUBMIT_JOBS = "python/scikit_example/submit_jobs.py"
 
 
-def one_error_line(proc, *words):
-    """The run failed with exactly one line on stderr, naming the problem."""
-    assert proc.returncode != 0
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
-
-
 def replace_parameter_writer(code, lines):
     """Swap create_parameter_file.py for one that writes the given lines (a different grid)."""
     body = "".join(f"{line}\n" for line in lines)
@@ -66,21 +57,21 @@ def test_pipeline_array_range_follows_params(code_copy, fake_sbatch, runner):
     assert "--array=0-2" in fake_sbatch.calls()[1]["options"]
 
 
-def test_pipeline_empty_params(code_copy, fake_sbatch, runner):
+def test_pipeline_empty_params(one_error_line, code_copy, fake_sbatch, runner):
     replace_parameter_writer(code_copy, [])
     proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env())
     one_error_line(proc, "params.txt is empty")
     assert fake_sbatch.calls() == []
 
 
-def test_pipeline_without_sbatch(code_copy, no_sbatch_env, runner):
+def test_pipeline_without_sbatch(one_error_line, code_copy, no_sbatch_env, runner):
     """No Slurm on this machine: one line, before anything is written."""
     proc = runner(["bash", PIPELINE], code_copy, no_sbatch_env)
     one_error_line(proc, "sbatch not found")
     assert not (code_copy / "params.txt").exists()
 
 
-def test_pipeline_stops_when_a_submission_fails(code_copy, fake_sbatch, runner):
+def test_pipeline_stops_when_a_submission_fails(one_error_line, code_copy, fake_sbatch, runner):
     """sbatch refuses the array job: the script stops with sbatch's message; collect is never sent."""
     replace_parameter_writer(code_copy, ["1 euclidean", "4 manhattan"])
     proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "2"}))
@@ -89,7 +80,7 @@ def test_pipeline_stops_when_a_submission_fails(code_copy, fake_sbatch, runner):
     assert "collect" not in proc.stdout
 
 
-def test_pipeline_wrong_folder(tmp_path, code_copy, fake_sbatch, runner):
+def test_pipeline_wrong_folder(one_error_line, tmp_path, code_copy, fake_sbatch, runner):
     proc = runner(["bash", code_copy / PIPELINE], tmp_path, fake_sbatch.env())
     one_error_line(proc, "code/ folder")
     assert fake_sbatch.calls() == []
@@ -104,12 +95,12 @@ def test_dry_run_needs_no_sbatch(code_copy, no_sbatch_env, runner):
     assert proc.stdout.startswith("sbatch --parsable --job-name=knn_k")
 
 
-def test_without_sbatch(code_copy, no_sbatch_env, runner):
+def test_without_sbatch(one_error_line, code_copy, no_sbatch_env, runner):
     proc = runner(["python", SUBMIT_JOBS], code_copy, no_sbatch_env)
     one_error_line(proc, "sbatch not found", "--dry-run")
 
 
-def test_stops_at_the_first_failed_submission(code_copy, fake_sbatch, runner, grid):
+def test_stops_at_the_first_failed_submission(one_error_line, code_copy, fake_sbatch, runner, grid):
     """The 5th sbatch fails: stop there, name the combination and the jobs already submitted."""
     # The fake prints "ID;cluster" here, as multi-cluster sites do: only the ID may be used.
     env = fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "5", "FAKE_SBATCH_CLUSTER": "c"})
@@ -123,19 +114,19 @@ def test_stops_at_the_first_failed_submission(code_copy, fake_sbatch, runner, gr
     ]
 
 
-def test_first_submission_fails(code_copy, fake_sbatch, runner):
+def test_first_submission_fails(one_error_line, code_copy, fake_sbatch, runner):
     proc = runner(["python", SUBMIT_JOBS], code_copy, fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "1"}))
     one_error_line(proc, "no job was submitted")
     assert len(fake_sbatch.calls()) == 1
 
 
-def test_wrong_folder(tmp_path, code_copy, fake_sbatch, runner):
+def test_wrong_folder(one_error_line, tmp_path, code_copy, fake_sbatch, runner):
     proc = runner(["python", code_copy / SUBMIT_JOBS, "--dry-run"], tmp_path, fake_sbatch.env())
     one_error_line(proc, "one_job.sh", "code/ folder")
     assert fake_sbatch.calls() == []
 
 
-def test_unknown_option(code_copy, fake_sbatch, runner):
+def test_unknown_option(one_error_line, code_copy, fake_sbatch, runner):
     proc = runner(["python", SUBMIT_JOBS, "--dryrun"], code_copy, fake_sbatch.env())
     one_error_line(proc, "unrecognized arguments: --dryrun")
     assert proc.returncode == 2

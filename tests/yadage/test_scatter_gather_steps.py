@@ -69,15 +69,6 @@ def test_a_step_behaves_the_same_in_a_real_process(data, tmp_path):
     assert real.returncode == 1 and real.stderr.count("\n") == 1
 
 
-def assert_one_line_error(proc: subprocess.CompletedProcess, *needles: str) -> None:
-    message = proc.stderr.strip()
-    assert proc.returncode == 1, (proc.returncode, proc.stdout, proc.stderr)
-    assert message and "\n" not in message, f"expected one line on stderr, got:\n{proc.stderr}"
-    assert "Traceback" not in message
-    for needle in needles:
-        assert needle in message, message
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory) -> pathlib.Path:
     folder = tmp_path_factory.mktemp("moons")
@@ -118,14 +109,14 @@ def test_the_data_are_made_locally_with_a_fixed_seed(data, tmp_path):
     assert set(content["y_train"]) == {0, 1}
 
 
-def test_a_negative_seed_is_refused(tmp_path):
-    assert_one_line_error(step("prepare_data.py", "--seed", "-1", "--output", tmp_path / "m.json", cwd=tmp_path), "--seed")
+def test_a_negative_seed_is_refused(one_error_line, tmp_path):
+    one_error_line(step("prepare_data.py", "--seed", "-1", "--output", tmp_path / "m.json", cwd=tmp_path), "--seed")
     assert not list(tmp_path.iterdir())
 
 
-def test_an_unknown_classifier_lists_the_valid_ones(data, tmp_path):
+def test_an_unknown_classifier_lists_the_valid_ones(one_error_line, data, tmp_path):
     proc = step("train_classifier.py", "--classifier", "svm", "--data", data, "--output", tmp_path / "x.json", cwd=tmp_path)
-    assert_one_line_error(proc, "unknown classifier 'svm'", "choose one of: " + ", ".join(CLASSIFIERS))
+    one_error_line(proc, "unknown classifier 'svm'", "choose one of: " + ", ".join(CLASSIFIERS))
     assert not list(tmp_path.iterdir()), "no partial output"
 
 
@@ -150,13 +141,13 @@ def test_training_is_deterministic_and_writes_what_the_plot_needs(two_results, d
         ('{"x_train": [[0, 1, 2]], "y_train": [0], "x_test": [[0, 1]], "y_test": [1]}', "not N pairs"),
     ],
 )
-def test_bad_data_files_are_one_line_errors(content, needle, tmp_path):
+def test_bad_data_files_are_one_line_errors(one_error_line, content, needle, tmp_path):
     data = tmp_path / "data.json"
     if content is not None:
         data.write_text(content)
     out = tmp_path / "out" / "result.json"
     proc = step("train_classifier.py", "--classifier", "rbf_svm", "--data", data, "--output", out, cwd=tmp_path)
-    assert_one_line_error(proc, needle, str(data))
+    one_error_line(proc, needle, str(data))
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
@@ -167,24 +158,24 @@ def _merge(tmp_path, data, *results):
     )
 
 
-def test_merge_refuses_the_same_classifier_twice(data, two_results, tmp_path):
-    assert_one_line_error(_merge(tmp_path, data, two_results[0], two_results[0]), "'linear_svm' appears twice")
+def test_merge_refuses_the_same_classifier_twice(one_error_line, data, two_results, tmp_path):
+    one_error_line(_merge(tmp_path, data, two_results[0], two_results[0]), "'linear_svm' appears twice")
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "s.csv").exists()
 
 
-def test_merge_refuses_results_from_other_data(two_results, tmp_path):
+def test_merge_refuses_results_from_other_data(one_error_line, two_results, tmp_path):
     other = tmp_path / "other.json"
     assert step("prepare_data.py", "--seed", "7", "--output", other, cwd=tmp_path).returncode == 0
-    assert_one_line_error(_merge(tmp_path, other, *two_results), "computed from other data")
+    one_error_line(_merge(tmp_path, other, *two_results), "computed from other data")
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "s.csv").exists()
 
 
 @pytest.mark.parametrize("content, needle", [(None, "does not exist"), ('{"classifier": "x"}', "lacks")])
-def test_merge_refuses_missing_or_malformed_results(data, two_results, tmp_path, content, needle):
+def test_merge_refuses_missing_or_malformed_results(one_error_line, data, two_results, tmp_path, content, needle):
     bad = tmp_path / "bad.json"
     if content is not None:
         bad.write_text(content)
-    assert_one_line_error(_merge(tmp_path, data, two_results[0], bad), needle, "bad.json")
+    one_error_line(_merge(tmp_path, data, two_results[0], bad), needle, "bad.json")
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "s.csv").exists()
 
 

@@ -12,6 +12,13 @@ import pathlib
 from sklearn.datasets import load_digits
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def pgm_text(image):
     """A 2-D array of integers 0..16 as the text of a plain PGM file."""
     height, width = image.shape
@@ -20,7 +27,7 @@ def pgm_text(image):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = OneLineParser(description=__doc__.split("\n")[0])
     parser.add_argument("--output", default="images", help="folder for the files (default: images)")
     parser.add_argument("--per-class", type=int, default=5, help="images of each digit (default: 5)")
     parser.add_argument("--digits", type=int, nargs="+", default=list(range(10)), help="digits (default: 0-9)")

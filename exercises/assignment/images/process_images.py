@@ -29,6 +29,13 @@ import numpy as np  # noqa: E402
 FEATURES = ["ink", "coverage", "centre_row", "centre_col", "symmetry_lr", "symmetry_tb"]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def read_pgm(path):
     """A plain (P2) PGM file as a 2-D array of integers; anything else is a clear error."""
     words = pathlib.Path(path).read_text().split()
@@ -90,7 +97,7 @@ def save(path, write):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = OneLineParser(description=__doc__.split("\n")[0])
     parser.add_argument("--images", default="images", help="folder of digit<L>_<NN>.pgm files (default: images)")
     parser.add_argument("--results-dir", default="results", help="output folder (default: results)")
     parser.add_argument("--size", type=int, default=16, help="side of the resized images (default: 16)")

@@ -43,8 +43,15 @@ MODELS = {
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = OneLineParser(description=__doc__.split("\n")[0])
     parser.add_argument("--results-dir", default="results", help="output folder (default: results)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     parser.add_argument("--models", nargs="+", default=sorted(MODELS), metavar="NAME",

@@ -35,6 +35,13 @@ C_VALUES = [0.1, 1.0, 10.0, 100.0]
 GAMMA_VALUES = [0.0001, 0.001, 0.01]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def save(path, write):
     """Call write(temporary_path), then rename: a crash never leaves a half-written file."""
     path = pathlib.Path(path)
@@ -49,7 +56,7 @@ def save(path, write):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = OneLineParser(description=__doc__.split("\n")[0])
     parser.add_argument("--results-dir", default="results", help="output folder (default: results)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     parser.add_argument("--c-values", type=float, nargs="+", default=C_VALUES, metavar="C",
