@@ -85,9 +85,14 @@ class Slurm:
             states[job] = state.split()[0]  # "CANCELLED by 0" -> "CANCELLED"
         return states
 
-    def wait(self, job_ids, timeout=600) -> dict[str, str]:
-        """Wait until every job (and array task) has left the queue and sacct has its final state."""
+    def wait(self, job_ids, timeout=600, records=None) -> dict[str, str]:
+        """Wait until every job (and array task) has left the queue and sacct has its final state.
+
+        records: how many sacct records to wait for; by default one per job ID, but an array job
+        that ran has one per task. slurmdbd does not record them all at the same moment.
+        """
         job_ids = [str(j) for j in job_ids]
+        records = len(job_ids) if records is None else records
         end = time.monotonic() + timeout
         while self.queued(job_ids):
             if time.monotonic() > end:
@@ -96,7 +101,7 @@ class Slurm:
         # slurmdbd records the end of a job shortly after it leaves the queue.
         while True:
             states = self.accounting(job_ids)
-            if states and all(s in FINAL_STATES for s in states.values()):
+            if len(states) >= records and all(s in FINAL_STATES for s in states.values()):
                 return states
             if time.monotonic() > end:
                 pytest.fail(f"sacct has no final state for {job_ids} after {timeout} s: {states}")

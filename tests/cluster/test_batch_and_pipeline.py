@@ -49,7 +49,8 @@ def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results, same_
     if ids["collect"] in queued:
         assert queued[ids["collect"]] == "Dependency"
 
-    states = slurm.wait(ids.values(), timeout=900)
+    # preprocess, collect, and one record per array task
+    states = slurm.wait(ids.values(), timeout=900, records=2 + len(lines))
     tasks = {job: state for job, state in states.items() if job.startswith(f"{ids['array']}_")}
     assert len(tasks) == len(lines), f"one array task per parameter line, got {sorted(tasks)}"
     assert sorted(tasks) == sorted(f"{ids['array']}_{i}" for i in range(len(lines)))

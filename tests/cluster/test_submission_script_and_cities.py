@@ -52,7 +52,7 @@ def test_cities_array_job(root, tmp_path, shell, slurm, same_files, tree):
     command = re.search(r"^#\s+(sbatch --array=.*cities_array\.sh)$", header, re.MULTILINE).group(1)
     out = shell.run(command, cwd=parallel).stdout
     job = re.search(r"Submitted batch job (\d+)", out).group(1)
-    states = slurm.wait([job], timeout=600)
+    states = slurm.wait([job], timeout=600, records=count)
     assert sorted(states) == sorted(f"{job}_{i}" for i in range(count)), states
     assert set(states.values()) == {"COMPLETED"}, states
     same_files(tree(parallel / "output"), expected)
