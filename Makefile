@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k array -x"
 PYTEST_ARGS ?=
+# `make test` and `make test-code` run the suites side by side on this many pytest-xdist workers
+# (each suite, a folder of tests/, stays on one worker); WORKERS=0 runs everything in one process.
+WORKERS ?= auto
+PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadscope --no-loadscope-reorder)
 
 .PHONY: help venv html serve test test-code test-slurm test-browser cluster-up cluster-down \
         bench bench-build clean
@@ -41,10 +45,10 @@ serve:
 	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
 test: html
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 test-code: $(VENV)/.installed
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -m "not slurm and not browser" $(PYTEST_ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest $(PARALLEL) -m "not slurm and not browser" $(PYTEST_ARGS)
 
 test-slurm: $(VENV)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -m slurm $(PYTEST_ARGS)

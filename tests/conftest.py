@@ -49,7 +49,20 @@ _REQUIREMENTS = {
 }
 
 
+# Suites that start first when the suites run side by side (see pytest_xdist_make_scheduler): the
+# Slurm suite takes longest, so it starts at once; the short site suite is its worker's second.
+FIRST_SUITES = ["cluster", "browser", "site"]
+
+
+def suite_of(nodeid: str) -> str:
+    """tests/<suite>/test_x.py::test_y -> <suite>"""
+    parts = nodeid.split("::")[0].split("/")
+    return parts[1] if len(parts) > 2 else parts[0]
+
+
 def pytest_collection_modifyitems(config, items):
+    rank = {suite: position for position, suite in enumerate(FIRST_SUITES)}
+    items.sort(key=lambda item: rank.get(suite_of(item.nodeid), len(rank)))  # stable: order kept
     for marker, (env_var, probe) in _REQUIREMENTS.items():
         marked = [item for item in items if marker in item.keywords]
         if not marked:
@@ -65,6 +78,24 @@ def pytest_collection_modifyitems(config, items):
             skip = pytest.mark.skip(reason=f"{marker} tests skipped: {reason}")
             for item in marked:
                 item.add_marker(skip)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist (`make test` runs `--numprocesses auto --dist loadscope`), a scope is a
+    whole suite, one folder of tests/, instead of one test file: each suite's session fixtures (the
+    example's full run, the pages' runs) are then computed once, and the tests in tests/cluster run
+    one after another in one process. Suites are handed out in collection order (FIRST_SUITES, then
+    the others), which `--no-loadscope-reorder` keeps."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SuiteScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return suite_of(nodeid)
+
+    return SuiteScheduling(config, log)
 
 
 @pytest.fixture
