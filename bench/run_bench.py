@@ -14,8 +14,12 @@ cross-validation repeats each task does, `--cv-repeats`), the same combinations 
 Each run starts from a fresh copy of code/ with the split already made (preprocessing is not timed).
 A run's time is from the first submission until its last job has left the queue (for Snakemake: the
 whole snakemake command). Results of every run are compared byte for byte with the serial run's.
-Writes bench/results/slurm_speedup.json (machine, versions, date, raw timings, per-job sacct times)
-and prints speedup and parallel efficiency against the serial run.
+Before each workload, the same task is timed alone and as two copies at once, outside Slurm: the
+best speedup two cores can give on this machine at that time (the "ceiling").
+Also recorded: the CPU time the submitting side used meanwhile on the same machine (sbatch and this
+script's queue polling, or the main Snakemake process with its status checks). Writes
+bench/results/slurm_speedup.json (machine, versions, date, raw timings, per-job sacct times) and
+prints speedup and parallel efficiency against the serial run.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import json
 import os
 import pathlib
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -149,6 +154,12 @@ def fresh_copy(base: pathlib.Path, name: str) -> pathlib.Path:
     return code
 
 
+def children_cpu() -> float:
+    """CPU seconds used so far by this process's finished child processes (and theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def sbatch(args, cwd) -> str:
     out = sh(["sbatch", "--parsable", *args], cwd).stdout.strip()
     return out.split(";")[0]
@@ -164,7 +175,7 @@ def wait_queue(job_ids, timeout=1800) -> None:
         if time.monotonic() > end:
             subprocess.run(["scancel", *job_ids])
             raise RuntimeError(f"jobs {job_ids} did not finish within {timeout} s")
-        time.sleep(0.2)
+        time.sleep(0.5)
 
 
 def sacct_rows(args) -> list[dict]:
@@ -199,7 +210,7 @@ def job_times(code: pathlib.Path, since: dt.datetime, until: dt.datetime, expect
 def run_sbatch_method(method, code, cv) -> tuple[float, list[dict]]:
     workload = ["--cv-repeats", str(cv)]
     since = dt.datetime.now().replace(microsecond=0)
-    start = time.monotonic()
+    start, cpu = time.monotonic(), children_cpu()
     if method == "serial":
         ids = [sbatch([*JOB_OPTIONS, "--job-name=bench-serial", "--output=slurm-%x-%j.out",
                        "--wrap", f"python {ROOT / 'bench' / 'serial_sweep.py'} --params params.txt "
@@ -221,9 +232,9 @@ def run_sbatch_method(method, code, cv) -> tuple[float, list[dict]]:
             command = sbatch_command(k, metric) + workload
             ids.append(sh(command, code).stdout.strip().split(";")[0])
     wait_queue(ids)
-    seconds = time.monotonic() - start
+    seconds, cpu = time.monotonic() - start, children_cpu() - cpu
     until = dt.datetime.now() + dt.timedelta(seconds=1)
-    return (seconds, *job_times(code, since, until, 1 if method == "serial" else len(TASKS)))
+    return (seconds, cpu, *job_times(code, since, until, 1 if method == "serial" else len(TASKS)))
 
 
 def profile(code: pathlib.Path, name: str, checks: int | None) -> pathlib.Path:
@@ -248,17 +259,44 @@ def run_snakemake_method(method, code, cv) -> tuple[float, list[dict]]:
         checks = None if method == "snakemake_slurm_default" else 1
         command += ["--profile", profile(code, method, checks)]
     since = dt.datetime.now().replace(microsecond=0)
-    start = time.monotonic()
+    start, cpu = time.monotonic(), children_cpu()
     proc = sh([*command, *targets], code, check=False, timeout=1800)
-    seconds = time.monotonic() - start
+    seconds, cpu = time.monotonic() - start, children_cpu() - cpu
     (code.parent / "snakemake.log").write_text(proc.stdout + proc.stderr)
     if proc.returncode != 0:
         raise RuntimeError(f"snakemake failed; log in {code.parent / 'snakemake.log'}:\n"
                            f"{proc.stderr[-3000:]}")
-    if method == "snakemake_local":
-        return seconds, [], 0
+    if method == "snakemake_local":  # its jobs are its children: their CPU is in `cpu` too
+        return seconds, None, [], 0
     until = dt.datetime.now() + dt.timedelta(seconds=1)
-    return (seconds, *job_times(code, since, until, len(TASKS)))
+    return (seconds, cpu, *job_times(code, since, until, len(TASKS)))
+
+
+def machine_ceiling(base: pathlib.Path, cv: int) -> dict:
+    """How much faster two cores can be than one on this machine right now, without any scheduler.
+
+    The first task is run alone, then two copies of it at the same time (plain processes, no
+    Slurm). If the two together take longer than one alone, the cores slow each other down (shared
+    caches and memory, or other virtual machines on the same host), and no way of running the
+    sweep in parallel can beat 2 x alone / together.
+    """
+    code = fresh_copy(base, f"cv{cv}-ceiling")
+    k, metric = TASKS[0]
+    (code / "one.txt").write_text(f"{k} {metric}\n")
+    command = ["python", ROOT / "bench" / "serial_sweep.py", "--params", "one.txt",
+               "--cv-repeats", str(cv)]
+    start = time.monotonic()
+    sh([*command, "--results-dir", "alone"], code)
+    alone = time.monotonic() - start
+    start = time.monotonic()
+    pair = [subprocess.Popen([str(c) for c in [*command, "--results-dir", f"pair{i}"]], cwd=code,
+                             env=env(), stdout=subprocess.DEVNULL) for i in (1, 2)]
+    if any(proc.wait() != 0 for proc in pair):
+        raise RuntimeError("bench: a copy of the ceiling task failed")
+    together = time.monotonic() - start
+    return {"task": f"{k} {metric}", "alone_seconds": round(alone, 2),
+            "two_at_once_seconds": round(together, 2),
+            "ceiling_speedup": round(2 * alone / together, 3)}
 
 
 def result_files(code: pathlib.Path) -> dict[str, bytes]:
@@ -296,6 +334,10 @@ def main() -> int:
         base = pathlib.Path(tmp)
         for cv in workloads:
             entry = {"cv_repeats": cv, "runs": {}}
+            wait_idle()
+            entry["ceiling"] = machine_ceiling(base, cv)
+            print(f"cv-repeats {cv:>5}  {'(two cores at most)':<24}"
+                  f"{entry['ceiling']['ceiling_speedup']:7.2f} x", flush=True)
             reference = None
             for method in methods:
                 wait_idle()
@@ -303,7 +345,7 @@ def main() -> int:
                 load = os.getloadavg()[0]
                 print(f"cv-repeats {cv:>5}  {method:<24}", end="", flush=True)
                 run = run_snakemake_method if method.startswith("snakemake") else run_sbatch_method
-                seconds, jobs, others = run(method, code, cv)
+                seconds, driver_cpu, jobs, others = run(method, code, cv)
                 print(f"{seconds:7.1f} s", end="", flush=True)
                 files = result_files(code)
                 if reference is None:
@@ -312,6 +354,8 @@ def main() -> int:
                 print(("" if identical else "  RESULTS DIFFER")
                       + (f"  ({others} other jobs shared the node)" if others else ""), flush=True)
                 entry["runs"][method] = {"seconds": round(seconds, 2), "jobs": jobs,
+                                         "driver_cpu_seconds": None if driver_cpu is None
+                                         else round(driver_cpu, 2),
                                          "load_before": round(load, 2), "other_jobs": others,
                                          "results_identical_to_serial": identical}
             report["workloads"].append(entry)
@@ -333,6 +377,9 @@ def print_summary(report) -> None:
     for entry in report["workloads"]:
         runs = entry["runs"]
         serial = runs["serial"]["seconds"]
+        if "ceiling" in entry:
+            print(f"{entry['cv_repeats']:>10}  {'(two cores at most)':<24} {'':>8}"
+                  f" {entry['ceiling']['ceiling_speedup']:8.2f}")
         for method, run in runs.items():
             speedup = serial / run["seconds"]
             extra = ""
