@@ -15,7 +15,11 @@ import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from lessontest.paths import ROOT, SITE_DIR
+from lessontest.shell import assert_one_error_line
+
+# The page-to-test registry's checks (tests/page_commands.yml).
+pytest_plugins = ["lessontest.plugin"]
 
 
 def _slurm_status() -> tuple[bool, str]:
@@ -37,9 +41,8 @@ def _slurm_status() -> tuple[bool, str]:
 def _browser_status() -> tuple[bool, str]:
     if not pathlib.Path("/usr/bin/chromium").exists():
         return False, "no Chromium at /usr/bin/chromium (apt-get install chromium)"
-    site = pathlib.Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))
-    if not (site / "index.html").exists():
-        return False, f"no built site in {site} (run 'make html')"
+    if not (SITE_DIR / "index.html").exists():
+        return False, f"no built site in {SITE_DIR} (run 'make html')"
     return True, ""
 
 
@@ -112,33 +115,6 @@ def _fail_missing_browser():
 def root() -> pathlib.Path:
     """The repository's root folder."""
     return ROOT
-
-
-def run(cmd, cwd, *, check=True, env=None, timeout=600) -> subprocess.CompletedProcess:
-    """Run a command as a learner would, from folder ``cwd``; fail with its output if it fails."""
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
-    proc = subprocess.run(
-        [str(c) for c in cmd], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
-    )
-    if check and proc.returncode != 0:
-        pytest.fail(
-            f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
-            f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
-        )
-    return proc
-
-
-def assert_one_error_line(proc: subprocess.CompletedProcess, *words: str) -> None:
-    """The project's contract for bad input: the run failed, and said so in one line on stderr that
-    names the problem (contains every word) and is not a traceback."""
-    assert proc.returncode != 0, (proc.returncode, proc.stdout, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got:\n{proc.stderr}"
-    assert "Traceback" not in lines[0]
-    for word in words:
-        assert word in lines[0], (word, lines[0])
 
 
 @pytest.fixture(scope="session")

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-import sys
 import urllib.parse
 
 import pytest
 import yaml
 
+from lessontest import browser as helpers
+from lessontest.paths import ROOT
+
 pytestmark = pytest.mark.browser
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def _load_conftest():
-    name = "browser_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).with_name("conftest.py"))
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-helpers = _load_conftest()
 
 
 def _report(problems: dict[str, list[str]]) -> str:
@@ -79,7 +65,7 @@ def test_internal_links_and_anchors_resolve(crawl, base_url, browser):
                 if not link.startswith(base_url):
                     continue  # links to other sites are for readers to follow, not fetched here
                 target, fragment = urllib.parse.urldefrag(link)
-                target_path = helpers._relative(target, base_url)
+                target_path = helpers.relative(target, base_url)
                 if target_path in crawl:
                     ok = True
                 elif target_path.endswith("/") and target_path + "index.html" in crawl:
@@ -214,7 +200,7 @@ def test_search_finds_pages(word, page_expected, browser, base_url):
             "() => { const s = document.querySelector('#search-results .search-summary, p.search-summary');"
             " return s && /found|did not match/i.test(s.textContent); }", timeout=20000)
         hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
-        found = {helpers._relative(urllib.parse.urldefrag(h).url, base_url) for h in hrefs}
+        found = {helpers.relative(urllib.parse.urldefrag(h).url, base_url) for h in hrefs}
         assert found, f"searching for {word!r} found nothing"
         assert page_expected in found, f"searching for {word!r} did not find {page_expected}; found {sorted(found)}"
         assert not guard.console_errors and not guard.failed, (guard.console_errors, guard.failed)

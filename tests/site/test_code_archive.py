@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
 import subprocess
 import zipfile
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("code_archive", ROOT / "tools" / "generators" / "code_archive.py")
-code_archive = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(code_archive)
+import code_archive
+
+from lessontest.paths import ROOT
 
 
 def _git_listed() -> list[str]:

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
+import importlib
 import pathlib
-import sys
 import types
 
 from sphinx.directives.code import LiteralIncludeReader
 from sphinx.util import parselinenos
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-# tests/site/conftest.py has loaded this folder's helper module (importlib mode adds no folder to
-# sys.path), so a plain import finds it in sys.modules.
-import site_pagescan as site  # noqa: E402
+from lessontest import pages as site
+from lessontest.paths import ROOT
 
 # Options of {literalinclude} that choose which lines are shown (all but :lines: are applied first).
 _SELECTING = ("pyobject", "start-at", "start-after", "end-at", "end-before")
@@ -30,12 +25,7 @@ def _generated_outputs() -> set[str]:
     """Every file the build's generators promise to make (OUTPUTS of tools/generators/*.py)."""
     outputs = set()
     for source in sorted((ROOT / "tools" / "generators").glob("*.py")):
-        name = f"site_generator_{source.stem}"
-        if name not in sys.modules:
-            spec = importlib.util.spec_from_file_location(name, source)
-            sys.modules[name] = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(sys.modules[name])
-        outputs.update(sys.modules[name].OUTPUTS)
+        outputs.update(importlib.import_module(source.stem).OUTPUTS)  # on sys.path (pytest.ini)
     return outputs
 
 

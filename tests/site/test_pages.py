@@ -1,25 +1,21 @@
-"""The lesson's page rules: chapter structure, commands that are tested, the exercise list, no remote assets."""
+"""The lesson's page rules: chapter structure, the exercise list, no remote assets.
+
+(That every command a page shows is run by a test is checked by test_page_commands_registry.py.)
+"""
 
 from __future__ import annotations
 
-import ast
 import html.parser
-import pathlib
 import re
 
 import pytest
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-# tests/site/conftest.py has loaded this folder's helper module (importlib mode adds no folder to
-# sys.path), so a plain import finds it in sys.modules.
-import site_pagescan as site  # noqa: E402
+from lessontest import pages as site
+from lessontest.paths import ROOT
 
 # The parts of _toc.yml whose pages are all chapters (front matter timing, questions ... key points).
 CHAPTER_PARTS = ("From a notebook", "Workflow managers")
-SHELL_LANGUAGES = {"bash", "sh", "shell"}
 
 
 # --- Chapters -------------------------------------------------------------------------------------
@@ -118,84 +114,6 @@ def test_built_chapters_show_their_time_estimate(pages, site_dir):
         if expected not in text:
             problems.append(f"{page.docname}: the built page lacks '{expected}'")
     assert not problems, "\n".join(problems)
-
-
-# --- Shell commands shown on pages ------------------------------------------------------------------
-
-def _test_sources() -> list[tuple[pathlib.Path, str]]:
-    """Every test source except this folder's checks, which only read pages. This folder's command
-    tests (test_*_commands.py) do run page commands, so they count."""
-    sources = []
-    for path in sorted((ROOT / "tests").rglob("*")):
-        if not path.is_file() or path.suffix not in (".py", ".sh", ".txt", ".yaml", ".yml", ".smk", ""):
-            continue
-        relative = path.relative_to(ROOT / "tests")
-        if relative.parts[0] in ("site", "browser") and not path.name.endswith("_commands.py"):
-            continue
-        sources.append((path, path.read_text(encoding="utf-8", errors="replace")))
-    return sources
-
-
-def _tests_text() -> str:
-    """The test sources, plus each list of string literals joined by spaces (["sbatch", "x.sh"])."""
-    texts = []
-    for path, text in _test_sources():
-        texts.append(text)
-        if path.suffix == ".py":
-            for node in ast.walk(ast.parse(text)):
-                if isinstance(node, (ast.List, ast.Tuple)) and node.elts and all(
-                        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
-                    texts.append(" ".join(e.value for e in node.elts))
-    return "\n".join(texts)
-
-
-def _pages_run_by_tests() -> set[str]:
-    """Pages whose ```bash blocks a test reads from the page itself and runs: a test module that names
-    the page's file ("snakemake.md") and extracts its ```bash fences."""
-    pages = set()
-    for path, text in _test_sources():
-        if path.suffix == ".py" and "```bash" in text:
-            pages.update(re.findall(r"([\w.-]+\.md)\b", text))
-    return pages
-
-
-def _command_lines(body: str) -> list[str]:
-    lines = []
-    for raw in body.splitlines():
-        line = raw.strip()
-        if line.startswith("$ "):
-            line = line[2:]
-        line = line.rstrip("\\").strip()
-        if line and not line.startswith("#"):
-            lines.append(line)
-    return lines
-
-
-def _shell_blocks(pages):
-    for page in pages:
-        for b in page.blocks:
-            if not b.is_directive and b.name in SHELL_LANGUAGES:
-                yield b
-            elif b.is_directive and b.name in ("code-block", "code", "sourcecode") and b.argument in SHELL_LANGUAGES:
-                yield b
-
-
-def test_every_shell_block_is_tested_or_site_specific(pages):
-    tests_text = _tests_text()
-    page_driven = _pages_run_by_tests()
-    problems = []
-    for b in _shell_blocks(pages):
-        if "site-specific" in b.classes:
-            continue
-        if not b.is_directive and b.page.name in page_driven:
-            continue  # a test reads this page's ```bash blocks and runs them as written
-        untested = [line for line in _command_lines(b.body) if line not in tests_text]
-        if untested:
-            problems.append(f"{b.where}: commands no test runs: {untested}")
-    assert not problems, (
-        "shell blocks must be run by a test (their command text appears in tests/) or be a\n"
-        "```{code-block} bash with :class: site-specific:\n" + "\n".join(problems)
-    )
 
 
 # --- The exercise list --------------------------------------------------------------------------------

@@ -7,15 +7,10 @@ links to: in the page's own text or in a file the page includes with {literalinc
 
 from __future__ import annotations
 
-import pathlib
 import re
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-# tests/site/conftest.py has loaded this folder's helper module (importlib mode adds no folder to
-# sys.path), so a plain import finds it in sys.modules.
-import site_pagescan as site  # noqa: E402
+from lessontest import pages as site
+from lessontest.paths import ROOT
 
 
 def _rows():
@@ -31,7 +26,7 @@ def _rows():
 
 
 def _chapter_text(docname: str) -> str:
-    page = site.load_page(site.ROOT / (docname.lstrip("/") + ".md"))
+    page = site.load_page(ROOT / (docname.lstrip("/") + ".md"))
     texts = [page.text]
     for block in page.blocks:
         if block.is_directive and block.name == "literalinclude":

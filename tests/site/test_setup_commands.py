@@ -1,47 +1,26 @@
 """Run the commands content/setup.md tells learners to type, as written, on the downloadable archive.
 
-The command strings below are the page's text (tests/site/test_pages.py checks that every command of a
-bash block on a page appears in a test), run in a fresh folder with the test's Python on PATH.
+The page's blocks `setup-unzip` and `setup-first-run` are read from the page and run one after the
+other in one shell, in a fresh folder, with the lesson's Python environment on PATH (as after
+`source .../activate`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import pathlib
 import re
-import subprocess
-import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("code_archive_for_setup", ROOT / "tools" / "generators" / "code_archive.py")
-code_archive = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(code_archive)
+import code_archive
 
-UNPACK = [
-    "python3 -m zipfile -e parallel-workflows-code.zip .",
-    "cd parallel-workflows-code/code",
-]
-CHECK = [
-    "python python/scikit_example/preprocess.py",
-    "python python/scikit_example/train_one.py --n_neighbors 4 --metric euclidean",
-    "snakemake --version",
-]
-
-
-def _bash(commands: list[str], cwd: pathlib.Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    # `python`, `python3` and `snakemake` are the lesson's environment, as after `source .../activate`.
-    env["PATH"] = f"{pathlib.Path(sys.executable).parent}:{env.get('PATH', '')}"
-    script = "set -euo pipefail\n" + "\n".join(commands) + "\n"
-    return subprocess.run(["bash", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+from lessontest.pages import command
+from lessontest.paths import ROOT
+from lessontest.shell import run
 
 
 def test_setup_page_commands_work_on_the_archive(tmp_path):
     code_archive.write_archive(ROOT, tmp_path / "parallel-workflows-code.zip")
-    proc = _bash([*UNPACK, *CHECK], tmp_path)
-    assert proc.returncode == 0, f"setup commands failed:\n{proc.stdout}\n{proc.stderr}"
+    script = command("setup.md", "setup-unzip") + command("setup.md", "setup-first-run")
+    proc = run(script, tmp_path)
     code = tmp_path / "parallel-workflows-code" / "code"
     split = json.loads((code / "data" / "iris_split.json").read_text())
     assert split, "the split file is empty"

@@ -1,4 +1,4 @@
-"""Read the lesson's MyST pages, for the site checks in this folder (tests/site/).
+"""Read the lesson's MyST pages: their blocks, and the named command blocks tests run.
 
 Pages are parsed with markdown-it (the parser MyST itself uses), so fenced blocks nested inside
 exercises, solutions and admonitions are found as well as top-level ones. A directive's options
@@ -9,7 +9,6 @@ directive that holds MyST (exercise, solution, admonitions, ...) is parsed again
 from __future__ import annotations
 
 import dataclasses
-import os
 import pathlib
 import re
 
@@ -18,9 +17,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-CONTENT = ROOT / "content"
-SITE_DIR = pathlib.Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html"))
+from lessontest.paths import CONTENT, ROOT
 
 # Directives whose body is literal text (code, data), not MyST to be parsed again.
 LITERAL_DIRECTIVES = {
@@ -139,3 +136,79 @@ def download_targets(page: Page) -> list[tuple[str, int]]:
         target = (match.group(1) or match.group(2)).strip()
         found.append((target, page.text.count("\n", 0, match.start()) + 1))
     return found
+
+
+# --- Command blocks: what a page tells learners to type ---------------------------------------
+#
+# A command block is a shell block a learner is told to type. Each carries a stable name
+#
+#     ```{code-block} bash
+#     :name: array-submit
+#     sbatch --array=... slurm/scikit_example/array.sh
+#     ```
+#
+# and tests/page_commands.yml names the test module that runs it. Tests never keep a copy of a
+# page's commands: they ask for a block by name with `command(page, name)`, which also records
+# that the running test module used it (lessontest.plugin checks that against the registry).
+# Blocks with `:class: site-specific` show what differs between clusters and are not run.
+
+SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
+REGISTRY_FILE = ROOT / "tests" / "page_commands.yml"
+
+
+def is_command_block(block: Block) -> bool:
+    if not block.is_directive:
+        return block.name in SHELL_LANGUAGES
+    return block.name in ("code-block", "code", "sourcecode") and block.argument in SHELL_LANGUAGES
+
+
+def is_site_specific(block: Block) -> bool:
+    return "site-specific" in block.classes
+
+
+_command_blocks: dict[tuple[str, str], Block] | None = None
+
+
+def command_blocks() -> dict[tuple[str, str], Block]:
+    """{(page file name, block name): block} of every named command block of every page."""
+    global _command_blocks
+    if _command_blocks is None:
+        found = {}
+        for page in content_pages():
+            for block in page.blocks:
+                if is_command_block(block) and "name" in block.options:
+                    found[(page.path.name, block.options["name"])] = block
+        _command_blocks = found
+    return _command_blocks
+
+
+def registry() -> dict[tuple[str, str], list[str]]:
+    """tests/page_commands.yml as {(page, block name): [test module, ...]}."""
+    data = yaml.safe_load(REGISTRY_FILE.read_text(encoding="utf-8")) or {}
+    entries = {}
+    for page, blocks in data.items():
+        for name, modules in blocks.items():
+            entries[(page, name)] = [modules] if isinstance(modules, str) else list(modules)
+    return entries
+
+
+# Set by lessontest.plugin while a test runs: the test module's path, e.g. "tests/x/test_y.py".
+current_module: str | None = None
+# {test module: {(page, block name), ...}}: the blocks each module asked for while it ran.
+used: dict[str, set[tuple[str, str]]] = {}
+
+
+def command(page: str, name: str) -> str:
+    """The text of the command block `name` on `page` ("array-jobs.md"), exactly as the page
+    shows it, ending in one newline (so blocks typed one after another can be joined). The test
+    module that asks for it is recorded as running it."""
+    block = command_blocks().get((page, name))
+    assert block is not None, f"{page} has no command block named {name!r}"
+    if current_module is not None:
+        used.setdefault(current_module, set()).add((page, name))
+    return block.body.rstrip("\n") + "\n"
+
+
+def command_lines(page: str, name: str) -> list[str]:
+    """The block's non-empty lines (a line ending in a backslash continues on the next)."""
+    return [line for line in command(page, name).replace("\\\n", " ").splitlines() if line.strip()]

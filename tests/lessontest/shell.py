@@ -1,0 +1,82 @@
+"""A learner's shell: the environment commands run in, running them, and the error contract."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+
+import pytest
+
+from lessontest.paths import VENV_BIN
+
+# What a learner's fresh login shell does not have, although the test process may: a job's
+# SLURM_* variables (and SLURM_CONF: commands find /etc/slurm/slurm.conf, as on a real cluster),
+# a plotting backend or display, and a PYTHONPATH that would let scripts import what they should
+# find on their own.
+_NOT_IN_A_LEARNERS_SHELL = ("MPLBACKEND", "DISPLAY", "PYTHONPATH")
+
+
+def learner_env(
+    extra: Mapping[str, str] | None = None, path_first: Sequence[os.PathLike | str] = ()
+) -> dict[str, str]:
+    """The environment of a learner's shell with the lesson's Python environment activated: the
+    venv's bin folder first on PATH (after any `path_first` folders, e.g. a fake sbatch), without
+    the variables above, plus `extra`."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SLURM_") and key not in _NOT_IN_A_LEARNERS_SHELL
+    }
+    env["PATH"] = os.pathsep.join([*map(str, path_first), str(VENV_BIN), env.get("PATH", "")])
+    env.update(extra or {})
+    return env
+
+
+def run(
+    cmd: str | Sequence[object],
+    cwd: os.PathLike | str,
+    *,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
+    """Run a command from folder `cwd` as a learner would, and return the finished process.
+
+    `cmd` is an argument list, or a string of shell lines that bash runs with `-euo pipefail`
+    (a page's block: the first failing line stops it). `env` defaults to `learner_env()`.
+    With `check`, a non-zero exit fails the test and shows the command's output.
+    """
+    argv = ["bash", "-euo", "pipefail", "-c", cmd] if isinstance(cmd, str) else [str(c) for c in cmd]
+    proc = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=dict(learner_env() if env is None else env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and proc.returncode != 0:
+        shown = cmd if isinstance(cmd, str) else " ".join(argv)
+        pytest.fail(
+            f"command failed ({proc.returncode}) in {cwd}: {shown}\n"
+            f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+        )
+    return proc
+
+
+def python(script: os.PathLike | str, *args: object, cwd: os.PathLike | str, **kwargs):
+    """`python SCRIPT ARGS...` from `cwd`, with the venv's Python (see run())."""
+    return run(["python", script, *args], cwd, **kwargs)
+
+
+def assert_one_error_line(proc: subprocess.CompletedProcess, *words: str) -> None:
+    """The project's contract for bad input: the run failed, and said so in one line on stderr
+    that names the problem (contains every word) and is not a traceback."""
+    assert proc.returncode != 0, (proc.returncode, proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got:\n{proc.stderr}"
+    assert "Traceback" not in lines[0]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
