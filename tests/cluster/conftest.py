@@ -1,22 +1,22 @@
 """Fixtures for the tests that submit the lesson's files to a real Slurm cluster.
 
 Every test works in a fresh copy of the code/ tree (never in the repository), runs the commands the
-pages show from inside that copy, with the project's virtual environment first on PATH so that the
-jobs find the same Python, and waits on the real scheduler.
+pages show from inside that copy (lessontest.pages.command), in a learner's shell with the project's
+virtual environment first on PATH so that the jobs find the same Python, and waits on the real
+scheduler.
 """
 
 from __future__ import annotations
 
-import os
 import pathlib
-import shutil
 import subprocess
-import sys
 import time
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.shell import learner_env, run
+from lessontest.tree import copy_code, tree_bytes
+
 # Every state a job can end in; anything else means it is still queued, running or finishing.
 FINAL_STATES = {
     "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL",
@@ -24,39 +24,17 @@ FINAL_STATES = {
 }
 
 
-def venv_bin() -> pathlib.Path:
-    candidate = ROOT / ".venv" / "bin"
-    return candidate if (candidate / "python").exists() else pathlib.Path(sys.executable).parent
-
-
-def learner_env() -> dict[str, str]:
-    """The environment of a learner's shell with the lesson's Python environment activated."""
-    env = dict(os.environ)
-    env["PATH"] = f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}"
-    env.pop("SLURM_CONF", None)  # commands find /etc/slurm/slurm.conf, as on a real cluster
-    return env
-
-
 class Shell:
-    """Runs commands as a learner would, from one folder, and reports failures with their output."""
+    """A learner's shell in one folder (by default): lessontest.shell.run there, so a list is run
+    as it is, a string (a page's block) by `bash -euo pipefail`, and a failing command fails the
+    test with its output."""
 
     def __init__(self, cwd: pathlib.Path):
         self.cwd = cwd
         self.env = learner_env()
 
     def run(self, cmd, *, check=True, timeout=600, cwd=None) -> subprocess.CompletedProcess:
-        shell = isinstance(cmd, str)
-        proc = subprocess.run(
-            cmd if shell else [str(c) for c in cmd],
-            shell=shell, executable="/bin/bash" if shell else None,
-            cwd=cwd or self.cwd, env=self.env, capture_output=True, text=True, timeout=timeout,
-        )
-        if check and proc.returncode != 0:
-            pytest.fail(
-                f"command failed ({proc.returncode}): {cmd}\n"
-                f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
-            )
-        return proc
+        return run(cmd, cwd or self.cwd, env=self.env, check=check, timeout=timeout)
 
 
 class Slurm:
@@ -108,24 +86,9 @@ class Slurm:
             time.sleep(1)
 
 
-def copy_code(destination: pathlib.Path) -> pathlib.Path:
-    """A fresh copy of the lesson's code/ tree, without outputs of earlier runs."""
-    target = destination / "code"
-    top = ROOT / "code"
-    outputs = {"data", "results", "params.txt", ".snakemake", "logs"}
-
-    def ignore(folder, names):
-        skip = {n for n in names if n == "__pycache__" or (n.startswith("slurm-") and n.endswith(".out"))}
-        if pathlib.Path(folder) == top:
-            skip |= outputs.intersection(names)
-        return skip
-
-    shutil.copytree(top, target, ignore=ignore)
-    return target
-
-
 @pytest.fixture
 def code_dir(tmp_path) -> pathlib.Path:
+    """A learner's fresh code/ folder, where the commands run."""
     return copy_code(tmp_path)
 
 
@@ -146,31 +109,4 @@ def local_results(tmp_path_factory) -> dict[str, bytes]:
     sh = Shell(code)
     sh.run(["python", "python/scikit_example/preprocess.py"])
     sh.run(["python", "python/scikit_example/train_and_plot.py"])
-    return read_tree(code / "results")
-
-
-def read_tree(folder: pathlib.Path) -> dict[str, bytes]:
-    """{relative path: content} of every file below folder."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
-
-
-def assert_same_files(produced: dict[str, bytes], expected: dict[str, bytes]):
-    """Both sets hold the same file names, with byte-identical contents."""
-    assert sorted(produced) == sorted(expected), (
-        f"missing: {sorted(set(expected) - set(produced))}, "
-        f"unexpected: {sorted(set(produced) - set(expected))}"
-    )
-    differing = [name for name in expected if produced[name] != expected[name]]
-    assert not differing, f"files differ from the local serial run: {differing}"
-
-
-@pytest.fixture
-def same_files():
-    return assert_same_files
-
-
-@pytest.fixture
-def tree():
-    return read_tree
+    return tree_bytes(code / "results")

@@ -7,6 +7,9 @@ import time
 
 import pytest
 
+from lessontest.pages import command
+from lessontest.tree import assert_same_files, tree_bytes
+
 pytestmark = pytest.mark.slurm
 
 GRID_SIZE = 35  # 7 neighbour counts x 5 metrics; checked against params.txt below
@@ -19,15 +22,16 @@ def submitted_id(stdout: str) -> str:
 
 
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
-def test_serial_batch_script(shell, slurm, code_dir, local_results, same_files, tree):
-    """`sbatch slurm/scikit_example/serial.sh` from code/: one job makes every result file."""
-    out = shell.run(["sbatch", "slurm/scikit_example/serial.sh"])
+def test_serial_batch_script(shell, slurm, code_dir, local_results):
+    """batch-job.md's `sbatch slurm/scikit_example/serial.sh` from code/: one job makes every
+    result file."""
+    out = shell.run(command("batch-job.md", "batch-submit"))
     job = submitted_id(out.stdout)
     states = slurm.wait([job], timeout=600)
     log = code_dir / f"slurm-knn-serial-{job}.out"
     assert states == {job: "COMPLETED"}, log.read_text() if log.exists() else states
     assert log.exists(), "the job's output file is named by #SBATCH --output"
-    same_files(tree(code_dir / "results"), local_results)
+    assert_same_files(tree_bytes(code_dir / "results"), local_results)
 
 
 def pipeline_ids(stdout: str) -> dict[str, str]:
@@ -37,9 +41,10 @@ def pipeline_ids(stdout: str) -> dict[str, str]:
 
 
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
-def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results, same_files, tree):
-    """preprocess -> array -> collect, chained with afterok, exactly as the page runs it."""
-    out = shell.run(["bash", "slurm/scikit_example/submit_pipeline.sh"])
+def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results):
+    """preprocess -> array -> collect, chained with afterok, submitted with array-jobs.md's
+    command."""
+    out = shell.run(command("array-jobs.md", "array-pipeline"))
     ids = pipeline_ids(out.stdout)
     lines = (code_dir / "params.txt").read_text().splitlines()
     assert len(lines) == GRID_SIZE
@@ -56,9 +61,9 @@ def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results, same_
     assert sorted(tasks) == sorted(f"{ids['array']}_{i}" for i in range(len(lines)))
     assert all(state == "COMPLETED" for state in states.values()), states
 
-    produced = tree(code_dir / "results")
+    produced = tree_bytes(code_dir / "results")
     summary = {name: produced.pop(name) for name in ("summary.csv", "summary.png")}
-    same_files(produced, local_results)
+    assert_same_files(produced, local_results)
     assert summary["summary.csv"].count(b"\n") >= GRID_SIZE  # a header and one row per combination
     for i in range(len(lines)):
         assert (code_dir / f"slurm-knn-array-{ids['array']}_{i}.out").exists()
@@ -68,7 +73,7 @@ def test_failed_preprocessing_blocks_the_array(shell, slurm, code_dir):
     """If preprocessing fails, the array never starts: squeue shows why, and scancel clears it."""
     # A learner's mistake: a file called 'data' where preprocess.py must create a folder.
     (code_dir / "data").write_text("not a folder\n")
-    ids = pipeline_ids(shell.run(["bash", "slurm/scikit_example/submit_pipeline.sh"]).stdout)
+    ids = pipeline_ids(shell.run(command("array-jobs.md", "array-pipeline")).stdout)
 
     assert slurm.wait([ids["preprocess"]], timeout=300) == {ids["preprocess"]: "FAILED"}
     log = (code_dir / f"slurm-knn-preprocess-{ids['preprocess']}.out").read_text()

@@ -6,9 +6,11 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 
 import pytest
+
+from lessontest.paths import ROOT
+from lessontest.shell import run
 
 STATE = pathlib.Path(os.environ.get("LESSON_SLURM_DIR", "/tmp/lesson-slurm"))
 
@@ -22,9 +24,9 @@ def daemon_pids() -> dict[str, str]:
 
 
 @pytest.mark.slurm
-def test_check_script_runs_a_job(root, tmp_path, shell):
+def test_check_script_runs_a_job(tmp_path, shell):
     """cluster/check.sh, as the page shows it: sinfo, one job with sbatch --wait, its sacct record."""
-    out = shell.run(["bash", root / "cluster" / "check.sh"], cwd=tmp_path, timeout=300).stdout
+    out = shell.run(["bash", ROOT / "cluster" / "check.sh"], cwd=tmp_path, timeout=300).stdout
     assert re.search(r"^lesson\*?\s+up", out, re.MULTILINE) or "PARTITION" in out, out
     hello = re.search(r"^Hello from \S+, job (\d+)$", out, re.MULTILINE)
     assert hello, out
@@ -34,28 +36,27 @@ def test_check_script_runs_a_job(root, tmp_path, shell):
 
 
 @pytest.mark.slurm
-def test_up_twice_is_harmless(root):
+def test_up_twice_is_harmless():
     """`make cluster-up` on a running local cluster changes nothing and says so."""
     if not (STATE / ".lesson-slurm").exists() or os.geteuid() != 0:
         pytest.skip("the running cluster was not started by cluster/up.sh as root on this machine")
     before = daemon_pids()
-    proc = subprocess.run(["bash", root / "cluster" / "up.sh"], capture_output=True, text=True,
-                          timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    # As the administrator who started it runs it: in the test's own environment.
+    proc = run(["bash", ROOT / "cluster" / "up.sh"], ROOT, env=os.environ, timeout=120)
     assert "already running" in proc.stdout
     assert daemon_pids() == before
 
 
-def test_up_without_root_changes_nothing(root, tmp_path):
+def test_up_without_root_changes_nothing(tmp_path):
     """Not root: one clear message, non-zero exit, nothing installed or started."""
     if os.geteuid() != 0 or shutil.which("runuser") is None:
         pytest.skip("needs root (to run the script as an unprivileged user)")
     state = tmp_path / "state"
     tmp_path.chmod(0o777)
-    proc = subprocess.run(
+    proc = run(
         ["runuser", "-u", "nobody", "--", "env", f"LESSON_SLURM_DIR={state}",
-         "bash", str(root / "cluster" / "up.sh")],
-        capture_output=True, text=True, timeout=60,
+         "bash", ROOT / "cluster" / "up.sh"],
+        tmp_path, env=os.environ, check=False, timeout=60,
     )
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0, proc.stderr  # one line

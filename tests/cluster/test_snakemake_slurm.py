@@ -9,20 +9,23 @@ import time
 
 import pytest
 
+from lessontest.pages import command
+from lessontest.paths import ROOT
+from lessontest.tree import assert_same_files, tree_bytes
+
 pytestmark = pytest.mark.slurm
 
-SNAKEFILE = "snakemake/scikit_example/Snakefile"
 PROFILE = "snakemake/scikit_example/profiles/slurm"
 
 
 @pytest.mark.timeout(1800)  # 37 Slurm jobs, each starting Snakemake twice, on two cores
-def test_workflow_on_slurm(shell, code_dir, local_results, same_files, tree):
+def test_workflow_on_slurm(shell, code_dir, local_results):
     """The command the Snakemake chapter shows, run from code/: every result file, as the serial run."""
     since = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 1))
-    out = shell.run(["snakemake", "--snakefile", SNAKEFILE, "--profile", PROFILE], timeout=1500)
-    produced = tree(code_dir / "results")
+    out = shell.run(command("snakemake.md", "snakemake-slurm"), timeout=1500)
+    produced = tree_bytes(code_dir / "results")
     summary = {name: produced.pop(name) for name in ("summary.csv", "summary.png")}
-    same_files(produced, local_results)
+    assert_same_files(produced, local_results)
     assert summary["summary.csv"].count(b"\n") > len(local_results) // 2
     # Every job really went through Slurm: preprocess, one per combination, and collect, all
     # COMPLETED, run in this folder.
@@ -33,10 +36,10 @@ def test_workflow_on_slurm(shell, code_dir, local_results, same_files, tree):
     assert {state for _job, state, _dir in ours} == {"COMPLETED"}, acct
 
 
-def test_failing_rule_reports_slurm_state_and_log(root, tmp_path, shell):
+def test_failing_rule_reports_slurm_state_and_log(tmp_path, shell):
     """A rule that fails: Snakemake names the Slurm job's state and the log file to read."""
     work = tmp_path / "failing"
-    shutil.copytree(root / "tests" / "cluster" / "failing_workflow", work)
+    shutil.copytree(ROOT / "tests" / "cluster" / "failing_workflow", work)
     proc = shell.run(["snakemake", "--profile", shell.cwd / PROFILE], cwd=work, check=False,
                      timeout=600)
     output = proc.stdout + proc.stderr

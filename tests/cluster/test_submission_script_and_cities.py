@@ -7,14 +7,17 @@ import shutil
 
 import pytest
 
+from lessontest.pages import command
+from lessontest.tree import assert_same_files, copy_lesson, tree_bytes
+
 pytestmark = pytest.mark.slurm
 
 
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
-def test_custom_submission_script(shell, slurm, code_dir, local_results, same_files, tree):
-    """submit_jobs.py: one job per combination, named after it; the results match the serial run."""
-    shell.run(["python", "python/scikit_example/preprocess.py"])
-    out = shell.run(["python", "python/scikit_example/submit_jobs.py"]).stdout
+def test_custom_submission_script(shell, slurm, code_dir, local_results):
+    """submit_jobs.py, run as submission-script.md shows it (after preprocess.py): one job per
+    combination, named after it; the results match the serial run."""
+    out = shell.run(command("submission-script.md", "submission-submit")).stdout
     submitted = dict(re.findall(r"^(knn_k\d\d_[a-z]+): job (\d+)$", out, re.MULTILINE))
     expected_names = sorted(name[:-5] for name in local_results if name.endswith(".json"))
     assert sorted(submitted) == expected_names, out  # one job per combination of the grid
@@ -28,22 +31,23 @@ def test_custom_submission_script(shell, slurm, code_dir, local_results, same_fi
     assert dict(line.split("|")[::-1] for line in names.splitlines()) == submitted
     for name, job in submitted.items():
         assert (code_dir / f"slurm-{name}-{job}.out").exists()
-    same_files(tree(code_dir / "results"), local_results)
+    assert_same_files(tree_bytes(code_dir / "results"), local_results)
 
 
-def test_cities_array_job(root, tmp_path, shell, slurm, same_files, tree):
+def test_cities_array_job(tmp_path, shell, slurm):
     """Parallel-1: the array solution writes the same files as the serial exercise script."""
-    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    shutil.copytree(root / "exercises" / "parallel-1", serial)
+    lesson = copy_lesson(tmp_path / "lesson", folders=("exercises", "solutions"))
+    exercise, solution = lesson / "exercises" / "parallel-1", lesson / "solutions" / "parallel-1"
+    serial, parallel = exercise, tmp_path / "parallel"
     shell.run(["python", "long_code.py", "--delay", "0"], cwd=serial)
-    expected = tree(serial / "output")
+    expected = tree_bytes(serial / "output")
     assert expected, "the serial script wrote no files"
 
     # The learner's folder: the data and the solution's two files, as the exercise sets it up.
     parallel.mkdir()
-    shutil.copy(root / "exercises" / "parallel-1" / "cities.csv", parallel)
+    shutil.copy(exercise / "cities.csv", parallel)
     for name in ("long_code_for_index.py", "cities_array.sh"):
-        shutil.copy(root / "solutions" / "parallel-1" / name, parallel)
+        shutil.copy(solution / name, parallel)
     count = int(shell.run(["python", "long_code_for_index.py", "--count"], cwd=parallel).stdout)
     assert count == len(expected)
 
@@ -55,4 +59,4 @@ def test_cities_array_job(root, tmp_path, shell, slurm, same_files, tree):
     states = slurm.wait([job], timeout=600, records=count)
     assert sorted(states) == sorted(f"{job}_{i}" for i in range(count)), states
     assert set(states.values()) == {"COMPLETED"}, states
-    same_files(tree(parallel / "output"), expected)
+    assert_same_files(tree_bytes(parallel / "output"), expected)

@@ -6,11 +6,12 @@ import json
 import pathlib
 import re
 import subprocess
-import sys
 
 import matplotlib.image
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.paths import ROOT
+from lessontest.shell import run
+
 NOTEBOOK = ROOT / "code" / "jupyter" / "knn_iris.ipynb"
 ACCURACY_LINE = re.compile(r"^k = +\d+  \w+ +test accuracy \d\.\d{3}  cross-validated \d\.\d{3} \+- \d\.\d{3}$")
 
@@ -27,12 +28,12 @@ def _accuracy_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if ACCURACY_LINE.match(line)]
 
 
-def _nbval(notebook: pathlib.Path, env) -> subprocess.CompletedProcess:
+def _nbval(notebook: pathlib.Path) -> subprocess.CompletedProcess:
     """pytest --nbval on one notebook, outside this repository's pytest configuration."""
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", notebook.name, "-p", "no:cacheprovider", "-q",
-         "-c", "/dev/null", "--rootdir", str(notebook.parent)],
-        cwd=notebook.parent, env=env, capture_output=True, text=True, timeout=600,
+    return run(
+        ["python", "-m", "pytest", "--nbval", notebook.name, "-p", "no:cacheprovider", "-q",
+         "-c", "/dev/null", "--rootdir", notebook.parent],
+        notebook.parent, check=False,
     )
 
 
@@ -51,15 +52,15 @@ def test_notebook_is_stored_executed_and_clean():
     assert len(lines) == 35
 
 
-def test_notebook_outputs_match_a_fresh_run_with_nbval(tmp_path, env):
+def test_notebook_outputs_match_a_fresh_run_with_nbval(tmp_path):
     copy = tmp_path / "knn_iris.ipynb"
     copy.write_bytes(NOTEBOOK.read_bytes())
-    proc = _nbval(copy, env)
+    proc = _nbval(copy)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert re.search(r"\b[1-9]\d* passed\b", proc.stdout), proc.stdout[-500:]
 
 
-def test_nbval_catches_drifted_outputs(tmp_path, env):
+def test_nbval_catches_drifted_outputs(tmp_path):
     """The nbval check can fail: a stored output that no longer matches makes it fail."""
     notebook = json.loads(NOTEBOOK.read_text())
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
@@ -71,7 +72,7 @@ def test_nbval_catches_drifted_outputs(tmp_path, env):
     stream["text"] = text.replace("105 training", "104 training")
     drifted = tmp_path / "drifted.ipynb"
     drifted.write_text(json.dumps(notebook))
-    proc = _nbval(drifted, env)
+    proc = _nbval(drifted)
     assert proc.returncode != 0
     assert "104 training" in proc.stdout and "105 training" in proc.stdout
 
@@ -81,7 +82,7 @@ def test_export_and_cleaned_script(full_run, page_output):
     export = (full_run / "jupyter" / "knn_iris.py").read_text()
     assert "# In[" in export and "plt.show()" in export  # the raw export, before cleaning
     compile(export, "knn_iris.py", "exec")
-    stdout, _ = page_output("notebook-to-script.md", 1)  # python .../knn_iris.py, no display
+    stdout, _ = page_output("notebook-script-run")  # python .../knn_iris.py, no display
     assert "Saved the decision boundaries to knn_iris.png" in stdout
     assert matplotlib.image.imread(full_run / "knn_iris.png").shape[:2] == (1200, 1000)
     assert not list(full_run.glob(".knn_iris.png*")), "temporary file left behind"
@@ -98,6 +99,6 @@ def test_cleaned_script_has_no_notebook_leftovers():
 
 def test_serial_training_prints_the_notebooks_accuracies(page_output):
     """preprocess.py + train_and_plot.py compute exactly what the notebook showed."""
-    printed, _ = page_output("preprocess-and-train.md", 2)
+    printed, _ = page_output("train-preprocess-and-run", 1)  # train_and_plot.py
     stored = _accuracy_lines("".join(_stored_text(c) for c in _cells()))
     assert _accuracy_lines(printed) == stored

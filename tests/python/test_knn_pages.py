@@ -1,21 +1,24 @@
 """The four chapters about the k-NN example: their commands and their highlighted lines.
 
-The commands are run by the `full_run` fixture (conftest.py), literally and in page order; here we
-check that the pages show exactly those commands. The :emphasize-lines: of an included file claim
-"these lines are what changed compared with the previous file": we recompute that claim.
+The pages' command blocks are run by the `full_run` fixture (conftest.py), as the pages show them
+and in page order; here we check that it ran every one of them. The :emphasize-lines: of an
+included file claim "these lines are what changed compared with the previous file": we recompute
+that claim.
 """
 
 from __future__ import annotations
 
 import json
-import pathlib
 import re
 import types
 
+import matplotlib.image
 import pytest
 from sphinx.directives.code import LiteralIncludeReader
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.pages import command_lines, is_command_block, is_site_specific, load_page
+from lessontest.paths import CONTENT, ROOT
+from lessontest.shell import run
 PAGES = ["notebook-to-script.md", "preprocess-and-train.md", "parameters.md",
          "collecting-results.md"]
 EXAMPLE = "/code/python/scikit_example"
@@ -32,13 +35,11 @@ COMPARED_WITH = {
     ("preprocess-and-train.md", f"{EXAMPLE}/train_and_plot.py", "main"): f"{EXAMPLE}/knn_iris.py",
 }
 
-FENCE = re.compile(r"^(`{3,})bash\n(.*?)^\1$", re.M | re.S)
-CODE_BLOCK = re.compile(r"^(`{3,})\{code-block\} bash\n((?::[\w-]+:.*\n)*)", re.M)
 INCLUDE = re.compile(r"^`{3,}\{literalinclude\} (\S+)\n((?::[\w-]+:.*\n)*)", re.M)
 
 
 def _text(page: str) -> str:
-    return (ROOT / "content" / page).read_text()
+    return (CONTENT / page).read_text()
 
 
 def _options(block: str) -> dict[str, str]:
@@ -88,18 +89,21 @@ def changed_lines(shown: list[str], reference: list[str]) -> str:
     return ", ".join(ranges)
 
 
-def test_pages_show_exactly_the_tested_commands(page_commands):
-    assert list(page_commands) == PAGES
+def test_full_run_ran_every_command_block_of_the_pages(full_run, page_output):
+    """The full run ran every command block of the four pages, in page order, line by line; a
+    block it did not run is marked site-specific. Each block is asked for here, by name."""
+    expected = []
     for page in PAGES:
-        shown = [line.strip() for _, body in FENCE.findall(_text(page))
-                 for line in body.splitlines() if line.strip() and not line.strip().startswith("#")]
-        assert shown == [command for command, _ in page_commands[page]], page
-
-
-def test_untested_commands_are_marked_site_specific():
-    for page in PAGES:
-        for _, options in CODE_BLOCK.findall(_text(page)):
-            assert "site-specific" in _options(options).get("class", ""), page
+        for block in load_page(CONTENT / page).blocks:
+            if not is_command_block(block) or is_site_specific(block):
+                continue
+            assert "name" in block.options, f"{block.where}: a command block without a :name:"
+            name = block.options["name"]
+            expected.append(f"{page}#{name}")
+            for number, _line in enumerate(command_lines(page, name)):
+                page_output(name, number)  # the line ran, and its output was kept
+    ran = (full_run.parent / "outputs" / "ran.txt").read_text().splitlines()
+    assert ran == expected
 
 
 @pytest.mark.parametrize("key", list(COMPARED_WITH), ids=lambda k: f"{k[0]}:{k[1]}:{k[2]}")
@@ -119,24 +123,16 @@ def test_changed_lines_rule():
     assert changed_lines(shown, reference) == "1, 5-6"
 
 
-def test_exercise_script_1_starter_fails_and_solution_works(tmp_path, env):
+def test_exercise_script_1_starter_fails_and_solution_works(tmp_path):
     """The exported script of exercise script-1 really fails; the cleaned one runs headless."""
-    import subprocess
-    import sys
-
-    import matplotlib.image
-
     starter = ROOT / "exercises" / "script-1" / "sepal_scatter.py"
     solution = ROOT / "solutions" / "script-1" / "sepal_scatter.py"
-    proc = subprocess.run([sys.executable, str(starter)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = run(["python", starter], tmp_path, check=False, timeout=300)
     assert proc.returncode != 0 and "NameError: name 'get_ipython' is not defined" in proc.stderr
     source = solution.read_text()
     for leftover in ("get_ipython", "display(", "plt.show()", "# In["):
         assert leftover not in source, leftover
-    proc = subprocess.run([sys.executable, str(solution)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
+    proc = run(["python", solution], tmp_path, timeout=300)  # fails the test unless it exits 0
     assert "Saved sepal_scatter.png" in proc.stdout
     assert matplotlib.image.imread(tmp_path / "sepal_scatter.png").shape[:2] == (480, 640)
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import os
-import subprocess
-import sys
 
 import matplotlib.image
 import pytest
 
+from lessontest.shell import assert_one_error_line, python, run
+from lessontest.tree import tree_bytes
+
+EXAMPLE = "python/scikit_example"  # the scripts, as learners name them from code/
 NEIGHBOURS = [1, 2, 4, 8, 16, 32, 64]
 METRICS = ["euclidean", "manhattan", "chebyshev", "canberra", "cosine"]
 GRID = [(k, m) for k in NEIGHBOURS for m in METRICS]
@@ -29,17 +31,17 @@ def png_shape(path):
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
-def test_every_script_has_help(code, script, page_output, name):
+def test_every_script_has_help(code, page_output, name):
     if name == "train_one.py":  # the parameters page runs this one
-        stdout = page_output("parameters.md", 0)[0]
+        stdout = page_output("parameters-help")[0]
         assert "--n_neighbors K" in stdout and "--index I" in stdout
     else:
-        stdout = script(code, name, "--help").stdout
+        stdout = python(f"{EXAMPLE}/{name}", "--help", cwd=code).stdout
     assert stdout.startswith(f"usage: {name} [-h]")
 
 
-def test_preprocess_saves_a_stratified_split(full_run, code, script, files, page_output):
-    assert "105 training and 45 test samples" in page_output("preprocess-and-train.md", 1)[0]
+def test_preprocess_saves_a_stratified_split(full_run, code, page_output):
+    assert "105 training and 45 test samples" in page_output("train-preprocess-and-run", 0)[0]
     split = json.loads((full_run / "data/iris_split.json").read_text())
     assert split["feature_names"] == ["sepal length (cm)", "sepal width (cm)"]
     assert split["target_names"] == ["setosa", "versicolor", "virginica"]
@@ -52,10 +54,11 @@ def test_preprocess_saves_a_stratified_split(full_run, code, script, files, page
     assert sorted(map(tuple, split["X_train"] + split["X_test"])) == sorted(
         map(tuple, _iris_sepals()))
     # Another run, in another folder, gives the same bytes, and only that one file.
-    script(code, "preprocess.py", "--output", "elsewhere/split.json")
+    python(f"{EXAMPLE}/preprocess.py", "--output", "elsewhere/split.json", cwd=code)
     assert (code / "elsewhere/split.json").read_bytes() == (
         full_run / "data/iris_split.json").read_bytes()
-    assert [name for name in files(code) if name.startswith("elsewhere/")] == ["elsewhere/split.json"]
+    assert [name for name in tree_bytes(code) if name.startswith("elsewhere/")] == [
+        "elsewhere/split.json"]
 
 
 def _iris_sepals():
@@ -101,23 +104,22 @@ def test_parameter_file_lists_the_grid(full_run, page_output):
     text = (full_run / "params.txt").read_text()
     assert text.splitlines() == [f"{k} {m}" for k, m in GRID]
     assert text.endswith("\n")
-    assert page_output("parameters.md", 2)[0] == "Wrote 35 lines to params.txt\n"
+    assert page_output("parameters-by-index", 0)[0] == "Wrote 35 lines to params.txt\n"
 
 
-def test_grid_module_holds_the_grid_and_loads_no_library(code, env, page_output):
-    assert page_output("preprocess-and-train.md", 0)[0] == (
+def test_grid_module_holds_the_grid_and_loads_no_library(code, page_output):
+    assert page_output("train-grid-size")[0] == (
         f"7 neighbour counts x 5 metrics = {len(GRID)} combinations, "
         "from knn_k01_euclidean to knn_k64_cosine\n")
     # The reason it is a file of its own: reading the grid must not import the heavy libraries.
     probe = ("import sys; import grid; "
              "print(sorted(m for m in sys.modules if m.split('.')[0] in "
              "('numpy', 'sklearn', 'matplotlib', 'scipy')))")
-    proc = subprocess.run([sys.executable, "-c", probe], cwd=code / "python/scikit_example",
-                          env=env, capture_output=True, text=True, check=True)
+    proc = run(["python", "-c", probe], code / EXAMPLE)
     assert proc.stdout == "[]\n", proc.stdout
 
 
-def test_one_combination_at_a_time_matches_the_serial_run(full_run, tmp_path, env):
+def test_one_combination_at_a_time_matches_the_serial_run(full_run):
     """Every combination through train_one.py's command line gives the serial run's bytes.
 
     To keep the test quick, one Python process runs train_one.py 35 times (as `python train_one.py
@@ -132,8 +134,7 @@ def test_one_combination_at_a_time_matches_the_serial_run(full_run, tmp_path, en
         "                '--results-dir', 'one_by_one']\n"
         "    runpy.run_path('python/scikit_example/train_one.py', run_name='__main__')\n"
     )
-    subprocess.run([sys.executable, "-c", driver], cwd=full_run, env=env, check=True,
-                   capture_output=True, text=True)
+    run(["python", "-c", driver], full_run)
     serial = full_run / "results"
     one_by_one = full_run / "one_by_one"
     names = sorted(p.name for p in one_by_one.iterdir())
@@ -143,11 +144,11 @@ def test_one_combination_at_a_time_matches_the_serial_run(full_run, tmp_path, en
 
 
 def test_train_one_command_line(full_run, page_output):
-    stdout, _ = page_output("parameters.md", 1)
+    stdout, _ = page_output("parameters-one-combination")
     assert stdout.startswith("k = 8, metric = manhattan: test accuracy 0.")
-    stdout, _ = page_output("parameters.md", 3)  # --index 12: line 13 of params.txt
+    stdout, _ = page_output("parameters-by-index", 1)  # --index 12: line 13 of params.txt
     assert stdout.startswith("k = 4, metric = chebyshev: test accuracy 0.")
-    _, stderr = page_output("parameters.md", 4)  # the page's unknown metric, shown on purpose
+    _, stderr = page_output("parameters-bad-metric")  # the page's unknown metric, on purpose
     assert stderr.count("\n") == 1 and "invalid choice: 'hamming'" in stderr
     # Both runs rewrote files of the serial run (kept aside by full_run): with the same bytes.
     serial = full_run.parent / "serial_results"
@@ -158,11 +159,11 @@ def test_train_one_command_line(full_run, page_output):
         serial / "knn_k04_chebyshev.json").stat().st_mtime, "train_one.py did not rewrite it"
 
 
-def test_cv_repeats_makes_more_folds_but_keeps_the_test_accuracy(full_run, code, script):
+def test_cv_repeats_makes_more_folds_but_keeps_the_test_accuracy(full_run, code):
     (code / "data").mkdir()
     (code / "data/iris_split.json").write_bytes((full_run / "data/iris_split.json").read_bytes())
-    script(code, "train_one.py", "--n_neighbors", "4", "--metric", "chebyshev",
-           "--cv-repeats", "3", "--results-dir", "heavy")
+    python(f"{EXAMPLE}/train_one.py", "--n_neighbors", "4", "--metric", "chebyshev",
+           "--cv-repeats", "3", "--results-dir", "heavy", cwd=code)
     heavy = json.loads((code / "heavy/knn_k04_chebyshev.json").read_text())
     light = json.loads((full_run / "results/knn_k04_chebyshev.json").read_text())
     assert heavy["cv_repeats"] == 3
@@ -184,11 +185,12 @@ def test_collect_results_table_and_figure(full_run):
     assert width > 600 and height > 300
 
 
-def test_collect_results_is_deterministic_and_tells_the_best(full_run, code, script, files):
+def test_collect_results_is_deterministic_and_tells_the_best(full_run, code):
     (code / "results").mkdir()
     for p in (full_run / "results").glob("knn_*.json"):
         (code / "results" / p.name).write_bytes(p.read_bytes())
-    proc = script(code, "collect_results.py", "--table", "out/table.csv", "--figure", "out/fig.png")
+    proc = python(f"{EXAMPLE}/collect_results.py", "--table", "out/table.csv", "--figure",
+                  "out/fig.png", cwd=code)
     assert "Collected 35 results into out/table.csv and out/fig.png" in proc.stdout
     best = max((json.loads(p.read_text()) for p in (code / "results").glob("*.json")),
                key=lambda r: r["cv_accuracy_mean"])
@@ -197,17 +199,18 @@ def test_collect_results_is_deterministic_and_tells_the_best(full_run, code, scr
     assert (code / "out/fig.png").read_bytes() == (full_run / "results/summary.png").read_bytes()
 
 
-def test_collect_results_partial_grid(full_run, code, script, files):
+def test_collect_results_partial_grid(full_run, code):
     (code / "results").mkdir()
     for p in sorted((full_run / "results").glob("knn_k0[14]_*.json")):
         (code / "results" / p.name).write_bytes(p.read_bytes())
-    before = files(code)
-    proc = script(code, "collect_results.py", check=False)
+    before = tree_bytes(code)
+    proc = python(f"{EXAMPLE}/collect_results.py", cwd=code, check=False)
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1
-    assert "no result for 25 of the 35 combinations in 'results'" in proc.stderr and "--allow-missing" in proc.stderr
-    assert files(code) == before
-    script(code, "collect_results.py", "--allow-missing")
+    assert_one_error_line(proc, "no result for 25 of the 35 combinations in 'results'",
+                          "--allow-missing")
+    assert tree_bytes(code) == before
+    python(f"{EXAMPLE}/collect_results.py", "--allow-missing", cwd=code)
     rows = list(csv.DictReader((code / "results/summary.csv").open()))
     assert [(int(r["n_neighbors"]), r["metric"]) for r in rows] == [g for g in GRID if g[0] in (1, 4)]
     assert png_shape(code / "results/summary.png")[1] > 600
@@ -280,33 +283,29 @@ BAD_INPUT = [
     "name, args, setup, written, words", BAD_INPUT,
     ids=[f"{case[0]}-{i}" for i, case in enumerate(BAD_INPUT)],
 )
-def test_bad_input_gives_one_clear_line(full_run, code, script, files, name, args, setup,
-                                        written, words):
+def test_bad_input_gives_one_clear_line(full_run, code, name, args, setup, written, words):
     _setup(code, full_run, setup)
     for path, text in written.items():
         _write(code, path, text)
-    before = files(code)
-    proc = script(code, name, *args, check=False)
-    assert proc.returncode != 0
+    before = tree_bytes(code)
+    proc = python(f"{EXAMPLE}/{name}", *args, cwd=code, check=False)
+    assert_one_error_line(proc, *words)
     assert proc.stderr.endswith("\n") and proc.stderr.count("\n") == 1, proc.stderr
     assert proc.stderr.startswith(f"{name}: error: "), proc.stderr
-    assert "Traceback" not in proc.stderr
-    for word in words:
-        assert word in proc.stderr, (word, proc.stderr)
-    assert files(code) == before, "the failed run left files behind or changed some"
+    assert tree_bytes(code) == before, "the failed run left files behind or changed some"
 
 
-def test_a_failed_write_leaves_no_partial_file(full_run, code, script, files):
+def test_a_failed_write_leaves_no_partial_file(full_run, code):
     """A write that fails (here: a folder sits where the PNG goes) leaves no temporary file."""
     _setup(code, full_run, "split")
     prepared = code
     results = prepared / "results"
     results.mkdir()
     (results / "knn_k01_euclidean.png").mkdir()  # a folder where the PNG should go
-    before = files(prepared)
-    proc = script(prepared, "train_one.py", "--n_neighbors", "1", "--metric", "euclidean",
-                  check=False)
+    before = tree_bytes(prepared)
+    proc = python(f"{EXAMPLE}/train_one.py", "--n_neighbors", "1", "--metric", "euclidean",
+                  cwd=prepared, check=False)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
-    assert "knn_k01_euclidean.png" in proc.stderr
-    assert files(prepared) == before
+    assert_one_error_line(proc, "knn_k01_euclidean.png")
+    assert tree_bytes(prepared) == before
     assert sorted(p.name for p in results.iterdir()) == ["knn_k01_euclidean.png"]

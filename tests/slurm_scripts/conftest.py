@@ -11,15 +11,15 @@ can reach a real cluster, even on a machine where one is running.
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import shutil
-import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.paths import ROOT
+from lessontest.shell import learner_env, python
+from lessontest.tree import copy_code
 
 # A stand-in for sbatch: it parses the command line the way sbatch does (options up to the first
 # argument that is not an option, which is the script; everything after it belongs to the script),
@@ -54,16 +54,6 @@ print(parsable if "--parsable" in options else f"Submitted batch job {{job_id}}"
 '''
 
 
-def clean_env(extra: dict[str, str] | None = None, path_first: list[pathlib.Path] = ()) -> dict:
-    """The test process's environment without SLURM_* variables, the venv's python first on PATH."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SLURM_")}
-    env["PATH"] = os.pathsep.join(
-        [*map(str, path_first), str(pathlib.Path(sys.executable).parent), env.get("PATH", "")]
-    )
-    env.update(extra or {})
-    return env
-
-
 @pytest.fixture
 def fake_sbatch(tmp_path):
     """A folder holding the fake sbatch, and a function returning the calls it recorded."""
@@ -86,7 +76,7 @@ def fake_sbatch(tmp_path):
 
         @staticmethod
         def env(extra: dict[str, str] | None = None) -> dict:
-            return clean_env({"FAKE_SBATCH_LOG": str(log), **(extra or {})}, [bin_dir])
+            return learner_env({"FAKE_SBATCH_LOG": str(log), **(extra or {})}, [bin_dir])
 
     return Fake
 
@@ -101,38 +91,21 @@ def no_sbatch_env(tmp_path):
     (bin_dir / "python").chmod(0o755)
     for tool in ("bash", "sh", "wc", "cat"):
         (bin_dir / tool).symlink_to(shutil.which(tool, path="/usr/bin:/bin"))
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SLURM_")}
-    env["PATH"] = str(bin_dir)
-    return env
+    return learner_env({"PATH": str(bin_dir)})
 
 
 @pytest.fixture
 def code_copy(tmp_path):
     """A fresh copy of the repository's code/ folder, as a learner has it (no data, no results)."""
-    target = tmp_path / "code"
-    shutil.copytree(
-        ROOT / "code",
-        target,
-        ignore=shutil.ignore_patterns("data", "results", "params.txt", "slurm-*.out", "__pycache__",
-                                      ".snakemake"),
-    )
-    return target
-
-
-def run(cmd, cwd, env, *, timeout=300) -> subprocess.CompletedProcess:
-    """Run a command; return the finished process (stdout and stderr as text)."""
-    return subprocess.run(
-        [str(part) for part in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
+    return copy_code(tmp_path)
 
 
 @pytest.fixture(scope="session")
 def params_file(tmp_path_factory) -> pathlib.Path:
     """The parameter file that create_parameter_file.py writes, made once per session."""
     folder = tmp_path_factory.mktemp("grid")
-    proc = run(["python", ROOT / "code/python/scikit_example/create_parameter_file.py", "--output",
-                folder / "params.txt"], folder, clean_env())
-    assert proc.returncode == 0, proc.stderr
+    python(ROOT / "code/python/scikit_example/create_parameter_file.py", "--output",
+           folder / "params.txt", cwd=folder)
     return folder / "params.txt"
 
 
@@ -142,30 +115,3 @@ def grid(params_file) -> list[tuple[int, str]]:
     pairs = [line.split() for line in params_file.read_text().splitlines()]
     assert len(pairs) > 1
     return [(int(k), metric) for k, metric in pairs]
-
-
-@pytest.fixture(scope="session")
-def runner():
-    """The run() helper, as a fixture (helpers cannot be imported under --import-mode=importlib)."""
-    return run
-
-
-@pytest.fixture(scope="session")
-def env_for():
-    """clean_env() as a fixture."""
-    return clean_env
-
-
-def files_under(folder: pathlib.Path) -> dict[str, bytes]:
-    """Every file below folder, by relative path, with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
-@pytest.fixture(scope="session")
-def snapshot():
-    """files_under() as a fixture."""
-    return files_under

@@ -11,11 +11,12 @@ from __future__ import annotations
 import pathlib
 import re
 import shutil
-import subprocess
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.paths import ROOT
+from lessontest.shell import assert_one_error_line, learner_env, run
+from lessontest.tree import copy_code
 SLURM_DIR = ROOT / "code" / "slurm" / "scikit_example"
 BATCH_SCRIPTS = ["serial.sh", "preprocess.sh", "array.sh", "collect.sh", "one_job.sh"]
 ALL_SCRIPTS = [SLURM_DIR / name for name in [*BATCH_SCRIPTS, "submit_pipeline.sh"]] + [
@@ -33,16 +34,12 @@ def expected_names(code: pathlib.Path) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def serial_run(tmp_path_factory, env_for, params_file):
+def serial_run(tmp_path_factory, params_file):
     """serial.sh run once with bash in a fresh copy of code/, as the job would run it."""
-    code = tmp_path_factory.mktemp("serial") / "code"
-    shutil.copytree(ROOT / "code", code,
-                    ignore=shutil.ignore_patterns("data", "results", "params.txt", "slurm-*.out",
-                                                  "__pycache__", ".snakemake"))
-    env = env_for({"SLURM_JOB_ID": "101", "SLURM_JOB_NAME": "knn-serial", "SLURM_SUBMIT_DIR": str(code)})
-    proc = subprocess.run(["bash", "slurm/scikit_example/serial.sh"], cwd=code, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
+    code = copy_code(tmp_path_factory.mktemp("serial"))
+    env = learner_env({"SLURM_JOB_ID": "101", "SLURM_JOB_NAME": "knn-serial",
+                       "SLURM_SUBMIT_DIR": str(code)})
+    run(["bash", "slurm/scikit_example/serial.sh"], code, env=env, timeout=300)
     shutil.copy(params_file, code / "params.txt")
     return code
 
@@ -50,8 +47,7 @@ def serial_run(tmp_path_factory, env_for, params_file):
 @pytest.mark.parametrize("script", ALL_SCRIPTS, ids=lambda p: p.name)
 def test_script_parses(script):
     """bash -n: the script has no syntax error."""
-    proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    run(["bash", "-n", script], script.parent)
 
 
 @pytest.mark.parametrize(
@@ -97,12 +93,10 @@ def test_serial_writes_every_combination(serial_run):
     assert (results / f"{names[0]}.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_pipeline_steps_match_serial(serial_run, code_copy, env_for):
+def test_pipeline_steps_match_serial(serial_run, code_copy):
     """preprocess.sh, then array.sh as tasks 3 and N-1: the same bytes as the serial run."""
-    env = env_for({"SLURM_JOB_ID": "201"})
-    proc = subprocess.run(["bash", "slurm/scikit_example/preprocess.sh"], cwd=code_copy, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    run(["bash", "slurm/scikit_example/preprocess.sh"], code_copy,
+        env=learner_env({"SLURM_JOB_ID": "201"}), timeout=120)
     split = "data/iris_split.json"
     assert (code_copy / split).read_bytes() == (serial_run / split).read_bytes()
 
@@ -110,14 +104,13 @@ def test_pipeline_steps_match_serial(serial_run, code_copy, env_for):
     names = expected_names(code_copy)
     last = len(names) - 1
     for task in (3, last):
-        task_env = env_for({
+        task_env = learner_env({
             "SLURM_JOB_ID": str(300 + task), "SLURM_ARRAY_JOB_ID": "300",
             "SLURM_ARRAY_TASK_ID": str(task), "SLURM_ARRAY_TASK_MIN": "0",
             "SLURM_ARRAY_TASK_MAX": str(last), "SLURM_ARRAY_TASK_COUNT": str(last + 1),
         })
-        proc = subprocess.run(["bash", "slurm/scikit_example/array.sh"], cwd=code_copy,
-                              env=task_env, capture_output=True, text=True, timeout=120)
-        assert proc.returncode == 0, proc.stderr
+        proc = run(["bash", "slurm/scikit_example/array.sh"], code_copy, env=task_env,
+                   timeout=120)
         assert f"task {task}" in proc.stdout
     written = sorted(p.name for p in (code_copy / "results").iterdir())
     assert written == sorted(f"{names[i]}.{ext}" for i in (3, last) for ext in ("json", "png"))
@@ -127,15 +120,12 @@ def test_pipeline_steps_match_serial(serial_run, code_copy, env_for):
         ).read_bytes(), name
 
 
-def test_one_job_forwards_arguments(serial_run, code_copy, env_for):
+def test_one_job_forwards_arguments(serial_run, code_copy):
     """one_job.sh passes everything after the script name to train_one.py."""
     shutil.copytree(serial_run / "data", code_copy / "data")
-    env = env_for({"SLURM_JOB_ID": "401", "SLURM_JOB_NAME": "knn_k04_manhattan"})
-    proc = subprocess.run(
-        ["bash", "slurm/scikit_example/one_job.sh", "--n_neighbors", "4", "--metric", "manhattan"],
-        cwd=code_copy, env=env, capture_output=True, text=True, timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
+    env = learner_env({"SLURM_JOB_ID": "401", "SLURM_JOB_NAME": "knn_k04_manhattan"})
+    run(["bash", "slurm/scikit_example/one_job.sh", "--n_neighbors", "4", "--metric", "manhattan"],
+        code_copy, env=env, timeout=120)
     written = sorted(p.name for p in (code_copy / "results").iterdir())
     assert written == ["knn_k04_manhattan.json", "knn_k04_manhattan.png"]
     for name in written:
@@ -144,50 +134,46 @@ def test_one_job_forwards_arguments(serial_run, code_copy, env_for):
         ).read_bytes()
 
 
-def test_collect_summarises_all_results(serial_run, code_copy, env_for):
+def test_collect_summarises_all_results(serial_run, code_copy):
     """collect.sh, after every training: one table row per combination, and a figure."""
     shutil.copytree(serial_run / "results", code_copy / "results")
-    proc = subprocess.run(["bash", "slurm/scikit_example/collect.sh"], cwd=code_copy,
-                          env=env_for({"SLURM_JOB_ID": "501"}), capture_output=True, text=True,
-                          timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    run(["bash", "slurm/scikit_example/collect.sh"], code_copy,
+        env=learner_env({"SLURM_JOB_ID": "501"}), timeout=120)
     table = (code_copy / "results" / "summary.csv").read_text().splitlines()
     assert len(table) == 1 + len(expected_names(serial_run))
     assert (code_copy / "results" / "summary.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_array_task_needs_its_index(one_error_line, code_copy, env_for):
+def test_array_task_needs_its_index(code_copy):
     """Run outside an array (no SLURM_ARRAY_TASK_ID): one clear line, nothing written."""
-    proc = subprocess.run(["bash", "slurm/scikit_example/array.sh"], cwd=code_copy,
-                          env=env_for({"SLURM_JOB_ID": "601"}), capture_output=True, text=True)
-    one_error_line(proc, "SLURM_ARRAY_TASK_ID", "--array")
+    proc = run(["bash", "slurm/scikit_example/array.sh"], code_copy,
+               env=learner_env({"SLURM_JOB_ID": "601"}), check=False)
+    assert_one_error_line(proc, "SLURM_ARRAY_TASK_ID", "--array")
     assert not (code_copy / "results").exists()
 
 
-def test_array_task_index_out_of_range(one_error_line, serial_run, code_copy, env_for):
+def test_array_task_index_out_of_range(serial_run, code_copy):
     """A task index past the end of params.txt fails cleanly and writes nothing."""
     shutil.copytree(serial_run / "data", code_copy / "data")
     shutil.copy(serial_run / "params.txt", code_copy / "params.txt")
     count = len(expected_names(code_copy))
-    env = env_for({"SLURM_ARRAY_JOB_ID": "700", "SLURM_ARRAY_TASK_ID": str(count)})
-    proc = subprocess.run(["bash", "slurm/scikit_example/array.sh"], cwd=code_copy, env=env,
-                          capture_output=True, text=True, timeout=120)
-    one_error_line(proc, f"index {count}", str(count - 1))
+    env = learner_env({"SLURM_ARRAY_JOB_ID": "700", "SLURM_ARRAY_TASK_ID": str(count)})
+    proc = run(["bash", "slurm/scikit_example/array.sh"], code_copy, env=env, check=False,
+               timeout=120)
+    assert_one_error_line(proc, f"index {count}", str(count - 1))
     assert not (code_copy / "results").exists()
 
 
-def test_one_job_without_arguments(one_error_line, code_copy, env_for):
-    proc = subprocess.run(["bash", "slurm/scikit_example/one_job.sh"], cwd=code_copy,
-                          env=env_for(), capture_output=True, text=True)
-    one_error_line(proc, "--n_neighbors")
+def test_one_job_without_arguments(code_copy):
+    proc = run(["bash", "slurm/scikit_example/one_job.sh"], code_copy, check=False)
+    assert_one_error_line(proc, "--n_neighbors")
     assert not (code_copy / "results").exists()
 
 
 @pytest.mark.parametrize("script", BATCH_SCRIPTS)
-def test_wrong_folder(one_error_line, script, tmp_path, env_for):
+def test_wrong_folder(script, tmp_path):
     """Submitted from anywhere but code/: one line saying where to submit from."""
-    env = env_for({"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_JOB_ID": "800"})
-    proc = subprocess.run(["bash", str(SLURM_DIR / script), "--n_neighbors", "4"], cwd=tmp_path,
-                          env=env, capture_output=True, text=True)
-    one_error_line(proc, "code/ folder")
+    env = learner_env({"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_JOB_ID": "800"})
+    proc = run(["bash", SLURM_DIR / script, "--n_neighbors", "4"], tmp_path, env=env, check=False)
+    assert_one_error_line(proc, "code/ folder")
     assert list(tmp_path.iterdir()) == []

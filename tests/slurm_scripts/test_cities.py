@@ -8,12 +8,13 @@ tests/cluster/.
 from __future__ import annotations
 
 import csv
-import pathlib
 import shutil
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.paths import ROOT
+from lessontest.shell import assert_one_error_line, learner_env, run
+from lessontest.tree import tree_bytes
 EXERCISE = ROOT / "exercises" / "parallel-1"
 SOLUTION = ROOT / "solutions" / "parallel-1"
 
@@ -45,9 +46,8 @@ def test_data_file():
         assert -90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180
 
 
-def test_serial_writes_one_file_per_country(workdir, runner, env_for):
-    proc = runner(["python", "long_code.py", "--delay", "0"], workdir, env_for())
-    assert proc.returncode == 0, proc.stderr
+def test_serial_writes_one_file_per_country(workdir):
+    run(["python", "long_code.py", "--delay", "0"], workdir)
     countries = sorted({row[1] for row in read_rows()[1:]})
     files = sorted((workdir / "output").iterdir())
     assert len(files) == len(countries)
@@ -61,53 +61,45 @@ def test_serial_writes_one_file_per_country(workdir, runner, env_for):
     assert sum(listed.values()) == len(read_rows()) - 1
 
 
-def test_exercise_is_not_solved_yet(workdir, runner, env_for):
+def test_exercise_is_not_solved_yet(workdir):
     """The starting script has no index: it rejects one (the exercise is to add it)."""
-    proc = runner(["python", "long_code.py", "3", "--delay", "0"], workdir, env_for())
+    proc = run(["python", "long_code.py", "3", "--delay", "0"], workdir, check=False)
     assert proc.returncode == 2
     assert "unrecognized arguments: 3" in proc.stderr
     assert not (workdir / "output").exists()
 
 
-def test_every_index_gives_the_serial_files(workdir, runner, env_for, snapshot):
+def test_every_index_gives_the_serial_files(workdir):
     """Running the solution once per index writes exactly the serial run's files, byte for byte."""
-    env = env_for()
-    serial = runner(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir, env)
-    assert serial.returncode == 0, serial.stderr
-    count = runner(["python", "long_code_for_index.py", "--count"], workdir, env)
-    assert count.returncode == 0, count.stderr
+    run(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir)
+    count = run(["python", "long_code_for_index.py", "--count"], workdir)
     n = int(count.stdout)
-    assert n == len(snapshot(workdir / "serial"))
+    assert n == len(tree_bytes(workdir / "serial"))
     for index in range(n):
-        proc = runner(["python", "long_code_for_index.py", str(index), "--delay", "0"], workdir, env)
-        assert proc.returncode == 0, proc.stderr
-    assert snapshot(workdir / "output") == snapshot(workdir / "serial")
+        run(["python", "long_code_for_index.py", str(index), "--delay", "0"], workdir)
+    assert tree_bytes(workdir / "output") == tree_bytes(workdir / "serial")
 
 
-def test_array_script_matches_serial(workdir, runner, env_for, snapshot):
+def test_array_script_matches_serial(workdir):
     """cities_array.sh, run as tasks 0..N-1 of one array (in reverse order), equals the serial run."""
-    env = env_for()
-    serial = runner(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir, env)
-    assert serial.returncode == 0, serial.stderr
-    n = len(snapshot(workdir / "serial"))
+    run(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir)
+    n = len(tree_bytes(workdir / "serial"))
     for task in reversed(range(n)):
-        task_env = env_for({
+        task_env = learner_env({
             "SLURM_ARRAY_JOB_ID": "900", "SLURM_ARRAY_TASK_ID": str(task),
             "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": str(n - 1),
             "SLURM_ARRAY_TASK_COUNT": str(n),
         })
-        proc = runner(["bash", "cities_array.sh"], workdir, task_env)
-        assert proc.returncode == 0, proc.stderr
-    assert snapshot(workdir / "output") == snapshot(workdir / "serial")
+        run(["bash", "cities_array.sh"], workdir, env=task_env)
+    assert tree_bytes(workdir / "output") == tree_bytes(workdir / "serial")
 
 
-def test_index_order_does_not_depend_on_row_order(workdir, runner, env_for):
+def test_index_order_does_not_depend_on_row_order(workdir):
     """Index 0 is the first country in sorted order, however the CSV rows are arranged."""
     rows = read_rows()
     with open(workdir / "cities.csv", "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows([rows[0], *reversed(rows[1:])])
-    proc = runner(["python", "long_code_for_index.py", "0", "--delay", "0"], workdir, env_for())
-    assert proc.returncode == 0, proc.stderr
+    run(["python", "long_code_for_index.py", "0", "--delay", "0"], workdir)
     first = min(row[1] for row in rows[1:])
     (written,) = (workdir / "output").iterdir()
     assert written.read_text(encoding="utf-8").startswith(f"# {first}:")
@@ -118,17 +110,17 @@ def test_index_order_does_not_depend_on_row_order(workdir, runner, env_for):
     [("x", ["'x' is not a whole number", "0..6"]), ("7", ["index 7 is out of range", "0..6"]),
      ("-1", ["index -1 is out of range", "0..6"]), ("2.5", ["not a whole number", "0..6"])],
 )
-def test_bad_index(one_error_line, index, words, workdir, runner, env_for):
+def test_bad_index(index, words, workdir):
     """The 7 countries give indices 0..6: anything else is one line naming the range, no output."""
     assert len({row[1] for row in read_rows()[1:]}) == 7
-    proc = runner(["python", "long_code_for_index.py", index, "--delay", "0"], workdir, env_for())
-    one_error_line(proc, *words)
+    proc = run(["python", "long_code_for_index.py", index, "--delay", "0"], workdir, check=False)
+    assert_one_error_line(proc, *words)
     assert not (workdir / "output").exists()
 
 
-def test_no_index(one_error_line, workdir, runner, env_for):
-    proc = runner(["python", "long_code_for_index.py"], workdir, env_for())
-    one_error_line(proc, "give a country index")
+def test_no_index(workdir):
+    proc = run(["python", "long_code_for_index.py"], workdir, check=False)
+    assert_one_error_line(proc, "give a country index")
 
 
 BAD_FILES = {
@@ -142,35 +134,35 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("script", ["long_code.py", "long_code_for_index.py"])
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_bad_cities_file(one_error_line, case, script, workdir, runner, env_for):
+def test_bad_cities_file(case, script, workdir):
     """A missing or malformed file: one line naming the problem, nothing written."""
     text, words = BAD_FILES[case]
     (workdir / "cities.csv").unlink()
     if text is not None:
         (workdir / "cities.csv").write_text(text, encoding="utf-8")
     args = ["python", script, "--delay", "0"] + (["0"] if script == "long_code_for_index.py" else [])
-    proc = runner(args, workdir, env_for())
-    one_error_line(proc, "cities.csv", words)
+    proc = run(args, workdir, check=False)
+    assert_one_error_line(proc, "cities.csv", words)
     assert not (workdir / "output").exists()
 
 
-def test_bad_delay(one_error_line, workdir, runner, env_for):
-    proc = runner(["python", "long_code.py", "--delay", "-1"], workdir, env_for())
-    one_error_line(proc, "--delay")
+def test_bad_delay(workdir):
+    proc = run(["python", "long_code.py", "--delay", "-1"], workdir, check=False)
+    assert_one_error_line(proc, "--delay")
     assert not (workdir / "output").exists()
 
 
-def test_array_script_outside_an_array(one_error_line, workdir, runner, env_for):
-    proc = runner(["bash", "cities_array.sh"], workdir, env_for())
-    one_error_line(proc, "not an array task", "--array")
+def test_array_script_outside_an_array(workdir):
+    proc = run(["bash", "cities_array.sh"], workdir, check=False)
+    assert_one_error_line(proc, "not an array task", "--array")
     assert not (workdir / "output").exists()
 
 
 @pytest.mark.parametrize(("first", "last"), [("0", "3"), ("0", "9"), ("1", "6")])
-def test_array_range_must_cover_every_country(one_error_line, first, last, workdir, runner, env_for):
+def test_array_range_must_cover_every_country(first, last, workdir):
     """An array that misses countries or runs past them stops every task with the right range."""
-    env = env_for({"SLURM_ARRAY_TASK_ID": first, "SLURM_ARRAY_TASK_MIN": first,
+    env = learner_env({"SLURM_ARRAY_TASK_ID": first, "SLURM_ARRAY_TASK_MIN": first,
                    "SLURM_ARRAY_TASK_MAX": last})
-    proc = runner(["bash", "cities_array.sh"], workdir, env)
-    one_error_line(proc, f"runs {first}-{last}", "7 countries", "--array=0-6")
+    proc = run(["bash", "cities_array.sh"], workdir, env=env, check=False)
+    assert_one_error_line(proc, f"runs {first}-{last}", "7 countries", "--array=0-6")
     assert not (workdir / "output").exists()

@@ -1,102 +1,51 @@
 """The commands that batch-job.md, array-jobs.md, submission-script.md and exercise-parallel-1.md
-tell learners to type, run exactly as written, WITHOUT a cluster.
+tell learners to type, run exactly as the pages show them, WITHOUT a cluster.
 
-Each page's shell blocks are copied here verbatim and run with bash, in a copy of the lesson's files
-laid out as the download unpacks them (code/, exercises/, solutions/), with a fake sbatch first on
-PATH that records what would have been submitted. The same commands are submitted to a real Slurm
-cluster by the tests in tests/cluster/. The last test checks that the highlighted lines of the
-pages' literalincludes still point at the lines the text talks about.
+Each test asks for a page's command blocks by name (lessontest.pages.command) and runs them, in page
+order, in one bash session (`set -euo pipefail`), in a copy of the lesson's files laid out as the
+download unpacks them (code/, exercises/, solutions/), with a fake sbatch first on PATH that records
+what would have been submitted. tests/page_commands.yml names this module for those blocks; the
+same commands are submitted to a real Slurm cluster by the tests in tests/cluster/. The last tests
+check that the highlighted lines of the pages' literalincludes still point at the lines the text
+talks about, and the exercise page's description of its data.
 """
 
 from __future__ import annotations
 
-import pathlib
 import re
 import shlex
-import shutil
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-# Each page's shell blocks, in page order, exactly as they stand on the page.
-BATCH_JOB = """\
-sbatch slurm/scikit_example/serial.sh
-"""
-
-ARRAY_JOBS = """\
-python python/scikit_example/create_parameter_file.py
-head -n 3 params.txt
-python python/scikit_example/preprocess.py
-SLURM_ARRAY_TASK_ID=3 bash slurm/scikit_example/array.sh
-sbatch --array=0-$(( $(wc -l < params.txt) - 1 )) slurm/scikit_example/array.sh
-bash slurm/scikit_example/submit_pipeline.sh
-sbatch --array=3,17 slurm/scikit_example/array.sh
-sbatch slurm/scikit_example/collect.sh
-rerun_id=$(sbatch --parsable --array=3,17 slurm/scikit_example/array.sh)
-sbatch --dependency=afterok:$rerun_id slurm/scikit_example/collect.sh
-"""
-
-SUBMISSION_SCRIPT = """\
-python python/scikit_example/submit_jobs.py --dry-run
-python python/scikit_example/preprocess.py
-python python/scikit_example/submit_jobs.py
-preprocess_id=$(sbatch --parsable slurm/scikit_example/preprocess.sh)
-python python/scikit_example/submit_jobs.py --dependency afterok:$preprocess_id
-"""
-
-EXERCISE_PARALLEL_1 = """\
-cd ../exercises/parallel-1
-python long_code.py
-cp ../../solutions/parallel-1/long_code_for_index.py ../../solutions/parallel-1/cities_array.sh .
-python long_code_for_index.py --count
-python long_code_for_index.py 0
-sbatch --array=0-$(( $(python long_code_for_index.py --count) - 1 )) cities_array.sh
-"""
-
-
-def page_commands(name: str) -> list[str]:
-    """The command lines of a page's ```bash blocks (site-specific code-blocks are not included)."""
-    text = (ROOT / "content" / name).read_text(encoding="utf-8")
-    commands = []
-    for block in re.findall(r"^ *```bash\n(.*?)^ *```", text, re.MULTILINE | re.DOTALL):
-        commands += [line.strip() for line in block.splitlines() if line.strip()]
-    return commands
-
-
-@pytest.mark.parametrize(
-    ("page", "script"),
-    [("batch-job.md", BATCH_JOB), ("array-jobs.md", ARRAY_JOBS),
-     ("submission-script.md", SUBMISSION_SCRIPT), ("exercise-parallel-1.md", EXERCISE_PARALLEL_1)],
-)
-def test_commands_here_are_the_pages_commands(page, script):
-    assert page_commands(page) == script.splitlines()
+from lessontest.pages import command
+from lessontest.paths import CONTENT, ROOT
+from lessontest.shell import run
+from lessontest.tree import DOWNLOAD_TOP, copy_lesson
 
 
 @pytest.fixture
 def lesson(tmp_path):
     """The lesson's files as the download unpacks them; commands start in code/."""
-    top = tmp_path / "parallel-workflows-code"
-    for folder in ("code", "exercises", "solutions"):
-        shutil.copytree(ROOT / folder, top / folder, ignore=shutil.ignore_patterns(
-            "data", "results", "output", "params.txt", "slurm-*.out", "__pycache__", ".snakemake"))
-    return top
+    return copy_lesson(tmp_path / DOWNLOAD_TOP, folders=("code", "exercises", "solutions"))
 
 
-def run_page(script, lesson, fake_sbatch, runner):
-    proc = runner(["bash", "-c", "set -euo pipefail\n" + script], lesson / "code", fake_sbatch.env())
-    assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
-    return proc
+def run_page(page, names, lesson, fake_sbatch):
+    """Run the page's blocks `names`, in this order, one after another in one shell from code/."""
+    script = "\n".join(command(page, name) for name in names)
+    return run(script, lesson / "code", env=fake_sbatch.env())
 
 
-def test_batch_job_page(lesson, fake_sbatch, runner):
-    run_page(BATCH_JOB, lesson, fake_sbatch, runner)
+def test_batch_job_page(lesson, fake_sbatch):
+    run_page("batch-job.md", ["batch-submit"], lesson, fake_sbatch)
     (call,) = fake_sbatch.calls()
     assert call["options"] == [] and call["script"] == "slurm/scikit_example/serial.sh"
 
 
-def test_array_jobs_page(lesson, fake_sbatch, runner):
-    proc = run_page(ARRAY_JOBS, lesson, fake_sbatch, runner)
+def test_array_jobs_page(lesson, fake_sbatch):
+    proc = run_page("array-jobs.md", [
+        "array-make-params", "array-try-one-task", "array-submit", "array-pipeline",
+        "array-rerun-failed", "array-collect", "array-rerun-then-collect",
+    ], lesson, fake_sbatch)
     code = lesson / "code"
     lines = (code / "params.txt").read_text().splitlines()
     last = len(lines) - 1
@@ -128,10 +77,12 @@ def expected_command(k, metric, dependency=None):
             "--metric", metric]
 
 
-def test_submission_script_page(lesson, fake_sbatch, runner, grid):
+def test_submission_script_page(lesson, fake_sbatch, grid):
     """The dry run prints exactly the commands then submitted, as argument lists, one per
     combination, named after it; --dependency reaches every job."""
-    proc = run_page(SUBMISSION_SCRIPT, lesson, fake_sbatch, runner)
+    proc = run_page("submission-script.md", [
+        "submission-dry-run", "submission-submit", "submission-after-preprocess",
+    ], lesson, fake_sbatch)
     out = proc.stdout.splitlines()
     n = len(grid)
     assert out[:n] == [shlex.join(expected_command(k, metric)) for k, metric in grid]
@@ -154,8 +105,9 @@ def test_submission_script_page(lesson, fake_sbatch, runner, grid):
     ]
 
 
-def test_exercise_parallel_1_page(lesson, fake_sbatch, runner):
-    proc = run_page(EXERCISE_PARALLEL_1, lesson, fake_sbatch, runner)
+def test_exercise_parallel_1_page(lesson, fake_sbatch):
+    proc = run_page("exercise-parallel-1.md", ["parallel-1-start", "parallel-1-solution"],
+                    lesson, fake_sbatch)
     folder = lesson / "exercises" / "parallel-1"
     assert len(list((folder / "output").iterdir())) == 7
     assert "\n7\n" in proc.stdout
@@ -192,7 +144,7 @@ def expand(spec: str) -> list[int]:
 
 @pytest.mark.parametrize("page", sorted({page for page, _ in HIGHLIGHTS}))
 def test_highlighted_lines(page):
-    text = (ROOT / "content" / page).read_text(encoding="utf-8")
+    text = (CONTENT / page).read_text(encoding="utf-8")
     found = {}
     for path, spec in re.findall(r"```\{literalinclude\} (\S+)\n(?::[^\n]*\n)*?:emphasize-lines: ([^\n]+)",
                                  text):
@@ -210,5 +162,5 @@ def test_exercise_page_describes_the_data():
     """The page's counts of cities and countries are those of cities.csv."""
     rows = (ROOT / "exercises/parallel-1/cities.csv").read_text(encoding="utf-8").splitlines()[1:]
     countries = {row.split(",")[1] for row in rows}
-    text = (ROOT / "content/exercise-parallel-1.md").read_text(encoding="utf-8")
+    text = (CONTENT / "exercise-parallel-1.md").read_text(encoding="utf-8")
     assert f"({len(rows)} cities in {len(countries)} countries" in text

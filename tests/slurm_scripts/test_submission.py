@@ -7,6 +7,7 @@ submitted; that the submitted jobs really run on a scheduler is tested in tests/
 
 from __future__ import annotations
 
+from lessontest.shell import assert_one_error_line, run
 
 PIPELINE = "slurm/scikit_example/submit_pipeline.sh"
 SUBMIT_JOBS = "python/scikit_example/submit_jobs.py"
@@ -22,10 +23,9 @@ def replace_parameter_writer(code, lines):
 
 # --- submit_pipeline.sh -------------------------------------------------------------------------
 
-def test_pipeline_chains_three_jobs(code_copy, fake_sbatch, runner):
+def test_pipeline_chains_three_jobs(code_copy, fake_sbatch):
     """preprocess, then the array (one task per params line) after it, then collect after that."""
-    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env({"FAKE_SBATCH_CLUSTER": "test"}))
-    assert proc.returncode == 0, proc.stderr
+    proc = run(["bash", PIPELINE], code_copy, env=fake_sbatch.env({"FAKE_SBATCH_CLUSTER": "test"}))
     lines = (code_copy / "params.txt").read_text().splitlines()
     assert len(lines) > 1
     calls = fake_sbatch.calls()
@@ -49,64 +49,63 @@ def test_pipeline_chains_three_jobs(code_copy, fake_sbatch, runner):
     assert "collect job:    5003" in out
 
 
-def test_pipeline_array_range_follows_params(code_copy, fake_sbatch, runner):
+def test_pipeline_array_range_follows_params(code_copy, fake_sbatch):
     """With a 3-line parameter file the array is 0-2: the range is derived, not written in."""
     replace_parameter_writer(code_copy, ["1 euclidean", "4 manhattan", "8 cosine"])
-    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env())
-    assert proc.returncode == 0, proc.stderr
+    run(["bash", PIPELINE], code_copy, env=fake_sbatch.env())
     assert "--array=0-2" in fake_sbatch.calls()[1]["options"]
 
 
-def test_pipeline_empty_params(one_error_line, code_copy, fake_sbatch, runner):
+def test_pipeline_empty_params(code_copy, fake_sbatch):
     replace_parameter_writer(code_copy, [])
-    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env())
-    one_error_line(proc, "params.txt is empty")
+    proc = run(["bash", PIPELINE], code_copy, env=fake_sbatch.env(), check=False)
+    assert_one_error_line(proc, "params.txt is empty")
     assert fake_sbatch.calls() == []
 
 
-def test_pipeline_without_sbatch(one_error_line, code_copy, no_sbatch_env, runner):
+def test_pipeline_without_sbatch(code_copy, no_sbatch_env):
     """No Slurm on this machine: one line, before anything is written."""
-    proc = runner(["bash", PIPELINE], code_copy, no_sbatch_env)
-    one_error_line(proc, "sbatch not found")
+    proc = run(["bash", PIPELINE], code_copy, env=no_sbatch_env, check=False)
+    assert_one_error_line(proc, "sbatch not found")
     assert not (code_copy / "params.txt").exists()
 
 
-def test_pipeline_stops_when_a_submission_fails(one_error_line, code_copy, fake_sbatch, runner):
+def test_pipeline_stops_when_a_submission_fails(code_copy, fake_sbatch):
     """sbatch refuses the array job: the script stops with sbatch's message; collect is never sent."""
     replace_parameter_writer(code_copy, ["1 euclidean", "4 manhattan"])
-    proc = runner(["bash", PIPELINE], code_copy, fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "2"}))
-    one_error_line(proc, "sbatch: error")
+    proc = run(["bash", PIPELINE], code_copy, env=fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "2"}),
+               check=False)
+    assert_one_error_line(proc, "sbatch: error")
     assert len(fake_sbatch.calls()) == 2
     assert "collect" not in proc.stdout
 
 
-def test_pipeline_wrong_folder(one_error_line, tmp_path, code_copy, fake_sbatch, runner):
-    proc = runner(["bash", code_copy / PIPELINE], tmp_path, fake_sbatch.env())
-    one_error_line(proc, "code/ folder")
+def test_pipeline_wrong_folder(tmp_path, code_copy, fake_sbatch):
+    proc = run(["bash", code_copy / PIPELINE], tmp_path, env=fake_sbatch.env(), check=False)
+    assert_one_error_line(proc, "code/ folder")
     assert fake_sbatch.calls() == []
     assert not (tmp_path / "params.txt").exists()
 
 
 # --- submit_jobs.py -----------------------------------------------------------------------------
 
-def test_dry_run_needs_no_sbatch(code_copy, no_sbatch_env, runner):
-    proc = runner(["python", SUBMIT_JOBS, "--dry-run"], code_copy, no_sbatch_env)
-    assert proc.returncode == 0, proc.stderr
+def test_dry_run_needs_no_sbatch(code_copy, no_sbatch_env):
+    proc = run(["python", SUBMIT_JOBS, "--dry-run"], code_copy, env=no_sbatch_env)
     assert proc.stdout.startswith("sbatch --parsable --job-name=knn_k")
 
 
-def test_without_sbatch(one_error_line, code_copy, no_sbatch_env, runner):
-    proc = runner(["python", SUBMIT_JOBS], code_copy, no_sbatch_env)
-    one_error_line(proc, "sbatch not found", "--dry-run")
+def test_without_sbatch(code_copy, no_sbatch_env):
+    proc = run(["python", SUBMIT_JOBS], code_copy, env=no_sbatch_env, check=False)
+    assert_one_error_line(proc, "sbatch not found", "--dry-run")
 
 
-def test_stops_at_the_first_failed_submission(one_error_line, code_copy, fake_sbatch, runner, grid):
+def test_stops_at_the_first_failed_submission(code_copy, fake_sbatch, grid):
     """The 5th sbatch fails: stop there, name the combination and the jobs already submitted."""
     # The fake prints "ID;cluster" here, as multi-cluster sites do: only the ID may be used.
     env = fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "5", "FAKE_SBATCH_CLUSTER": "c"})
-    proc = runner(["python", SUBMIT_JOBS], code_copy, env)
+    proc = run(["python", SUBMIT_JOBS], code_copy, env=env, check=False)
     k, metric = grid[4]
-    one_error_line(proc, f"n_neighbors={k} metric={metric}", "Invalid account",
+    assert_one_error_line(proc, f"n_neighbors={k} metric={metric}", "Invalid account",
                    "(scancel 5001 5002 5003 5004)")
     assert len(fake_sbatch.calls()) == 5
     assert proc.stdout.splitlines() == [
@@ -114,20 +113,22 @@ def test_stops_at_the_first_failed_submission(one_error_line, code_copy, fake_sb
     ]
 
 
-def test_first_submission_fails(one_error_line, code_copy, fake_sbatch, runner):
-    proc = runner(["python", SUBMIT_JOBS], code_copy, fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "1"}))
-    one_error_line(proc, "no job was submitted")
+def test_first_submission_fails(code_copy, fake_sbatch):
+    proc = run(["python", SUBMIT_JOBS], code_copy, env=fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "1"}),
+               check=False)
+    assert_one_error_line(proc, "no job was submitted")
     assert len(fake_sbatch.calls()) == 1
 
 
-def test_wrong_folder(one_error_line, tmp_path, code_copy, fake_sbatch, runner):
-    proc = runner(["python", code_copy / SUBMIT_JOBS, "--dry-run"], tmp_path, fake_sbatch.env())
-    one_error_line(proc, "one_job.sh", "code/ folder")
+def test_wrong_folder(tmp_path, code_copy, fake_sbatch):
+    proc = run(["python", code_copy / SUBMIT_JOBS, "--dry-run"], tmp_path, env=fake_sbatch.env(),
+               check=False)
+    assert_one_error_line(proc, "one_job.sh", "code/ folder")
     assert fake_sbatch.calls() == []
 
 
-def test_unknown_option(one_error_line, code_copy, fake_sbatch, runner):
-    proc = runner(["python", SUBMIT_JOBS, "--dryrun"], code_copy, fake_sbatch.env())
-    one_error_line(proc, "unrecognized arguments: --dryrun")
+def test_unknown_option(code_copy, fake_sbatch):
+    proc = run(["python", SUBMIT_JOBS, "--dryrun"], code_copy, env=fake_sbatch.env(), check=False)
+    assert_one_error_line(proc, "unrecognized arguments: --dryrun")
     assert proc.returncode == 2
     assert fake_sbatch.calls() == []
