@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import os
+import pathlib
 import signal
 import subprocess
 import time
 
 import pytest
+
+from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, finished_jobs
+from lessontest.shell import assert_one_error_line, learner_env, python, run
+from lessontest.tree import tree_bytes
 
 SMALL = [".test/config_small/config.yaml"]
 SMALL_IMAGES = ["digit0_00", "digit1_00"]
@@ -17,23 +22,20 @@ FINAL = ["results/features.csv", "results/summary.csv", "results/mean_images.png
 
 
 @pytest.fixture(scope="module")
-def clean_run(helpers, tmp_path_factory):
-    workdir = helpers.copy_workflow("images", tmp_path_factory.mktemp("images") / "clean")
-    proc = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL)
+def clean_run(tmp_path_factory):
+    workdir = copy_workflow("images", tmp_path_factory.mktemp("images"))
+    proc = run(["snakemake", "--cores", CORES, "--configfile", *SMALL], workdir)
     return workdir, proc
 
 
-def starting_script(python, helpers, cwd, script, *args, check=True):
-    return subprocess.run(
-        [python, helpers.EXERCISES / "images" / script, *args],
-        cwd=cwd, capture_output=True, text=True, check=check,
-    )
+def starting_script(cwd, script, *args, check=True):
+    return python(EXERCISES / "images" / script, *args, cwd=cwd, check=check)
 
 
-def test_starting_scripts_run(helpers, python, tmp_path):
-    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "1", "--digits", "0", "1")
+def test_starting_scripts_run(tmp_path):
+    starting_script(tmp_path, "export_digits.py", "--per-class", "1", "--digits", "0", "1")
     assert sorted(p.stem for p in (tmp_path / "images").iterdir()) == SMALL_IMAGES
-    proc = starting_script(python, helpers, tmp_path, "process_images.py")
+    proc = starting_script(tmp_path, "process_images.py")
     assert "processed 2 images of 2 digits" in proc.stdout
     rows = list(csv.DictReader((tmp_path / "results" / "features.csv").open()))
     assert [r["image"] for r in rows] == SMALL_IMAGES
@@ -45,17 +47,17 @@ def test_starting_scripts_run(helpers, python, tmp_path):
     assert float(zero["symmetry_lr"]) > 0.8 and abs(float(zero["centre_col"]) - 0.5) < 0.05
 
 
-def test_starting_script_rejects_a_broken_image(helpers, python, tmp_path, one_error_line):
-    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "1", "--digits", "3")
+def test_starting_script_rejects_a_broken_image(tmp_path):
+    starting_script(tmp_path, "export_digits.py", "--per-class", "1", "--digits", "3")
     (tmp_path / "images" / "digit3_00.pgm").write_text("P5 not text\n")
-    proc = starting_script(python, helpers, tmp_path, "process_images.py", check=False)
-    one_error_line(proc, "digit3_00.pgm: not a plain PGM image")
+    proc = starting_script(tmp_path, "process_images.py", check=False)
+    assert_one_error_line(proc, "digit3_00.pgm: not a plain PGM image")
     assert not (tmp_path / "results").exists()
 
 
-def test_clean_run_results(clean_run, helpers):
+def test_clean_run_results(clean_run):
     workdir, proc = clean_run
-    assert helpers.jobs_ran(proc) == {
+    assert finished_jobs(proc.stdout + proc.stderr) == {
         "export_digits": 1, "resize": 2, "normalise": 2, "extract_features": 2, "summarise": 1, "all": 1
     }
     rows = list(csv.DictReader((workdir / "results" / "features.csv").open()))
@@ -69,24 +71,22 @@ def test_clean_run_results(clean_run, helpers):
     assert "2 images of 2 digits" in (workdir / "logs" / "summarise.log").read_text()
 
 
-def test_same_results_as_starting_script(clean_run, helpers, python, tmp_path):
+def test_same_results_as_starting_script(clean_run, tmp_path):
     workdir, _ = clean_run
-    starting_script(python, helpers, tmp_path, "process_images.py", "--images", workdir / "resources" / "images")
+    starting_script(tmp_path, "process_images.py", "--images", workdir / "resources" / "images")
     for name in FINAL:
         assert (tmp_path / name).read_bytes() == (workdir / name).read_bytes(), name
     # The workflow's exported images are the starting script's, byte for byte.
-    starting_script(python, helpers, tmp_path, "export_digits.py", "--per-class", "1", "--digits", "0", "1")
-    assert helpers.tree_bytes(tmp_path / "images") == helpers.tree_bytes(workdir / "resources" / "images")
+    starting_script(tmp_path, "export_digits.py", "--per-class", "1", "--digits", "0", "1")
+    assert tree_bytes(tmp_path / "images") == tree_bytes(workdir / "resources" / "images")
 
 
-def test_broken_image_fails_its_branch_only(clean_run, helpers, tmp_path):
+def test_broken_image_fails_its_branch_only(clean_run, tmp_path):
     """A corrupt input file: its job fails with a clear log; --keep-going finishes the other images."""
-    workdir = helpers.copy_workflow("images", tmp_path / "wf")
-    helpers.snakemake(workdir, "export_digits", "--cores", helpers.CORES, "--configfile", *SMALL)
+    workdir = copy_workflow("images", tmp_path)
+    run(["snakemake", "export_digits", "--cores", CORES, "--configfile", *SMALL], workdir)
     (workdir / "resources" / "images" / "digit1_00.pgm").write_text("P2\n8 8\n16\n1 2 3\n")
-    proc = helpers.snakemake(
-        workdir, "--cores", helpers.CORES, "--configfile", *SMALL, "--keep-going", check=False
-    )
+    proc = run(["snakemake", "--cores", CORES, "--configfile", *SMALL, "--keep-going"], workdir, check=False)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "Error in rule resize" in output
@@ -97,26 +97,42 @@ def test_broken_image_fails_its_branch_only(clean_run, helpers, tmp_path):
     assert sorted(p.stem for p in (workdir / "results" / "features").iterdir()) == others
     assert not (workdir / "results" / "resized" / "digit1_00.npy").exists()
     assert not (workdir / "results" / "features.csv").exists()
-    assert helpers.jobs_ran(proc) == {"resize": 1, "normalise": 1, "extract_features": 1}
+    assert finished_jobs(output) == {"resize": 1, "normalise": 1, "extract_features": 1}
 
 
-def test_interrupted_run_resumes(clean_run, helpers, tmp_path):
+def _after_first_features(log: str) -> bool:
+    """The first image's features are finished and a next job has been started."""
+    _, found, after = log.partition("(Rule: extract_features)")
+    return bool(found) and "rule " in after
+
+
+def _has_child(pid: int) -> bool:
+    """The process has started a child process (Snakemake: a job is running)."""
+    try:
+        return any((task / "children").read_text().split() for task in pathlib.Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # a thread ended while we looked
+        return False
+
+
+def test_interrupted_run_resumes(clean_run, tmp_path):
     """SIGTERM (what Ctrl-C or a scheduler's time limit sends) mid-way, then run again."""
-    workdir = helpers.copy_workflow("images", tmp_path / "wf")
+    workdir = copy_workflow("images", tmp_path)
     progress = tmp_path / "first-run.txt"
     with progress.open("w") as out:
         first = subprocess.Popen(
-            [helpers.BIN / "snakemake", "--cores", "1", "--configfile", *SMALL],
-            cwd=workdir, env=helpers.environment(), stdout=out, stderr=subprocess.STDOUT,
+            ["snakemake", "--cores", "1", "--configfile", *SMALL],
+            cwd=workdir, env=learner_env(), stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     deadline = time.monotonic() + 120
     try:
-        # Interrupt as soon as Snakemake reports the first image's features as finished.
-        while "(Rule: extract_features)" not in progress.read_text():
+        # Interrupt once Snakemake reports the first image's features as finished, while the next
+        # job runs. (Snakemake 9 deadlocks on a SIGTERM that arrives while it is choosing the next
+        # job: its handler waits for a lock the interrupted code holds.)
+        while not (_after_first_features(progress.read_text()) and _has_child(first.pid)):
             assert first.poll() is None, "the run ended before it could be interrupted"
             assert time.monotonic() < deadline, "no image was finished within 120 s"
-            time.sleep(0.2)
+            time.sleep(0.1)
     finally:
         os.killpg(first.pid, signal.SIGTERM)
         try:
@@ -130,8 +146,8 @@ def test_interrupted_run_resumes(clean_run, helpers, tmp_path):
     assert not (workdir / "results" / "features.csv").exists()
 
     # SIGTERM lets Snakemake clean up: no --unlock needed this time.
-    rerun = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL, "--rerun-incomplete")
-    ran = helpers.jobs_ran(rerun)
+    rerun = run(["snakemake", "--cores", CORES, "--configfile", *SMALL, "--rerun-incomplete"], workdir)
+    ran = finished_jobs(rerun.stdout + rerun.stderr)
     assert ran["export_digits"] == 0
     # Finished images are not processed again.
     assert ran["extract_features"] == len(SMALL_IMAGES) - len(done_before)

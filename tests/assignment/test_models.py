@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
 
 import pytest
+
+from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, finished_jobs, page_run
+from lessontest.shell import assert_one_error_line, python, run
 
 SMALL = [".test/config_small/config.yaml"]
 SMALL_MODELS = ["decision_tree", "knn", "naive_bayes"]
@@ -14,35 +16,32 @@ FINAL = ["results/models.csv", "results/models.png"]
 
 
 @pytest.fixture(scope="module")
-def clean_run(helpers, tmp_path_factory):
-    workdir = helpers.copy_workflow("models", tmp_path_factory.mktemp("models") / "clean")
-    proc = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL)
+def clean_run(tmp_path_factory):
+    workdir = copy_workflow("models", tmp_path_factory.mktemp("models"))
+    proc = run(["snakemake", "--cores", CORES, "--configfile", *SMALL], workdir)
     return workdir, proc
 
 
-def run_starting_script(python, helpers, cwd, *args):
-    return subprocess.run(
-        [python, helpers.EXERCISES / "models" / "compare_models.py", *args],
-        cwd=cwd, capture_output=True, text=True,
-    )
+def run_starting_script(cwd, *args):
+    return python(EXERCISES / "models" / "compare_models.py", *args, cwd=cwd, check=False)
 
 
-def test_starting_script_rejects_unknown_model(helpers, python, tmp_path, one_error_line):
-    proc = run_starting_script(python, helpers, tmp_path, "--models", "knn", "deep_net")
-    one_error_line(proc, "unknown model 'deep_net'; choose from decision_tree, knn,")
+def test_starting_script_rejects_unknown_model(tmp_path):
+    proc = run_starting_script(tmp_path, "--models", "knn", "deep_net")
+    assert_one_error_line(proc, "unknown model 'deep_net'; choose from decision_tree, knn,")
     assert not (tmp_path / "results" / "models.csv").exists()
 
 
-def test_undefined_model_is_rejected_before_any_job(helpers, tmp_path):
-    workdir = helpers.copy_workflow("models", tmp_path / "wf")
-    proc = helpers.snakemake(workdir, "--dry-run", "--config", "compare=[knn,deep_net]", check=False)
+def test_undefined_model_is_rejected_before_any_job(tmp_path):
+    workdir = copy_workflow("models", tmp_path)
+    proc = run(["snakemake", "--dry-run", "--config", "compare=[knn,deep_net]"], workdir, check=False)
     assert proc.returncode != 0
     assert "invalid config at compare: model 'deep_net' is not defined under models" in proc.stdout + proc.stderr
 
 
-def test_clean_run_results(clean_run, helpers):
+def test_clean_run_results(clean_run):
     workdir, proc = clean_run
-    assert helpers.jobs_ran(proc) == {"evaluate_model": 3, "compare_models": 1, "all": 1}
+    assert finished_jobs(proc.stdout + proc.stderr) == {"evaluate_model": 3, "compare_models": 1, "all": 1}
     rows = list(csv.DictReader((workdir / "results" / "models.csv").open()))
     assert [r["model"] for r in rows] == SMALL_MODELS
     for row in rows:
@@ -55,17 +54,17 @@ def test_clean_run_results(clean_run, helpers):
     assert "knn: " in (workdir / "logs" / "compare_models.log").read_text()
 
 
-def test_same_results_as_starting_script(clean_run, helpers, python, tmp_path):
-    proc = run_starting_script(python, helpers, tmp_path, "--folds", "3", "--models", *SMALL_MODELS)
+def test_same_results_as_starting_script(clean_run, tmp_path):
+    proc = run_starting_script(tmp_path, "--folds", "3", "--models", *SMALL_MODELS)
     assert proc.returncode == 0, proc.stderr
     assert "best model: knn" in proc.stdout
     for name in FINAL:
         assert (tmp_path / name).read_bytes() == (clean_run[0] / name).read_bytes(), name
 
 
-def test_failing_job_keeps_its_log_and_keep_going_finishes_the_rest(helpers, page_runs):
+def test_failing_job_keeps_its_log_and_keep_going_finishes_the_rest(page_runs):
     """The page's --keep-going block, run on a config with a misspelt model parameter."""
-    base, block, proc = helpers.page_run(page_runs, "--keep-going")
+    base, block, proc = page_run(page_runs, "assignment-models-solution")
     workdir = base / "solutions" / "assignment" / "models"
     output = proc.stdout + proc.stderr
     # The block's `|| echo` turns the failure into text, so that the page's next lines still run.
@@ -79,5 +78,5 @@ def test_failing_job_keeps_its_log_and_keep_going_finishes_the_rest(helpers, pag
     assert sorted(p.name for p in scores.iterdir()) == ["decision_tree.json", "naive_bayes.json"]
     assert not (workdir / "results" / "models.csv").exists()
     # The job was retried once (retries: 1) before Snakemake gave up on it.
-    assert helpers.jobs_ran(proc) == {"evaluate_model": 2}
+    assert finished_jobs(output) == {"evaluate_model": 2}
     assert output.count("Error in rule evaluate_model") == 2

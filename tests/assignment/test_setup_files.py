@@ -10,6 +10,10 @@ from importlib import metadata
 import pytest
 import yaml
 
+from assignment.assignment_helpers import SOLUTIONS, copy_workflow
+from lessontest.shell import run
+from lessontest.snakemake import job_counts
+
 OPTIONS = ["images", "tuning", "models"]
 # The jobs of each teaching configuration: one per image and step, per grid pair, per model.
 PLANS = {
@@ -20,19 +24,20 @@ PLANS = {
 
 
 @pytest.mark.parametrize("option", OPTIONS)
-def test_dry_runs_plan_the_expected_jobs_locally_and_on_slurm(option, helpers, tmp_path):
-    workdir = helpers.copy_workflow(option, tmp_path / "wf")
+def test_dry_runs_plan_the_expected_jobs_locally_and_on_slurm(option, tmp_path):
+    workdir = copy_workflow(option, tmp_path)
     profile = yaml.safe_load((workdir / "profiles" / "slurm" / "config.yaml").read_text())
     assert profile["executor"] == "slurm"
     assert profile["jobs"] <= 8
-    assert helpers.planned_jobs(helpers.snakemake(workdir, "--dry-run")) == PLANS[option]
-    on_slurm = helpers.snakemake(workdir, "--profile", "profiles/slurm", "--dry-run")
-    assert helpers.planned_jobs(on_slurm) == PLANS[option]
+    local = run(["snakemake", "--dry-run"], workdir)
+    assert job_counts(local.stdout + local.stderr) == PLANS[option]
+    on_slurm = run(["snakemake", "--profile", "profiles/slurm", "--dry-run"], workdir)
+    assert job_counts(on_slurm.stdout + on_slurm.stderr) == PLANS[option]
 
 
 @pytest.mark.parametrize("option", OPTIONS)
-def test_environment_file_matches_installed_versions(option, helpers):
-    env = yaml.safe_load((helpers.SOLUTIONS / option / "workflow" / "envs" / "ml.yaml").read_text())
+def test_environment_file_matches_installed_versions(option):
+    env = yaml.safe_load((SOLUTIONS / option / "workflow" / "envs" / "ml.yaml").read_text())
     pins = dict(dep.split("=", 1) for dep in env["dependencies"])
     assert pins.pop("python") == "3.11"
     assert pins == {name: metadata.version(name) for name in pins}

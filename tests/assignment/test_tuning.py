@@ -11,6 +11,9 @@ import time
 
 import pytest
 
+from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, finished_jobs, page_run
+from lessontest.shell import assert_one_error_line, learner_env, python, run
+
 SMALL = [".test/config_small/config.yaml"]
 # The small config's grid: 2 values of C times 2 of gamma, 3 folds.
 SMALL_PAIRS = ["C1_gamma0.0001", "C1_gamma0.001", "C10_gamma0.0001", "C10_gamma0.001"]
@@ -18,31 +21,28 @@ FINAL = ["results/tuning.csv", "results/tuning.png", "results/best.json"]
 
 
 @pytest.fixture(scope="module")
-def clean_run(helpers, page_runs):
+def clean_run(page_runs):
     """The page's run of this workflow on the small config (a fresh copy), shared by the checks below."""
-    base, _, proc = helpers.page_run(page_runs, "snakemake --cores 2 --configfile .test/config_small/config.yaml")
+    base, _, proc = page_run(page_runs, "assignment-tuning-solution")
     return base / "solutions" / "assignment" / "tuning", proc
 
 
-def test_starting_script_rejects_bad_input(python, helpers, tmp_path, one_error_line):
-    proc = subprocess.run(
-        [python, helpers.EXERCISES / "tuning" / "tune_svm.py", "--c-values", "-1"],
-        cwd=tmp_path, capture_output=True, text=True,
-    )
-    one_error_line(proc, "C and gamma must be positive, not -1")
+def test_starting_script_rejects_bad_input(tmp_path):
+    proc = python(EXERCISES / "tuning" / "tune_svm.py", "--c-values", "-1", cwd=tmp_path, check=False)
+    assert_one_error_line(proc, "C and gamma must be positive, not -1")
     assert not (tmp_path / "results" / "tuning.csv").exists()
 
 
-def test_bad_config_is_rejected_before_any_job(helpers, tmp_path):
-    workdir = helpers.copy_workflow("tuning", tmp_path / "wf")
-    proc = helpers.snakemake(workdir, "--dry-run", "--config", "folds=1", check=False)
+def test_bad_config_is_rejected_before_any_job(tmp_path):
+    workdir = copy_workflow("tuning", tmp_path)
+    proc = run(["snakemake", "--dry-run", "--config", "folds=1"], workdir, check=False)
     assert proc.returncode != 0
     assert "invalid config at folds: 1 is less than the minimum of 2" in proc.stdout + proc.stderr
 
 
-def test_clean_run_results(clean_run, helpers):
+def test_clean_run_results(clean_run):
     workdir, proc = clean_run
-    assert helpers.jobs_ran(proc) == {
+    assert finished_jobs(proc.stdout + proc.stderr) == {
         "split_data": 1, "cross_validate": 4, "summarise": 1, "refit_best": 1, "all": 1
     }
     rows = list(csv.DictReader((workdir / "results" / "tuning.csv").open()))
@@ -61,26 +61,22 @@ def test_clean_run_results(clean_run, helpers):
         assert (workdir / "logs" / f"{log}.log").stat().st_size > 0
 
 
-def test_same_results_as_starting_script(clean_run, helpers, python, tmp_path):
+def test_same_results_as_starting_script(clean_run, tmp_path):
     workdir, _ = clean_run
-    proc = subprocess.run(
-        [python, helpers.EXERCISES / "tuning" / "tune_svm.py", "--folds", "3",
-         "--c-values", "1", "10", "--gamma-values", "0.0001", "0.001"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
-    )
+    proc = python(EXERCISES / "tuning" / "tune_svm.py", "--folds", "3",
+                  "--c-values", "1", "10", "--gamma-values", "0.0001", "0.001", cwd=tmp_path)
     assert "best: C=1 gamma=0.001" in proc.stdout
     assert (tmp_path / "results" / "tuning.png").read_bytes().startswith(b"\x89PNG")
     for name in FINAL:
         assert (tmp_path / name).read_bytes() == (workdir / name).read_bytes(), name
 
 
-def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, helpers, tmp_path):
+def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, tmp_path):
     """SIGKILL the whole run while cross-validation jobs are running, then finish it."""
-    workdir = helpers.copy_workflow("tuning", tmp_path / "wf")
+    workdir = copy_workflow("tuning", tmp_path)
     first = subprocess.Popen(
-        [helpers.BIN / "snakemake", "--cores", helpers.CORES, "--configfile", *SMALL,
-         "--config", "pause_seconds=120"],
-        cwd=workdir, env=helpers.environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--config", "pause_seconds=120"],
+        cwd=workdir, env=learner_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     logs = workdir / "logs" / "cross_validate"
@@ -102,16 +98,16 @@ def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, helpers, tmp_p
     assert not list((workdir / "results" / "cv").glob("*.json"))
 
     # A kill leaves Snakemake's lock behind: the next run refuses to start until --unlock.
-    locked = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL, check=False)
+    locked = run(["snakemake", "--cores", CORES, "--configfile", *SMALL], workdir, check=False)
     assert locked.returncode != 0
     assert "Directory cannot be locked" in locked.stdout + locked.stderr
-    helpers.snakemake(workdir, "--unlock")
-    rerun = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL, "--rerun-incomplete")
+    run(["snakemake", "--unlock"], workdir)
+    rerun = run(["snakemake", "--cores", CORES, "--configfile", *SMALL, "--rerun-incomplete"], workdir)
     # The split had finished before the kill, so it is not made again; everything else is.
-    assert helpers.jobs_ran(rerun) == {"cross_validate": 4, "summarise": 1, "refit_best": 1, "all": 1}
+    assert finished_jobs(rerun.stdout + rerun.stderr) == {"cross_validate": 4, "summarise": 1, "refit_best": 1, "all": 1}
     for name in FINAL:
         assert (workdir / name).read_bytes() == (clean_run[0] / name).read_bytes(), name
     # A third run has nothing left to do.
-    again = helpers.snakemake(workdir, "--cores", helpers.CORES, "--configfile", *SMALL)
-    assert helpers.jobs_ran(again) == {}
+    again = run(["snakemake", "--cores", CORES, "--configfile", *SMALL], workdir)
+    assert finished_jobs(again.stdout + again.stderr) == {}
     assert "Nothing to be done" in again.stdout + again.stderr

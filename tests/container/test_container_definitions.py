@@ -17,7 +17,7 @@ from importlib.metadata import packages_distributions, requires, version
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.paths import ROOT
 DOCKERFILE = ROOT / "code" / "container" / "Dockerfile"
 APPTAINER_DEF = ROOT / "code" / "container" / "apptainer.def"
 EXAMPLE = ROOT / "code" / "python" / "scikit_example"

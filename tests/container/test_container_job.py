@@ -18,15 +18,14 @@ the container chapter marks those commands as site-specific.
 from __future__ import annotations
 
 import json
-import os
-import pathlib
-import shutil
-import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.paths import ROOT
+from lessontest.shell import assert_one_error_line, learner_env, run
+from lessontest.tree import copy_code
+
 SCRIPT = "slurm/scikit_example/container_job.sh"
 
 FAKE_APPTAINER = """#!{python}
@@ -64,11 +63,8 @@ os.execv(command[0], command)
 
 @pytest.fixture
 def job_dir(tmp_path):
-    """A learner's copy of code/ (only what the job needs), a fake image, a fake apptainer."""
-    code = tmp_path / "code"
-    shutil.copytree(ROOT / "code" / "python", code / "python",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "code" / "slurm", code / "slurm")
+    """A learner's copy of code/, a fake image, a fake apptainer."""
+    code = copy_code(tmp_path)
     (code / "knn-iris.sif").write_bytes(b"not a real image: the fake apptainer only checks it exists")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -79,13 +75,10 @@ def job_dir(tmp_path):
 
 
 def run_job(cwd, bin_dir, log, extra_env=None, script=SCRIPT):
-    env = dict(os.environ)
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
-    env["FAKE_APPTAINER_LOG"] = str(log)
+    env = learner_env({"FAKE_APPTAINER_LOG": str(log)}, path_first=[bin_dir])
     env.pop("IMAGE", None)
     env.update(extra_env or {})
-    return subprocess.run(["bash", script], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return run(["bash", script], cwd, env=env, check=False)
 
 
 def calls(log):
@@ -111,7 +104,7 @@ def test_sbatch_options_come_before_the_first_command():
                          if line.strip() and not line.startswith("#"))
     sbatch_lines = [i for i, line in enumerate(lines) if line.startswith("#SBATCH")]
     assert sbatch_lines and max(sbatch_lines) < first_command
-    assert subprocess.run(["bash", "-n", str(ROOT / "code" / SCRIPT)]).returncode == 0
+    assert run(["bash", "-n", ROOT / "code" / SCRIPT], ROOT, check=False).returncode == 0
 
 
 def test_job_runs_preprocess_then_training_inside_the_image(job_dir):
@@ -160,8 +153,8 @@ def test_missing_image_is_a_clear_error_and_creates_nothing(job_dir):
     assert not (code / "data").exists() and not (code / "results").exists()
 
 
-def test_submitting_from_the_wrong_folder_is_a_clear_error(job_dir, one_error_line):
+def test_submitting_from_the_wrong_folder_is_a_clear_error(job_dir):
     code, bin_dir, log = job_dir
     proc = run_job(code.parent, bin_dir, log, script=str(code / SCRIPT))
-    one_error_line(proc, "submit from the code/ folder")
+    assert_one_error_line(proc, "submit from the code/ folder")
     assert calls(log) == []

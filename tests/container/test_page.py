@@ -9,26 +9,22 @@ Snakefile.
 
 from __future__ import annotations
 
-import pathlib
 import re
 import shlex
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-PAGE = ROOT / "content" / "container.md"
+from lessontest.pages import is_command_block, is_site_specific, load_page
+from lessontest.paths import CONTENT, ROOT
+
 CODE = ROOT / "code"
 
 
-def blocks(text: str) -> list[tuple[str, str]]:
-    """(header, body) of every fenced block of the page."""
-    return re.findall(r"^```(\{code-block\} bash\n:class: site-specific|bash)\n(.*?)^```",
-                      text, flags=re.M | re.S)
-
-
 def site_specific_commands() -> list[list[str]]:
+    """The words of every line of the page's site-specific command blocks (a block without that
+    class is run by the test module tests/page_commands.yml names for it)."""
     commands = []
-    for header, body in blocks(PAGE.read_text()):
-        assert header != "bash", "a runnable ```bash block here would need a test that runs it"
-        commands += [shlex.split(line) for line in body.strip().splitlines()]
+    for block in load_page(CONTENT / "container.md").blocks:
+        if is_command_block(block) and is_site_specific(block):
+            commands += [shlex.split(line) for line in block.body.strip().splitlines()]
     return commands
 
 

@@ -7,39 +7,30 @@ in test_planning_commands.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pathlib
-import subprocess
-import sys
 
+import planning_overhead as generator  # tools/generators/planning_overhead.py
 import pytest
+import yaml
 
-_spec = importlib.util.spec_from_file_location(
-    "planning_helpers", pathlib.Path(__file__).with_name("planning_helpers.py"))
-h = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(h)
+from lessontest.paths import ROOT
+from lessontest.shell import assert_one_error_line, python, run
+from lessontest.tree import copy_code
+from planning.planning_helpers import finished_jobs
 
 SNAKEFILE = "snakemake/many_small_tasks/Snakefile"
 MEASURE = "code/snakemake/many_small_tasks/measure_overhead.py"
 RECORD = "code/snakemake/many_small_tasks/overhead_local.json"
-GENERATOR = "tools/generators/planning_overhead.py"
-
-
-def load_generator(root):
-    spec = importlib.util.spec_from_file_location("planning_overhead", root / GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_merged_job_gives_the_same_sum_as_the_tiny_jobs(tmp_path):
-    code = h.copy_tree(tmp_path, "code/snakemake/many_small_tasks") / "code"
+    code = copy_code(tmp_path)
     targets = ["results/many_small_tasks/sum_of_squares.txt",
                "results/many_small_tasks/merged/sum_of_squares.txt"]
-    proc = h.run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "2", *targets,
-                  "--config", "n_items=5"], code)
-    ran = h.finished_jobs(proc.stdout + proc.stderr)
+    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "2", *targets,
+                "--config", "n_items=5"], code)
+    ran = finished_jobs(proc.stdout + proc.stderr)
     assert ran == {"square": 5, "sum_of_squares": 1, "sum_of_squares_merged": 1}, ran
     assert [(code / t).read_text() for t in targets] == ["55\n", "55\n"]
 
@@ -49,17 +40,15 @@ def test_the_merged_job_gives_the_same_sum_as_the_tiny_jobs(tmp_path):
     (["--repeats", "0"], "--repeats must be between 1 and 20, got 0"),
     (["--items", "many"], "argument --items: invalid int value: 'many'"),
 ])
-def test_measure_overhead_rejects_bad_options_on_one_line(root, tmp_path, args, message):
+def test_measure_overhead_rejects_bad_options_on_one_line(tmp_path, args, message):
     out = tmp_path / "o.json"
-    proc = subprocess.run([sys.executable, str(root / MEASURE), *args, "--output", str(out)],
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode != 0
-    assert proc.stderr.strip().count("\n") == 0 and message in proc.stderr, proc.stderr
+    proc = python(ROOT / MEASURE, *args, "--output", out, cwd=tmp_path, check=False, timeout=60)
+    assert_one_error_line(proc, message)
     assert not out.exists()
 
 
-def test_the_recorded_measurement_is_complete(root):
-    record = json.loads((root / RECORD).read_text())
+def test_the_recorded_measurement_is_complete():
+    record = json.loads((ROOT / RECORD).read_text())
     medians = record["median_seconds"]
     assert record["items"] >= 2 and record["repeats"] >= 1
     for way in ("one_job_per_item", "one_merged_job"):
@@ -70,9 +59,8 @@ def test_the_recorded_measurement_is_complete(root):
     assert record["per_extra_job_seconds"] == expected
 
 
-def test_the_generator_writes_the_table_from_the_record(root, tmp_path):
-    generator = load_generator(root)
-    record = json.loads((root / RECORD).read_text())
+def test_the_generator_writes_the_table_from_the_record(tmp_path):
+    record = json.loads((ROOT / RECORD).read_text())
     (tmp_path / pathlib.Path(RECORD).parent).mkdir(parents=True)
     (tmp_path / RECORD).write_text(json.dumps(record))
     (tmp_path / "_generated").mkdir()
@@ -84,15 +72,13 @@ def test_the_generator_writes_the_table_from_the_record(root, tmp_path):
     assert f"Snakemake {record['snakemake_version']}" in table
 
 
-def test_the_generator_refuses_an_incomplete_record(root):
-    generator = load_generator(root)
+def test_the_generator_refuses_an_incomplete_record():
     with pytest.raises(ValueError, match="lacks per_extra_job_seconds"):
         generator.table({"items": 3, "repeats": 1, "median_seconds": {}, "snakemake_version": "x",
                          "cpus": 2, "load_average_1min_after": 0.5})
 
 
-def test_the_slurm_table_comes_from_the_benchmark_record(root):
-    generator = load_generator(root)
+def test_the_slurm_table_comes_from_the_benchmark_record():
     report = {
         "date": "2026-01-02T03:04:05Z", "tasks": ["1 euclidean", "1 manhattan"],
         "machine": {"slurm_node": "2 CPUs, 1000 MB"},
@@ -115,26 +101,23 @@ def test_the_slurm_table_comes_from_the_benchmark_record(root):
         generator.slurm_table({"workloads": []})
 
 
-def test_the_generator_says_so_when_no_benchmark_was_recorded(root, tmp_path):
-    generator = load_generator(root)
+def test_the_generator_says_so_when_no_benchmark_was_recorded(tmp_path):
     (tmp_path / pathlib.Path(RECORD).parent).mkdir(parents=True)
-    (tmp_path / RECORD).write_text((root / RECORD).read_text())
+    (tmp_path / RECORD).write_text((ROOT / RECORD).read_text())
     (tmp_path / "_generated").mkdir()
     generator.generate(tmp_path)
     assert "has not been recorded" in (tmp_path / generator.OUTPUTS[1]).read_text()
-    bench = root / "bench" / "results" / "slurm_speedup.json"
+    bench = ROOT / "bench" / "results" / "slurm_speedup.json"
     if bench.exists():  # the real record, when `make bench` has been run: it must parse
         generator.slurm_table(json.loads(bench.read_text()))
 
 
-def test_the_array_profile_submits_square_jobs_as_an_array(root):
-    import yaml
-
+def test_the_array_profile_submits_square_jobs_as_an_array():
     profile = yaml.safe_load(
-        (root / "code/snakemake/many_small_tasks/profiles/slurm-array/config.yaml").read_text())
+        (ROOT / "code/snakemake/many_small_tasks/profiles/slurm-array/config.yaml").read_text())
     assert profile["executor"] == "slurm"
     assert profile["slurm-array-jobs"] == "square"
     assert profile["default-resources"]["cpus_per_task"] == 1
     # the gather rule runs where Snakemake runs, not as a Slurm job
-    snakefile = (root / "code/snakemake/many_small_tasks/Snakefile").read_text()
+    snakefile = (ROOT / "code/snakemake/many_small_tasks/Snakefile").read_text()
     assert "localrules:\n    all,\n    sum_of_squares,\n" in snakefile

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
-import sys
 
 import pytest
 
-SCRIPTS = "code/python/seeds_study"
+from lessontest.paths import ROOT
+from lessontest.shell import assert_one_error_line, python
 
-
-def run(root, script, *args, cwd):
-    return subprocess.run([sys.executable, str(root / SCRIPTS / script), *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=300)
+SCRIPTS = ROOT / "code" / "python" / "seeds_study"
 
 
 def write_result(path, seed, accuracy):
@@ -22,11 +18,10 @@ def write_result(path, seed, accuracy):
     return path
 
 
-def test_train_seed_is_deterministic_per_seed(root, tmp_path):
+def test_train_seed_is_deterministic_per_seed(tmp_path):
     first, second = tmp_path / "a" / "seed_5.json", tmp_path / "b" / "seed_5.json"
     for output in (first, second):
-        proc = run(root, "train_seed.py", "--seed", "5", "--output", output, cwd=tmp_path)
-        assert proc.returncode == 0, proc.stderr
+        python(SCRIPTS / "train_seed.py", "--seed", "5", "--output", output, cwd=tmp_path)
     assert first.read_bytes() == second.read_bytes()
     result = json.loads(first.read_text())
     assert result["seed"] == 5 and 0.5 < result["test_accuracy"] <= 1.0
@@ -40,19 +35,17 @@ def test_train_seed_is_deterministic_per_seed(root, tmp_path):
     (["--seed", "3", "--output", "out.txt"], "--output must end in .json, got 'out.txt'"),
     (["--output", "out.json"], "the following arguments are required: --seed"),
 ])
-def test_train_seed_rejects_bad_input_on_one_line(root, tmp_path, args, message):
-    proc = run(root, "train_seed.py", *args, cwd=tmp_path)
-    assert proc.returncode != 0
-    assert proc.stderr.strip().count("\n") == 0 and message in proc.stderr, proc.stderr
+def test_train_seed_rejects_bad_input_on_one_line(tmp_path, args, message):
+    proc = python(SCRIPTS / "train_seed.py", *args, cwd=tmp_path, check=False)
+    assert_one_error_line(proc, message)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_summarize_computes_the_statistics(root, tmp_path):
+def test_summarize_computes_the_statistics(tmp_path):
     scores = {3: 0.9, 1: 0.95, 2: 1.0}
     files = [write_result(tmp_path / f"seed_{s}.json", s, a) for s, a in scores.items()]
     out = tmp_path / "summary.tsv"
-    proc = run(root, "summarize.py", "--output", out, "--decimals", "4", *files, cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    python(SCRIPTS / "summarize.py", "--output", out, "--decimals", "4", *files, cwd=tmp_path)
     values = list(scores.values())
     assert out.read_text() == (
         "statistic\tvalue\n"
@@ -72,7 +65,7 @@ def test_summarize_computes_the_statistics(root, tmp_path):
     ("single", "need the results of at least two seeds"),
     ("decimals", "--decimals must be between 0 and 10, got 11"),
 ])
-def test_summarize_rejects_bad_input_on_one_line(root, tmp_path, case, message):
+def test_summarize_rejects_bad_input_on_one_line(tmp_path, case, message):
     good = write_result(tmp_path / "seed_1.json", 1, 0.9)
     other = write_result(tmp_path / "seed_2.json", 2, 0.8)
     extra = []
@@ -91,8 +84,7 @@ def test_summarize_rejects_bad_input_on_one_line(root, tmp_path, case, message):
     elif case == "decimals":
         extra = ["--decimals", "11", good, other]
     out = tmp_path / "summary.tsv"
-    proc = run(root, "summarize.py", "--output", out, *extra, cwd=tmp_path)
-    assert proc.returncode != 0
-    assert proc.stderr.strip().count("\n") == 0 and message in proc.stderr, proc.stderr
+    proc = python(SCRIPTS / "summarize.py", "--output", out, *extra, cwd=tmp_path, check=False)
+    assert_one_error_line(proc, message)
     assert not out.exists()
     assert not list(tmp_path.glob(".summary.tsv.*"))

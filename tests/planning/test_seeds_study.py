@@ -8,15 +8,11 @@ test_planning_commands.py.
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "planning_helpers", pathlib.Path(__file__).with_name("planning_helpers.py"))
-h = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(h)
+from lessontest.paths import ROOT
+from lessontest.shell import run
+from lessontest.tree import copy_code
 
 SNAKEFILE = "snakemake/seeds_study/Snakefile"
 OUT = "results/seeds_study"
@@ -24,9 +20,8 @@ OUT = "results/seeds_study"
 
 @pytest.fixture
 def study(tmp_path):
-    """A copy of the study's folders; commands run from its code/ folder, as in the lesson."""
-    h.copy_tree(tmp_path, "code/python/seeds_study", "code/snakemake/seeds_study")
-    return tmp_path / "code"
+    """A learner's copy of code/; commands run from it, as in the lesson."""
+    return copy_code(tmp_path)
 
 
 def seed_files(code):
@@ -36,11 +31,10 @@ def seed_files(code):
 def test_summary_is_identical_serial_and_parallel(tmp_path):
     results = []
     for cores in ("1", "2"):
-        code = h.copy_tree(tmp_path / cores, "code/python/seeds_study",
-                           "code/snakemake/seeds_study") / "code"
+        code = copy_code(tmp_path / cores)
         (code / "test_seeds.txt").write_text("8\n9\n")
-        h.run(["snakemake", "--snakefile", SNAKEFILE, "--cores", cores, "--config",
-               "seeds_file=test_seeds.txt"], code)
+        run(["snakemake", "--snakefile", SNAKEFILE, "--cores", cores, "--config",
+             "seeds_file=test_seeds.txt"], code)
         results.append([(code / OUT / "summary.tsv").read_bytes()]
                        + [p.read_bytes() for p in seed_files(code)])
     assert results[0] == results[1]
@@ -52,8 +46,8 @@ def test_summary_is_identical_serial_and_parallel(tmp_path):
 ])
 def test_a_bad_seeds_file_stops_the_workflow_with_a_clear_message(study, content, message):
     (study / "bad_seeds.txt").write_text(content)
-    proc = h.run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "1", "--dry-run",
-                  "--config", "seeds_file=bad_seeds.txt"], study, check=False)
+    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "1", "--dry-run",
+                "--config", "seeds_file=bad_seeds.txt"], study, check=False)
     assert proc.returncode != 0
     assert message in proc.stdout + proc.stderr
     assert not (study / OUT).exists()
@@ -63,16 +57,16 @@ def test_a_bad_seeds_file_stops_the_workflow_with_a_clear_message(study, content
 def test_snakemake_lint_is_clean(tmp_path, folder):
     """`snakemake --lint` for each Snakefile (code/snakemake/seeds_study/Snakefile and
     code/snakemake/many_small_tasks/Snakefile), from the code/ folder of a copy of the tree."""
-    code = h.copy_tree(tmp_path, folder, "code/python/seeds_study") / "code"
-    proc = h.run(["snakemake", "--snakefile", f"{folder.removeprefix('code/')}/Snakefile", "--lint"],
-                 code)
+    code = copy_code(tmp_path)
+    proc = run(["snakemake", "--snakefile", f"{folder.removeprefix('code/')}/Snakefile", "--lint"],
+               code)
     output = proc.stdout + proc.stderr
     assert "Lints for" not in output, output
     assert "Congratulations, your workflow is in a good condition!" in output
 
 
-def test_the_study_files_list_100_seeds_and_a_10_seed_rehearsal(root):
-    full = (root / "code/snakemake/seeds_study/seeds.txt").read_text().split()
-    rehearsal = (root / "code/snakemake/seeds_study/seeds_rehearsal.txt").read_text().split()
+def test_the_study_files_list_100_seeds_and_a_10_seed_rehearsal():
+    full = (ROOT / "code/snakemake/seeds_study/seeds.txt").read_text().split()
+    rehearsal = (ROOT / "code/snakemake/seeds_study/seeds_rehearsal.txt").read_text().split()
     assert full == [str(seed) for seed in range(1, 101)]
     assert rehearsal == [str(seed) for seed in range(1, 11)]

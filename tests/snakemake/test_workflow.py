@@ -1,31 +1,31 @@
 """The Snakemake workflow of code/snakemake/scikit_example/, run locally (no Slurm needed).
 
-Every command the Snakemake chapter shows in a ```bash block is taken from the page and run
-exactly as written, from a copy of the code/ folder, as a learner would. The Slurm command is
-run here with --dry-run added (which checks the profile and the paths); helper tests marked
-`slurm` submit it to a real cluster.
+Every command the Snakemake chapter shows is taken from the page by its name
+(lessontest.pages.command) and run exactly as written, from a learner's copy of the code/ folder.
+The Slurm command is run here with --dry-run added (which checks the profile and the paths); the
+tests marked `slurm` in tests/cluster/ submit it to a real cluster.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import re
 import shutil
-import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-PAGE = ROOT / "content" / "snakemake.md"
+from lessontest.pages import command, command_lines
+from lessontest.paths import ROOT
+from lessontest.shell import run
+from lessontest.snakemake import job_counts
+from lessontest.tree import copy_code, tree_bytes
+
+PAGE = "snakemake.md"
 SNAKEFILE = "snakemake/scikit_example/Snakefile"
 SLURM_PROFILE = "snakemake/scikit_example/profiles/slurm"
 SCRIPTS = "python/scikit_example"
-# Leftovers of running the example by hand inside the repository are not copied.
-IGNORE = shutil.ignore_patterns("__pycache__", ".snakemake", "data", "results", "logs",
-                                "params.txt", "*.sif", "slurm-*.out")
 
 
 def example_grid():
@@ -41,67 +41,8 @@ def example_grid():
 GRID = example_grid()
 
 
-def page_commands() -> list[str]:
-    """The content of every ```bash block of the chapter, in page order."""
-    blocks = re.findall(r"^```bash\n(.*?)^```", PAGE.read_text(), flags=re.M | re.S)
-    return [block.strip() for block in blocks]
-
-
-# Each ```bash block of the page is one of these kinds; each test runs the kind it checks.
-KINDS = {
-    "dry-run": lambda c: c == f"snakemake --snakefile {SNAKEFILE} --dry-run",
-    "run": lambda c: c == f"snakemake --snakefile {SNAKEFILE} --cores 2",
-    "lint": lambda c: "\n" not in c and c.endswith("--lint"),
-    "rulegraph": lambda c: "\n" not in c and "--rulegraph" in c,
-    "config": lambda c: "\n" not in c and "--config cv_repeats=" in c and "--dry-run" in c,
-    "slurm": lambda c: "\n" not in c and f"--profile {SLURM_PROFILE}" in c,
-    "exercise": lambda c: c.startswith("rm results/") and c.endswith("--dry-run"),
-}
-
-
-def page_command(kind: str) -> str:
-    """The one ```bash block of the page of the given kind."""
-    found = [c for c in page_commands() if KINDS[kind](c)]
-    assert len(found) == 1, f"expected one ```bash block of kind {kind!r} on the page, found {found}"
-    return found[0]
-
-
-def env() -> dict[str, str]:
-    """The learner's shell: this venv's python, snakemake and graphviz's dot on PATH."""
-    full = dict(os.environ)
-    full["PATH"] = f"{pathlib.Path(sys.executable).parent}{os.pathsep}{full['PATH']}"
-    return full
-
-
-def sh(command: str, cwd: pathlib.Path, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=cwd, env=env(),
-                          capture_output=True, text=True, timeout=900)
-    if check and proc.returncode != 0:
-        pytest.fail(f"command failed ({proc.returncode}): {command}\n--- stdout ---\n"
-                    f"{proc.stdout}\n--- stderr ---\n{proc.stderr}")
-    return proc
-
-
-def job_counts(output: str) -> dict[str, int]:
-    """The 'Job stats' table Snakemake prints, as {rule: count} (without 'total')."""
-    match = re.search(r"Job stats:\njob\s+count\n[- ]+\n(.*?)\ntotal\s+(\d+)", output, flags=re.S)
-    assert match, f"no job stats in the output:\n{output}"
-    counts = {}
-    for line in match.group(1).splitlines():
-        rule, count = line.split()
-        counts[rule] = int(count)
-    assert sum(counts.values()) == int(match.group(2))
-    return counts
-
-
-def copy_code(dest: pathlib.Path) -> pathlib.Path:
-    shutil.copytree(ROOT / "code", dest, ignore=IGNORE)
-    return dest
-
-
-def snapshot(folder: pathlib.Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+def output(proc) -> str:
+    return proc.stdout + proc.stderr
 
 
 def mtimes(folder: pathlib.Path) -> dict[str, int]:
@@ -112,8 +53,8 @@ def mtimes(folder: pathlib.Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
     """A copy of code/ in which the page's local run command has run once."""
-    code = copy_code(tmp_path_factory.mktemp("snakemake") / "code")
-    proc = sh(page_command("run"), code)
+    code = copy_code(tmp_path_factory.mktemp("snakemake"))
+    proc = run(command(PAGE, "snakemake-run"), code, timeout=900)
     return code, proc
 
 
@@ -124,17 +65,16 @@ def clone(finished_dir: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
 
 
 def test_lint_is_clean(tmp_path):
-    code = copy_code(tmp_path / "code")
-    proc = sh(page_command("lint"), code)
-    out = proc.stdout + proc.stderr
+    proc = run(command(PAGE, "snakemake-lint"), copy_code(tmp_path))
+    out = output(proc)
     assert "Congratulations, your workflow is in a good condition!" in out
     assert "Lints for" not in out
 
 
 def test_dry_run_lists_one_job_per_step_and_combination(tmp_path):
-    code = copy_code(tmp_path / "code")
-    proc = sh(page_command("dry-run"), code)
-    assert job_counts(proc.stdout + proc.stderr) == {
+    code = copy_code(tmp_path)
+    proc = run(command(PAGE, "snakemake-dry-run"), code)
+    assert job_counts(output(proc)) == {
         "preprocess": 1, "train": len(GRID), "collect": 1, "all": 1,
     }
     # Every combination appears as its own job with the script's options.
@@ -145,14 +85,14 @@ def test_dry_run_lists_one_job_per_step_and_combination(tmp_path):
 
 def test_local_run_matches_the_serial_script_byte_for_byte(finished, tmp_path):
     code, proc = finished
-    assert job_counts(proc.stdout + proc.stderr)["train"] == len(GRID)
-    serial = copy_code(tmp_path / "code")
+    assert job_counts(output(proc)).get("train") == len(GRID), "no 'Job stats' table, or a wrong one"
+    serial = copy_code(tmp_path)
     for script in ("preprocess.py", "train_and_plot.py", "collect_results.py"):
-        sh(f"python {SCRIPTS}/{script}", serial)
-    expected = snapshot(serial / "results")
+        run(["python", f"{SCRIPTS}/{script}"], serial, timeout=900)
+    expected = tree_bytes(serial / "results")
     assert len(expected) == 2 * len(GRID) + 2  # .json + .png per combination, table, figure
-    assert snapshot(code / "results") == expected
-    assert snapshot(code / "data") == snapshot(serial / "data")
+    assert tree_bytes(code / "results") == expected
+    assert tree_bytes(code / "data") == tree_bytes(serial / "data")
 
 
 def test_local_run_matches_the_array_path_byte_for_byte(finished, tmp_path):
@@ -162,15 +102,15 @@ def test_local_run_matches_the_array_path_byte_for_byte(finished, tmp_path):
     covers every combination, and the example's own tests compare all indices with the serial run.
     """
     code, _ = finished
-    array = copy_code(tmp_path / "code")
-    sh(f"python {SCRIPTS}/preprocess.py && python {SCRIPTS}/create_parameter_file.py", array)
+    array = copy_code(tmp_path)
+    run(f"python {SCRIPTS}/preprocess.py && python {SCRIPTS}/create_parameter_file.py", array)
     lines = (array / "params.txt").read_text().splitlines()
     assert len(lines) == len(GRID)
     last = len(lines) - 1
     indices = sorted({0, last // 4, last // 2, 3 * last // 4, last})
     for index in indices:
-        sh(f"python {SCRIPTS}/train_one.py --index {index} --params params.txt", array)
-    made = snapshot(array / "results")
+        run(["python", f"{SCRIPTS}/train_one.py", "--index", index, "--params", "params.txt"], array)
+    made = tree_bytes(array / "results")
     assert len(made) == 2 * len(indices)
     for name, content in made.items():
         assert (code / "results" / name).read_bytes() == content, name
@@ -187,57 +127,57 @@ def test_every_rule_writes_its_log(finished):
 def test_second_run_does_nothing(finished, tmp_path):
     code = clone(finished[0], tmp_path / "code")
     before = mtimes(code / "results")
-    proc = sh(page_command("run"), code)
-    assert "Nothing to be done" in proc.stdout + proc.stderr
+    proc = run(command(PAGE, "snakemake-run"), code)
+    assert "Nothing to be done" in output(proc)
     assert mtimes(code / "results") == before
 
 
 def test_removed_result_reruns_only_its_job_and_the_summary(finished, tmp_path):
     """The chapter's exercise, run as its solution shows it."""
     code = clone(finished[0], tmp_path / "code")
-    before, times = snapshot(code / "results"), mtimes(code / "results")
-    command = page_command("exercise")
-    removed = re.search(r"rm (results/\S+)", command).group(1)
-    proc = sh(command, code)
-    assert job_counts(proc.stdout + proc.stderr) == {"train": 1, "collect": 1, "all": 1}
+    before, times = tree_bytes(code / "results"), mtimes(code / "results")
+    exercise = command(PAGE, "snakemake-1-rerun")
+    removed = re.search(r"rm (results/\S+)", exercise).group(1)
+    proc = run(exercise, code)
+    assert job_counts(output(proc)) == {"train": 1, "collect": 1, "all": 1}
 
-    proc = sh(page_command("run"), code)
-    assert job_counts(proc.stdout + proc.stderr) == {"train": 1, "collect": 1, "all": 1}
+    proc = run(command(PAGE, "snakemake-run"), code)
+    assert job_counts(output(proc)) == {"train": 1, "collect": 1, "all": 1}
     stem = pathlib.Path(removed).stem
     rerun = {f"{stem}.json", f"{stem}.png", "summary.csv", "summary.png"}
     after = mtimes(code / "results")
     assert {n for n in after if after[n] != times[n]} == rerun
-    assert snapshot(code / "results") == before  # same bytes as the first time
+    assert tree_bytes(code / "results") == before  # same bytes as the first time
 
 
 def test_touching_a_result_without_changing_it_reruns_nothing(finished, tmp_path):
     """Snakemake 8+ compares the checksums of small input files, not only their times."""
     code = clone(finished[0], tmp_path / "code")
     (code / "results" / f"{GRID[0][2]}.json").touch()
-    proc = sh(f"snakemake --snakefile {SNAKEFILE} --dry-run", code)
-    assert "Nothing to be done" in proc.stdout + proc.stderr
+    proc = run(command(PAGE, "snakemake-dry-run"), code)
+    assert "Nothing to be done" in output(proc)
 
 
 def test_changed_result_reruns_only_the_summary(finished, tmp_path):
     code = clone(finished[0], tmp_path / "code")
     with open(code / "results" / f"{GRID[0][2]}.json", "a") as handle:
         handle.write("\n")
-    proc = sh(f"snakemake --snakefile {SNAKEFILE} --dry-run", code)
-    assert job_counts(proc.stdout + proc.stderr) == {"collect": 1, "all": 1}
+    proc = run(command(PAGE, "snakemake-dry-run"), code)
+    assert job_counts(output(proc)) == {"collect": 1, "all": 1}
 
 
 def test_changed_split_reruns_every_training_job(finished, tmp_path):
     code = clone(finished[0], tmp_path / "code")
     split = code / "data" / "iris_split.json"
     split.write_text(json.dumps(json.loads(split.read_text())))  # same data, other bytes
-    proc = sh(f"snakemake --snakefile {SNAKEFILE} --dry-run", code)
-    assert job_counts(proc.stdout + proc.stderr) == {"train": len(GRID), "collect": 1, "all": 1}
+    proc = run(command(PAGE, "snakemake-dry-run"), code)
+    assert job_counts(output(proc)) == {"train": len(GRID), "collect": 1, "all": 1}
 
 
 def test_changed_config_reruns_every_training_job(finished, tmp_path):
     code = clone(finished[0], tmp_path / "code")
-    proc = sh(page_command("config"), code)
-    assert job_counts(proc.stdout + proc.stderr) == {"train": len(GRID), "collect": 1, "all": 1}
+    proc = run(command(PAGE, "snakemake-changed-config"), code)
+    assert job_counts(output(proc)) == {"train": len(GRID), "collect": 1, "all": 1}
     assert re.search(r"reason: .*params", proc.stdout, flags=re.I)
 
 
@@ -247,17 +187,19 @@ def test_changed_config_reruns_every_training_job(finished, tmp_path):
     ("cv_repeat=3", "unknown config key(s) cv_repeat; this workflow knows: cv_repeats"),
 ])
 def test_bad_config_value_is_a_clear_error(tmp_path, setting, message):
-    code = copy_code(tmp_path / "code")
-    proc = sh(f"snakemake --snakefile {SNAKEFILE} --cores 2 --config {setting}", code, check=False)
+    code = copy_code(tmp_path)
+    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "2", "--config", setting], code,
+               check=False)
     assert proc.returncode != 0
-    assert message in proc.stdout + proc.stderr
+    assert message in output(proc)
     assert not (code / "data").exists() and not (code / "results").exists()
 
 
 def test_running_from_the_wrong_folder_names_the_missing_input(tmp_path):
-    code = copy_code(tmp_path / "code")
-    proc = sh(f"snakemake --snakefile code/{SNAKEFILE} --cores 2", tmp_path, check=False)
-    out = proc.stdout + proc.stderr
+    copy_code(tmp_path)
+    proc = run(["snakemake", "--snakefile", f"code/{SNAKEFILE}", "--cores", "2"], tmp_path,
+               check=False)
+    out = output(proc)
     assert proc.returncode != 0
     assert "MissingInputException" in out
     assert f"{SCRIPTS}/preprocess.py" in out
@@ -269,7 +211,8 @@ def test_failing_job_leaves_no_result_behind(finished, tmp_path):
     code = clone(finished[0], tmp_path / "code")
     (code / "data" / "iris_split.json").write_text("{ not json")
     name = GRID[0][2]
-    proc = sh(f"snakemake --snakefile {SNAKEFILE} --cores 1 results/{name}.json", code, check=False)
+    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "1", f"results/{name}.json"], code,
+               check=False)
     assert proc.returncode != 0
     assert "is not a valid split file" in (code / "logs" / "train" / f"{name}.log").read_text()
     assert not (code / "results" / f"{name}.json").exists()
@@ -280,30 +223,21 @@ def test_slurm_command_uses_a_valid_profile(finished, tmp_path):
     """The page's Slurm command, with --dry-run added: the profile parses and the paths resolve."""
     code = clone(finished[0], tmp_path / "code")
     (code / "results" / f"{GRID[-1][2]}.png").unlink()
-    command = page_command("slurm")
-    proc = sh(command + " --dry-run", code)
-    out = proc.stdout + proc.stderr
+    [slurm] = command_lines(PAGE, "snakemake-slurm")  # one line, to which --dry-run is added
+    proc = run(slurm + " --dry-run", code)
+    out = output(proc)
     assert f"Using profile {SLURM_PROFILE}" in out
-    assert job_counts(proc.stdout + proc.stderr) == {"train": 1, "collect": 1, "all": 1}
+    assert job_counts(out) == {"train": 1, "collect": 1, "all": 1}
     assert "slurm_partition=" in out
 
 
 def test_rulegraph_command_draws_the_workflow(tmp_path):
     if shutil.which("dot") is None:
         pytest.fail("graphviz's 'dot' is missing: apt-get install graphviz")
-    code = copy_code(tmp_path / "code")
-    command = page_command("rulegraph")
-    sh(command, code)
-    out = re.search(r">\s*(\S+\.svg)", command).group(1)
+    code = copy_code(tmp_path)
+    rulegraph = command(PAGE, "snakemake-rulegraph")
+    run(rulegraph, code)
+    out = re.search(r">\s*(\S+\.svg)", rulegraph).group(1)
     svg = (code / out).read_text()
     for rule in ("preprocess", "train", "collect", "all"):
         assert f">{rule}</text>" in svg
-
-
-def test_every_bash_block_of_the_page_is_run_by_a_test():
-    """Each block is of exactly one kind, and every kind is on the page, so all of them run."""
-    for command in page_commands():
-        kinds = [kind for kind, matches in KINDS.items() if matches(command)]
-        assert len(kinds) == 1, f"```bash block {command!r} matches kinds {kinds}"
-    for kind in KINDS:
-        page_command(kind)

@@ -1,10 +1,10 @@
 """Run every command of content/scatter-gather.md, in order, as a learner would, and check the results.
 
-The page's ```bash blocks are listed below word for word; the first test checks that the page shows
-exactly these blocks. They run one after the other in a copy of the chapter's files (code/,
-exercises/ and solutions/ side by side, as in the lesson's archive), from the copy's code/ folder,
-with the test's Python environment on PATH. A block whose first line starts with "# This fails" is
-expected to fail; every other block must succeed.
+Each block is taken from the page by its name (lessontest.pages.command). They run one after the
+other in a learner's copy of the lesson (code/, exercises/ and solutions/ side by side, as in the
+download), from the copy's code/ folder, with the lesson's Python environment on PATH. The blocks
+whose first line on the page says "# This fails" are expected to fail (BLOCKS below says which, and
+test_every_block_behaved checks that the page says so too); every other block must succeed.
 
 What the blocks prove, step by step: one step runs on its own with packtivity-run; the yadage
 workflow scatters and gathers; a second run into the same work directory is refused and harms
@@ -15,84 +15,36 @@ yadage (in a new work directory) runs every step while Snakemake runs only the n
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
-import os
-import pathlib
 import re
-import shutil
-import subprocess
-import sys
 import time
 
 import pytest
+import yadage_graph  # tools/generators/yadage_graph.py
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-PAGE = ROOT / "content" / "scatter-gather.md"
+from lessontest.pages import command
+from lessontest.paths import CONTENT, ROOT
+from lessontest.shell import python, run
+from lessontest.tree import copy_code, copy_lesson
+
+PAGE = "scatter-gather.md"
 CLASSIFIERS = ["nearest_neighbours", "linear_svm", "rbf_svm", "gaussian_process", "decision_tree"]
 PANEL_PIXELS = 300  # merge_and_plot.py: 3 inches per panel at 100 dpi, at most 3 panels per row
 
-BLOCKS = [
-    [
-        '# This fails on purpose: there is no classifier called "forest".',
-        'python python/scatter_gather/train_classifier.py --classifier forest',
-    ],
-    [
-        'packtivity-run -t yadage/scatter_gather steps.yml#/prepare -w results/debug/prepare \\',
-        '    -p scripts="$PWD/python/scatter_gather" -p seed=1 \\',
-        '    -p output="$PWD/results/debug/prepare/moons.json"',
-        'packtivity-run -t yadage/scatter_gather steps.yml#/train -w results/debug/train \\',
-        '    -p scripts="$PWD/python/scatter_gather" -p classifier=rbf_svm \\',
-        '    -p data="$PWD/results/debug/prepare/moons.json" \\',
-        '    -p output="$PWD/results/debug/train/rbf_svm.json"',
-    ],
-    [
-        'yadage-run -t yadage/scatter_gather results/yadage workflow.yml \\',
-        '    yadage/scatter_gather/inputs.yml -p scripts="$PWD/python/scatter_gather"',
-    ],
-    [
-        'ls results/yadage',
-        'cat results/yadage/merge/scores.csv',
-    ],
-    [
-        '# This fails: the work directory is already in use.',
-        'yadage-run -t yadage/scatter_gather results/yadage workflow.yml \\',
-        '    yadage/scatter_gather/inputs.yml -p scripts="$PWD/python/scatter_gather"',
-    ],
-    [
-        'snakemake --snakefile snakemake/scatter_gather/Snakefile --cores 2',
-        'cmp results/yadage/merge/scores.csv results/snakemake/scores.csv && echo "same scores"',
-        'cmp results/yadage/merge/classifiers.png results/snakemake/classifiers.png && echo "same figure"',
-    ],
-    [
-        '# This fails until random_forest is in classifiers.py.',
-        'python python/scatter_gather/train_classifier.py --classifier random_forest \\',
-        '    --data results/yadage/prepare/moons.json --output results/random_forest.json',
-    ],
-    [
-        'cp ../solutions/scatter-gather-1/classifiers.py python/scatter_gather/classifiers.py',
-    ],
-    [
-        'yadage-run -t yadage/scatter_gather results/yadage-six workflow.yml \\',
-        '    ../exercises/scatter-gather-1/inputs.yml -p scripts="$PWD/python/scatter_gather"',
-    ],
-    [
-        'snakemake --snakefile snakemake/scatter_gather/Snakefile --cores 2 \\',
-        '    --configfile ../exercises/scatter-gather-1/inputs.yml',
-        'cmp results/yadage-six/merge/scores.csv results/snakemake/scores.csv && echo "same scores"',
-    ],
-]
-# Names for the blocks, so the tests below read well.
-FORBIDDEN, PACKTIVITY, YADAGE, LISTING, RERUN, SNAKEMAKE, STARTER, COPY_SOLUTION, YADAGE_SIX, SNAKEMAKE_SIX = range(10)
-
-TREE = [
-    "code/python/scatter_gather",
-    "code/yadage/scatter_gather",
-    "code/snakemake/scatter_gather",
-    "exercises/scatter-gather-1",
-    "solutions/scatter-gather-1",
-]
+# The page's blocks in page order, by name, and whether each is expected to fail.
+BLOCKS = {
+    "scatter-bad-classifier": True,
+    "scatter-packtivity-steps": False,
+    "scatter-yadage-run": False,
+    "scatter-list-results": False,
+    "scatter-workdir-in-use": True,
+    "scatter-snakemake-twin": False,
+    "scatter-1-try": True,
+    "scatter-1-copy-solution": False,
+    "scatter-1-yadage": False,
+    "scatter-1-snakemake": False,
+}
 WATCHED = {
     "yadage_summary": "results/yadage/merge/scores.csv",
     "yadage_figure": "results/yadage/merge/classifiers.png",
@@ -101,15 +53,6 @@ WATCHED = {
     "snakemake_summary": "results/snakemake/scores.csv",
     "snakemake_figure": "results/snakemake/classifiers.png",
 }
-
-
-def page_blocks() -> list[list[str]]:
-    text = PAGE.read_text(encoding="utf-8")
-    blocks = []
-    for match in re.finditer(r"^( *)```bash\n(.*?)^\1```", text, re.M | re.S):
-        indent = len(match.group(1))
-        blocks.append([line[indent:] for line in match.group(2).splitlines()])
-    return blocks
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -126,30 +69,18 @@ def ran_tasks(log: str) -> set[str]:
     return set(re.findall(r"pack\.(\w+)\.step \|\s+INFO \| running \[", log))
 
 
-def test_the_page_shows_exactly_these_commands():
-    assert page_blocks() == BLOCKS
-
-
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory):
     """Run every block once, in order, in one copy of the tree; per block its result and outputs."""
     base = tmp_path_factory.mktemp("scatter_gather")
-    for folder in TREE:
-        shutil.copytree(ROOT / folder, base / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    code = base / "code"
-    env = dict(os.environ)
-    env["PATH"] = f"{pathlib.Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    records = []
-    for block in BLOCKS:
+    code = copy_lesson(base, folders=("code", "exercises", "solutions")) / "code"
+    records = {}
+    for name, expected_to_fail in BLOCKS.items():
         started = time.monotonic()
-        proc = subprocess.run(
-            ["bash", "-c", "set -euo pipefail\n" + "\n".join(block) + "\n"],
-            cwd=code, env=env, capture_output=True, text=True, timeout=600,
-        )
+        proc = run(command(PAGE, name), code, check=False)
         files = {key: (code / path).read_bytes() for key, path in WATCHED.items() if (code / path).exists()}
-        records.append({"proc": proc, "log": proc.stdout + proc.stderr, "files": files,
-                        "seconds": round(time.monotonic() - started, 1)})
-        expected_to_fail = block[0].startswith("# This fails")
+        records[name] = {"proc": proc, "log": proc.stdout + proc.stderr, "files": files,
+                         "seconds": round(time.monotonic() - started, 1)}
         if (proc.returncode != 0) != expected_to_fail:
             break  # later blocks build on this one; test_every_block_behaved reports it
     return code, records
@@ -157,37 +88,40 @@ def lesson(tmp_path_factory):
 
 def test_every_block_behaved(lesson):
     _, records = lesson
-    print("seconds per block:", [record["seconds"] for record in records])  # shown with pytest -s
-    assert len(records) == len(BLOCKS), "a block did not behave; see test_every_block_behaved output"
-    for block, record in zip(BLOCKS, records):
+    print("seconds per block:", {name: record["seconds"] for name, record in records.items()})  # pytest -s
+    for name, expected_to_fail in BLOCKS.items():
+        says_it_fails = command(PAGE, name).splitlines()[0].startswith("# This fails")
+        assert says_it_fails == expected_to_fail, f"{name}: the page's first line disagrees with BLOCKS"
+    assert list(records) == list(BLOCKS), "a block did not behave; see test_every_block_behaved output"
+    for name, record in records.items():
         proc = record["proc"]
-        if block[0].startswith("# This fails"):
-            assert proc.returncode != 0, f"block should fail but succeeded:\n{block}\n{record['log']}"
+        if BLOCKS[name]:
+            assert proc.returncode != 0, f"block {name} should fail but succeeded:\n{record['log']}"
         else:
-            assert proc.returncode == 0, f"block failed ({proc.returncode}):\n{block}\n{record['log'][-5000:]}"
+            assert proc.returncode == 0, f"block {name} failed ({proc.returncode}):\n{record['log'][-5000:]}"
 
 
-def _record(lesson, index):
+def _record(lesson, name):
     _, records = lesson
-    if index >= len(records):
-        pytest.fail(f"block {index} never ran because an earlier block misbehaved (see test_every_block_behaved)")
-    return records[index]
+    if name not in records:
+        pytest.fail(f"block {name} never ran because an earlier block misbehaved (see test_every_block_behaved)")
+    return records[name]
 
 
 def test_an_unknown_classifier_is_one_clear_line(lesson):
-    record = _record(lesson, FORBIDDEN)
+    record = _record(lesson, "scatter-bad-classifier")
     message = record["proc"].stderr.strip()
     assert record["proc"].returncode == 1
     assert "\n" not in message, message
     assert message == (
         "train_classifier.py: error: unknown classifier 'forest'; choose one of: " + ", ".join(CLASSIFIERS)
     )
-    assert message in PAGE.read_text(encoding="utf-8"), "the page shows the error word for word"
+    assert message in (CONTENT / PAGE).read_text(encoding="utf-8"), "the page shows the error word for word"
 
 
 def test_packtivity_runs_one_step_like_the_workflow_does(lesson):
     code, _ = lesson
-    record = _record(lesson, PACKTIVITY)
+    record = _record(lesson, "scatter-packtivity-steps")
     assert "rbf_svm: test accuracy" in record["log"]
     debug = code / "results" / "debug"
     assert (debug / "train" / "_packtivity").is_dir(), "the step keeps its log"
@@ -202,7 +136,7 @@ def test_packtivity_runs_one_step_like_the_workflow_does(lesson):
 
 def test_the_workflow_scatters_training_and_gathers_one_summary(lesson):
     code, _ = lesson
-    record = _record(lesson, YADAGE)
+    record = _record(lesson, "scatter-yadage-run")
     # One training step per classifier, in the order of inputs.yml, each in its own folder.
     trained = [json.loads((code / f"results/yadage/train_{i}/result.json").read_text())["classifier"]
                for i in range(len(CLASSIFIERS))]
@@ -216,23 +150,23 @@ def test_the_workflow_scatters_training_and_gathers_one_summary(lesson):
 
 
 def test_the_listing_block_prints_the_summary(lesson):
-    record = _record(lesson, LISTING)
-    summary = _record(lesson, YADAGE)["files"]["yadage_summary"].decode()
+    record = _record(lesson, "scatter-list-results")
+    summary = _record(lesson, "scatter-yadage-run")["files"]["yadage_summary"].decode()
     assert record["proc"].stdout.endswith(summary)
     for folder in ("prepare", "merge", "train_0", "train_4", "_yadage"):
         assert folder in record["proc"].stdout.split()
 
 
 def test_a_second_run_into_the_same_work_directory_is_refused_and_harmless(lesson):
-    record = _record(lesson, RERUN)
+    record = _record(lesson, "scatter-workdir-in-use")
     assert record["proc"].returncode != 0
     assert "yadage meta directory" in record["log"] and "--accept-metadir" in record["log"]
     assert not ran_tasks(record["log"]), "no step ran"
-    assert record["files"] == _record(lesson, YADAGE)["files"], "the first run's results are untouched"
+    assert record["files"] == _record(lesson, "scatter-yadage-run")["files"], "the first run's results are untouched"
 
 
 def test_snakemake_makes_byte_identical_files(lesson):
-    record = _record(lesson, SNAKEMAKE)
+    record = _record(lesson, "scatter-snakemake-twin")
     assert record["proc"].stdout.split("\n")[-3:] == ["same scores", "same figure", ""]
     files = record["files"]
     assert files["snakemake_summary"] == files["yadage_summary"]
@@ -242,7 +176,7 @@ def test_snakemake_makes_byte_identical_files(lesson):
 
 def test_the_exercise_starter_fails_cleanly(lesson):
     code, _ = lesson
-    record = _record(lesson, STARTER)
+    record = _record(lesson, "scatter-1-try")
     message = record["proc"].stderr.strip()
     assert record["proc"].returncode == 1 and "\n" not in message, message
     assert "unknown classifier 'random_forest'" in message
@@ -250,13 +184,13 @@ def test_the_exercise_starter_fails_cleanly(lesson):
     assert not (code / "results" / "random_forest.json").exists(), "no partial output"
 
 
-def test_yadage_runs_all_eight_steps_for_six_classifiers(lesson, root):
+def test_yadage_runs_all_eight_steps_for_six_classifiers(lesson):
     code, _ = lesson
-    record = _record(lesson, YADAGE_SIX)
+    record = _record(lesson, "scatter-1-yadage")
     six = len(CLASSIFIERS) + 1
     assert ran_tasks(record["log"]) == {"prepare", "merge", *(f"train_{i}" for i in range(six))}
     assert json.loads((code / "results/yadage-six/train_5/result.json").read_text())["classifier"] == "random_forest"
-    expected = (root / "solutions" / "scatter-gather-1" / "scores_six.csv").read_bytes()
+    expected = (ROOT / "solutions" / "scatter-gather-1" / "scores_six.csv").read_bytes()
     assert record["files"]["yadage_six_summary"] == expected
     assert png_size(record["files"]["yadage_six_figure"]) == (3 * PANEL_PIXELS, 2 * PANEL_PIXELS)
     assert record["files"]["yadage_six_figure"] != record["files"]["yadage_figure"]
@@ -267,7 +201,7 @@ def test_yadage_runs_all_eight_steps_for_six_classifiers(lesson, root):
 
 
 def test_snakemake_runs_only_the_new_classifier_and_the_merge(lesson):
-    record = _record(lesson, SNAKEMAKE_SIX)
+    record = _record(lesson, "scatter-1-snakemake")
     finished = re.findall(r"Finished jobid: \d+ \(Rule: (\w+)\)", record["log"])
     assert sorted(finished) == ["all", "merge", "train"], record["log"][-3000:]
     assert "random_forest" in record["log"]
@@ -277,36 +211,30 @@ def test_snakemake_runs_only_the_new_classifier_and_the_merge(lesson):
     assert files["snakemake_figure"] == files["yadage_six_figure"]
 
 
-def test_merge_does_not_depend_on_the_order_of_its_inputs(lesson, python, tmp_path):
+def test_merge_does_not_depend_on_the_order_of_its_inputs(lesson, tmp_path):
     code, _ = lesson
     workdir = code / "results" / "yadage-six"
     results = sorted(str(p) for p in workdir.glob("train_*/result.json"))
     assert len(results) == len(CLASSIFIERS) + 1
     outputs = []
     for order, name in ((results, "forward"), (results[::-1], "backward")):
-        subprocess.run(
-            [python, code / "python/scatter_gather/merge_and_plot.py", "--data", workdir / "prepare/moons.json",
-             "--figure", tmp_path / f"{name}.png", "--summary", tmp_path / f"{name}.csv", *order],
-            check=True, capture_output=True,
-        )
+        python(code / "python/scatter_gather/merge_and_plot.py", "--data", workdir / "prepare/moons.json",
+               "--figure", tmp_path / f"{name}.png", "--summary", tmp_path / f"{name}.csv", *order, cwd=tmp_path)
         outputs.append(((tmp_path / f"{name}.png").read_bytes(), (tmp_path / f"{name}.csv").read_bytes()))
     assert outputs[0] == outputs[1]
-    files = _record(lesson, YADAGE_SIX)["files"]
+    files = _record(lesson, "scatter-1-yadage")["files"]
     assert outputs[0] == (files["yadage_six_figure"], files["yadage_six_summary"])
 
 
 def test_the_build_time_pictures_come_from_the_real_workflow(lesson, tmp_path):
     """tools/generators/yadage_graph.py, run on a copy of the tree, draws the graph of this workflow
     and makes byte-identical files to the yadage run above."""
-    spec = importlib.util.spec_from_file_location("yadage_graph_under_test", ROOT / "tools/generators/yadage_graph.py")
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
-    for folder in ("code/python/scatter_gather", "code/yadage/scatter_gather"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    generator = yadage_graph
+    copy_code(tmp_path)
     (tmp_path / "_generated").mkdir()
     generator.generate(tmp_path)
     svg, png, summary = ((tmp_path / out).read_bytes() for out in generator.OUTPUTS)
-    yadage_run = _record(lesson, YADAGE)["files"]
+    yadage_run = _record(lesson, "scatter-yadage-run")["files"]
     assert png == yadage_run["yadage_figure"] and summary == yadage_run["yadage_summary"]
     text = svg.decode("utf-8")
     labels = re.findall(r"<text[^>]*>([^<]*)</text>", text)

@@ -14,17 +14,18 @@ import os
 import pathlib
 import re
 import runpy
-import shutil
 import subprocess
 import sys
 
 import pytest
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.paths import ROOT
+from lessontest.shell import assert_one_error_line, python, run
+from lessontest.tree import copy_code
+
 SCRIPTS = ROOT / "code" / "python" / "scatter_gather"
 YADAGE = ROOT / "code" / "yadage" / "scatter_gather"
-BIN = pathlib.Path(sys.executable).parent
 CLASSIFIERS = ["nearest_neighbours", "linear_svm", "rbf_svm", "gaussian_process", "decision_tree"]
 
 
@@ -62,8 +63,7 @@ def step(script: str, *args, cwd: pathlib.Path) -> subprocess.CompletedProcess:
 
 def test_a_step_behaves_the_same_in_a_real_process(data, tmp_path):
     args = ["--classifier", "svm", "--data", data, "--output", tmp_path / "x.json"]
-    real = subprocess.run([sys.executable, SCRIPTS / "train_classifier.py", *map(str, args)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    real = python(SCRIPTS / "train_classifier.py", *args, cwd=tmp_path, check=False, timeout=300)
     here = step("train_classifier.py", *args, cwd=tmp_path)
     assert (real.returncode, real.stdout, real.stderr) == (here.returncode, here.stdout, here.stderr)
     assert real.returncode == 1 and real.stderr.count("\n") == 1
@@ -109,14 +109,14 @@ def test_the_data_are_made_locally_with_a_fixed_seed(data, tmp_path):
     assert set(content["y_train"]) == {0, 1}
 
 
-def test_a_negative_seed_is_refused(one_error_line, tmp_path):
-    one_error_line(step("prepare_data.py", "--seed", "-1", "--output", tmp_path / "m.json", cwd=tmp_path), "--seed")
+def test_a_negative_seed_is_refused(tmp_path):
+    assert_one_error_line(step("prepare_data.py", "--seed", "-1", "--output", tmp_path / "m.json", cwd=tmp_path), "--seed")
     assert not list(tmp_path.iterdir())
 
 
-def test_an_unknown_classifier_lists_the_valid_ones(one_error_line, data, tmp_path):
+def test_an_unknown_classifier_lists_the_valid_ones(data, tmp_path):
     proc = step("train_classifier.py", "--classifier", "svm", "--data", data, "--output", tmp_path / "x.json", cwd=tmp_path)
-    one_error_line(proc, "unknown classifier 'svm'", "choose one of: " + ", ".join(CLASSIFIERS))
+    assert_one_error_line(proc, "unknown classifier 'svm'", "choose one of: " + ", ".join(CLASSIFIERS))
     assert not list(tmp_path.iterdir()), "no partial output"
 
 
@@ -141,13 +141,13 @@ def test_training_is_deterministic_and_writes_what_the_plot_needs(two_results, d
         ('{"x_train": [[0, 1, 2]], "y_train": [0], "x_test": [[0, 1]], "y_test": [1]}', "not N pairs"),
     ],
 )
-def test_bad_data_files_are_one_line_errors(one_error_line, content, needle, tmp_path):
+def test_bad_data_files_are_one_line_errors(content, needle, tmp_path):
     data = tmp_path / "data.json"
     if content is not None:
         data.write_text(content)
     out = tmp_path / "out" / "result.json"
     proc = step("train_classifier.py", "--classifier", "rbf_svm", "--data", data, "--output", out, cwd=tmp_path)
-    one_error_line(proc, needle, str(data))
+    assert_one_error_line(proc, needle, str(data))
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
@@ -158,24 +158,24 @@ def _merge(tmp_path, data, *results):
     )
 
 
-def test_merge_refuses_the_same_classifier_twice(one_error_line, data, two_results, tmp_path):
-    one_error_line(_merge(tmp_path, data, two_results[0], two_results[0]), "'linear_svm' appears twice")
+def test_merge_refuses_the_same_classifier_twice(data, two_results, tmp_path):
+    assert_one_error_line(_merge(tmp_path, data, two_results[0], two_results[0]), "'linear_svm' appears twice")
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "s.csv").exists()
 
 
-def test_merge_refuses_results_from_other_data(one_error_line, two_results, tmp_path):
+def test_merge_refuses_results_from_other_data(two_results, tmp_path):
     other = tmp_path / "other.json"
     assert step("prepare_data.py", "--seed", "7", "--output", other, cwd=tmp_path).returncode == 0
-    one_error_line(_merge(tmp_path, other, *two_results), "computed from other data")
+    assert_one_error_line(_merge(tmp_path, other, *two_results), "computed from other data")
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "s.csv").exists()
 
 
 @pytest.mark.parametrize("content, needle", [(None, "does not exist"), ('{"classifier": "x"}', "lacks")])
-def test_merge_refuses_missing_or_malformed_results(one_error_line, data, two_results, tmp_path, content, needle):
+def test_merge_refuses_missing_or_malformed_results(data, two_results, tmp_path, content, needle):
     bad = tmp_path / "bad.json"
     if content is not None:
         bad.write_text(content)
-    one_error_line(_merge(tmp_path, data, two_results[0], bad), needle, "bad.json")
+    assert_one_error_line(_merge(tmp_path, data, two_results[0], bad), needle, "bad.json")
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "s.csv").exists()
 
 
@@ -195,9 +195,7 @@ def test_merge_writes_a_summary_and_a_figure_sized_by_the_panels(data, two_resul
 
 
 def _validate(toplevel: pathlib.Path, workflow: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [BIN / "yadage-validate", workflow, "-t", toplevel], capture_output=True, text=True, timeout=120
-    )
+    return run(["yadage-validate", workflow, "-t", toplevel], toplevel, check=False, timeout=120)
 
 
 def test_the_yadage_workflow_is_valid():
@@ -231,13 +229,8 @@ def test_the_workflows_train_the_classifiers_the_code_knows():
 
 
 def test_snakemake_lint_is_clean(tmp_path):
-    for folder in ("code/python/scatter_gather", "code/yadage/scatter_gather", "code/snakemake/scatter_gather"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    proc = subprocess.run(
-        [BIN / "snakemake", "--snakefile", "snakemake/scatter_gather/Snakefile", "--lint"],
-        cwd=tmp_path / "code", env=env, capture_output=True, text=True, timeout=300,
-    )
+    proc = run(["snakemake", "--snakefile", "snakemake/scatter_gather/Snakefile", "--lint"], copy_code(tmp_path),
+               timeout=300)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0 and "Lints for" not in output, output
 
