@@ -16,7 +16,8 @@ import sys
 import tempfile
 
 SCRIPTS = "code/python/scikit_example"
-INPUTS = [f"{SCRIPTS}/grid.py", f"{SCRIPTS}/preprocess.py", f"{SCRIPTS}/train_and_plot.py",
+INPUTS = [f"{SCRIPTS}/grid.py", f"{SCRIPTS}/script_io.py", f"{SCRIPTS}/knn_files.py",
+          f"{SCRIPTS}/preprocess.py", f"{SCRIPTS}/train_and_plot.py",
           f"{SCRIPTS}/train_one.py", f"{SCRIPTS}/collect_results.py"]
 OUT = "_generated/knn_example"
 OUTPUTS = [

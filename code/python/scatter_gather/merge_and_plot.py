@@ -16,7 +16,6 @@ the result files are given, and two runs give byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import math
@@ -30,7 +29,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 
-from step_io import StepError, read_json, run_main, sha256_of, write_atomic  # noqa: E402
+from script_io import ArgumentParser, InputError, run, write_atomic  # noqa: E402
+from step_files import read_json, sha256_of  # noqa: E402
 
 PANEL_INCHES = 3.0
 DPI = 100
@@ -40,8 +40,8 @@ BOUNDARY = {"decision_function": 0.0, "probability": 0.5}  # where the class cha
 CLASS_COLOURS = ("#b2182b", "#2166ac")  # the two ends of the RdBu colour map
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Merge per-classifier results into one figure and one table.")
+def parse_args():
+    parser = ArgumentParser(description="Merge per-classifier results into one figure and one table.")
     parser.add_argument("results", nargs="+", help="result files written by train_classifier.py")
     parser.add_argument("--data", default="moons.json", help="the data file the results were computed from (default: %(default)s)")
     parser.add_argument("--figure", default="classifiers.png", help="PNG file to write (default: %(default)s)")
@@ -57,23 +57,23 @@ def load_results(paths: list[str], data_path: str) -> list[dict]:
         result = read_json(path, "result file")
         missing = [key for key in RESULT_KEYS if key not in result]
         if missing:
-            raise StepError(f"result file '{path}' lacks {', '.join(missing)} (was it written by train_classifier.py?)")
+            raise InputError(f"result file '{path}' lacks {', '.join(missing)} (was it written by train_classifier.py?)")
         name = result["classifier"]
         if name in results:
-            raise StepError(f"classifier '{name}' appears twice (result file '{path}')")
+            raise InputError(f"classifier '{name}' appears twice (result file '{path}')")
         if result["data_sha256"] != data_checksum:
-            raise StepError(f"result file '{path}' was computed from other data than '{data_path}'")
+            raise InputError(f"result file '{path}' was computed from other data than '{data_path}'")
         if result["surface_kind"] not in BOUNDARY:
-            raise StepError(f"result file '{path}': unknown surface_kind '{result['surface_kind']}'")
+            raise InputError(f"result file '{path}': unknown surface_kind '{result['surface_kind']}'")
         steps = result["grid"].get("steps")
         surface = np.asarray(result["surface"], dtype=float)
         if surface.shape != (steps, steps):
-            raise StepError(f"result file '{path}': the surface is not a {steps} x {steps} grid")
+            raise InputError(f"result file '{path}': the surface is not a {steps} x {steps} grid")
         results[name] = result
     ordered = [results[name] for name in sorted(results)]
     grids = {repr(sorted(r["grid"].items())) for r in ordered}
     if len(grids) > 1:
-        raise StepError("the result files were evaluated on different grids; rerun the training steps")
+        raise InputError("the result files were evaluated on different grids; rerun the training steps")
     return ordered
 
 
@@ -82,7 +82,7 @@ def load_points(data_path: str) -> dict[str, np.ndarray]:
     try:
         return {key: np.asarray(data[key], dtype=float) for key in ("x_train", "y_train", "x_test", "y_test")}
     except (KeyError, TypeError, ValueError):
-        raise StepError(f"data file '{data_path}' does not hold the points written by prepare_data.py") from None
+        raise InputError(f"data file '{data_path}' does not hold the points written by prepare_data.py") from None
 
 
 def draw_panel(ax, result: dict, points: dict[str, np.ndarray]) -> None:
@@ -151,4 +151,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_main(main)
+    run(main)

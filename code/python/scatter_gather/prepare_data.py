@@ -9,12 +9,12 @@ test points, which the training step (one run per classifier) and the merge step
 
 from __future__ import annotations
 
-import argparse
 
 from sklearn.datasets import make_moons
 from sklearn.model_selection import train_test_split
 
-from step_io import StepError, json_bytes, run_main, write_atomic
+from script_io import ArgumentParser, InputError, run, write_atomic
+from step_files import json_bytes
 
 N_SAMPLES = 200
 NOISE = 0.3
@@ -22,8 +22,8 @@ TEST_FRACTION = 0.4
 DECIMALS = 6  # the points are stored rounded, so the file is small and easy to read
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Make the two-moons data set and split it.")
+def parse_args():
+    parser = ArgumentParser(description="Make the two-moons data set and split it.")
     parser.add_argument("--output", default="moons.json", help="JSON file to write (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
     return parser.parse_args()
@@ -54,10 +54,10 @@ def make_dataset(seed: int) -> dict:
 def main() -> None:
     args = parse_args()
     if args.seed < 0:
-        raise StepError(f"--seed must be zero or positive, not {args.seed}")
+        raise InputError(f"--seed must be zero or positive, not {args.seed}")
     write_atomic(args.output, json_bytes(make_dataset(args.seed)))
     print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":
-    run_main(main)
+    run(main)

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from grid import DEFAULT_RESULTS, METRICS, combinations, result_name
-from preprocess import ArgumentParser, InputError, run, write_atomic
+from script_io import ArgumentParser, InputError, run, write_atomic
 
 COLUMNS = ["n_neighbors", "metric", "test_accuracy", "cv_accuracy_mean", "cv_accuracy_std",
            "cv_repeats"]

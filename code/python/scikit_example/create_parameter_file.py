@@ -6,10 +6,8 @@ Line I (counting from 0) is what `train_one.py --index I` runs, so an array job 
 0 to N-1 runs every combination once. The script prints N, the number of lines it wrote.
 """
 
-from grid import combinations
-from preprocess import ArgumentParser, run, write_atomic
-
-DEFAULT_PARAMS = "params.txt"
+from grid import DEFAULT_PARAMS, combinations
+from script_io import ArgumentParser, run, write_atomic
 
 
 def main():
@@ -20,7 +18,7 @@ def main():
     args = parser.parse_args()
 
     lines = [f"{n_neighbors} {metric}\n" for n_neighbors, metric in combinations()]
-    write_atomic(args.output, "".join(lines).encode())
+    write_atomic(args.output, "".join(lines))
     print(f"Wrote {len(lines)} lines to {args.output}")
 
 

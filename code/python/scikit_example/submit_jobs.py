@@ -17,7 +17,7 @@ import shutil
 import subprocess
 
 from grid import combinations, result_name
-from preprocess import ArgumentParser, InputError, run
+from script_io import ArgumentParser, InputError, run
 
 BATCH_SCRIPT = "slurm/scikit_example/one_job.sh"
 

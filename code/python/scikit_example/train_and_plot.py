@@ -18,17 +18,10 @@ from sklearn.inspection import DecisionBoundaryDisplay
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from grid import DEFAULT_RESULTS, combinations, result_name
-from preprocess import (
-    DEFAULT_DATA,
-    SEED,
-    ArgumentParser,
-    InputError,
-    json_bytes,
-    load_split,
-    run,
-    write_atomic,
-)
+from grid import DEFAULT_DATA, DEFAULT_RESULTS, combinations, result_name
+from knn_files import json_bytes, load_split
+from preprocess import SEED
+from script_io import ArgumentParser, InputError, run, write_atomic
 
 CV_FOLDS = 5
 COLOURS = ["#0072B2", "#E69F00", "#009E73"]  # one per species, readable with colour blindness

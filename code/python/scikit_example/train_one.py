@@ -14,11 +14,10 @@ It writes the same two files, byte for byte, as train_and_plot.py does for that 
 
 import pathlib
 
-from grid import METRICS
-from preprocess import ArgumentParser, InputError, load_split, run
+from grid import DEFAULT_PARAMS, METRICS
+from knn_files import load_split
+from script_io import ArgumentParser, InputError, run
 from train_and_plot import add_common_arguments, check_n_neighbors, positive_int, run_combination
-
-DEFAULT_PARAMS = "params.txt"
 
 
 def read_parameters(path):

@@ -12,7 +12,7 @@ import json
 import pathlib
 import statistics
 
-from study_io import ArgumentParser, InputError, run, write_atomic
+from script_io import ArgumentParser, InputError, run, write_atomic
 
 KEYS = ("seed", "test_accuracy")
 

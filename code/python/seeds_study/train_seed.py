@@ -10,7 +10,7 @@ same score, and different seeds show how much the score moves by chance alone.
 import json
 import pathlib
 
-from study_io import ArgumentParser, InputError, run, write_atomic
+from script_io import ArgumentParser, InputError, run, write_atomic
 
 N_TREES = 25
 TEST_FRACTION = 0.3

@@ -12,7 +12,9 @@ import pathlib
 from sklearn.datasets import load_digits
 
 
-class OneLineParser(argparse.ArgumentParser):
+# Repeated from the examples' script_io.py on purpose: this starting file
+# stays standalone, so that it runs wherever you copy it.
+class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
 
     def error(self, message):
@@ -27,7 +29,7 @@ def pgm_text(image):
 
 
 def main():
-    parser = OneLineParser(description=__doc__.split("\n")[0])
+    parser = ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--output", default="images", help="folder for the files (default: images)")
     parser.add_argument("--per-class", type=int, default=5, help="images of each digit (default: 5)")
     parser.add_argument("--digits", type=int, nargs="+", default=list(range(10)), help="digits (default: 0-9)")

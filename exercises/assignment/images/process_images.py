@@ -29,7 +29,9 @@ import numpy as np  # noqa: E402
 FEATURES = ["ink", "coverage", "centre_row", "centre_col", "symmetry_lr", "symmetry_tb"]
 
 
-class OneLineParser(argparse.ArgumentParser):
+# Repeated from the examples' script_io.py on purpose: this starting file
+# stays standalone, so that it runs wherever you copy it.
+class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
 
     def error(self, message):
@@ -97,7 +99,7 @@ def save(path, write):
 
 
 def main():
-    parser = OneLineParser(description=__doc__.split("\n")[0])
+    parser = ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--images", default="images", help="folder of digit<L>_<NN>.pgm files (default: images)")
     parser.add_argument("--results-dir", default="results", help="output folder (default: results)")
     parser.add_argument("--size", type=int, default=16, help="side of the resized images (default: 16)")

@@ -43,7 +43,9 @@ MODELS = {
 }
 
 
-class OneLineParser(argparse.ArgumentParser):
+# Repeated from the examples' script_io.py on purpose: this starting file
+# stays standalone, so that it runs wherever you copy it.
+class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
 
     def error(self, message):
@@ -51,7 +53,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def main():
-    parser = OneLineParser(description=__doc__.split("\n")[0])
+    parser = ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--results-dir", default="results", help="output folder (default: results)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     parser.add_argument("--models", nargs="+", default=sorted(MODELS), metavar="NAME",

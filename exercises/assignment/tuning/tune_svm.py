@@ -35,7 +35,9 @@ C_VALUES = [0.1, 1.0, 10.0, 100.0]
 GAMMA_VALUES = [0.0001, 0.001, 0.01]
 
 
-class OneLineParser(argparse.ArgumentParser):
+# Repeated from the examples' script_io.py on purpose: this starting file
+# stays standalone, so that it runs wherever you copy it.
+class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
 
     def error(self, message):
@@ -56,7 +58,7 @@ def save(path, write):
 
 
 def main():
-    parser = OneLineParser(description=__doc__.split("\n")[0])
+    parser = ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--results-dir", default="results", help="output folder (default: results)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     parser.add_argument("--c-values", type=float, nargs="+", default=C_VALUES, metavar="C",
