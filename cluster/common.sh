@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # these settings are used by the scripts that source this file
 # Shared settings and helpers for cluster/up.sh and cluster/down.sh (sourced, not run).
 #
 # Everything the local cluster writes lives under one throwaway folder, $LESSON_SLURM_DIR
