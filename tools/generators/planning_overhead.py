@@ -25,8 +25,15 @@ METHOD_NAMES = {
     "snakemake_local": "Snakemake on the node itself, without Slurm",
 }
 
-REQUIRED = ("items", "repeats", "median_seconds", "per_extra_job_seconds", "snakemake_version",
-            "cpus", "load_average_1min_after")
+REQUIRED = (
+    "items",
+    "repeats",
+    "median_seconds",
+    "per_extra_job_seconds",
+    "snakemake_version",
+    "cpus",
+    "load_average_1min_after",
+)
 
 
 def table(record: dict) -> str:
@@ -38,8 +45,11 @@ def table(record: dict) -> str:
     medians = record["median_seconds"]
     rows = [
         ("how the work is split", "jobs", "median wall time (s)"),
-        (f"one tiny job per item, plus one job that adds them up", str(items + 1),
-         f"{medians['one_job_per_item']:.2f}"),
+        (
+            "one tiny job per item, plus one job that adds them up",
+            str(items + 1),
+            f"{medians['one_job_per_item']:.2f}",
+        ),
         ("all items in one merged job", "1", f"{medians['one_merged_job']:.2f}"),
     ]
     lines = [f"| {a} | {b} | {c} |" for a, b, c in rows]
@@ -69,12 +79,15 @@ def slurm_table(report: dict) -> str:
         date = report["date"][:10]
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{BENCH} does not have the expected layout ({err!r})") from None
-    lines = ["| how the tasks are run | seconds | compared with one serial job |",
-             "| --- | ---: | ---: |"]
+    lines = [
+        "| how the tasks are run | seconds | compared with one serial job |",
+        "| --- | ---: | ---: |",
+    ]
     order = list(METHOD_NAMES)
-    for method, run in sorted(runs.items(),
-                              key=lambda item: (order.index(item[0]) if item[0] in order
-                                                else len(order), item[0])):
+    for method, run in sorted(
+        runs.items(),
+        key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]),
+    ):
         name = METHOD_NAMES.get(method, method)
         lines.append(f"| {name} | {run['seconds']:.1f} | {run['seconds'] / serial:.1f} x |")
     lines += [
@@ -95,6 +108,8 @@ def generate(root: pathlib.Path) -> None:
     if bench.exists():
         text = slurm_table(json.loads(bench.read_text(encoding="utf-8")))
     else:
-        text = ("The Slurm benchmark has not been recorded in this copy of the lesson; "
-                "`make bench` records it on a running test cluster.\n")
+        text = (
+            "The Slurm benchmark has not been recorded in this copy of the lesson; "
+            "`make bench` records it on a running test cluster.\n"
+        )
     (root / OUTPUTS[1]).write_text(text, encoding="utf-8")
