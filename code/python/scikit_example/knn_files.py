@@ -13,29 +13,48 @@ from script_io import InputError
 
 
 def json_bytes(obj):
-    """The same object always gives the same bytes: sorted keys, fixed indentation."""
+    """The same object always gives the same bytes: sorted keys, fixed
+    indentation."""
     return (json.dumps(obj, sort_keys=True, indent=1) + "\n").encode()
 
 
 def load_split(path):
-    """Read a split saved by preprocess.py; check it so a broken file gives a clear message."""
+    """Read a split saved by preprocess.py; check it so a broken file gives a
+    clear message."""
     path = pathlib.Path(path)
     try:
         split = json.loads(path.read_text())
     except FileNotFoundError:
-        raise InputError(f"data file '{path}' not found (run preprocess.py first)") from None
+        raise InputError(
+            f"data file '{path}' not found (run preprocess.py first)"
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InputError(f"data file '{path}' is not a valid split file: {err}") from None
-    keys = ["X_test", "X_train", "feature_names", "target_names", "y_test", "y_train"]
+        raise InputError(
+            f"data file '{path}' is not a valid split file: {err}"
+        ) from None
+    keys = [
+        "X_test",
+        "X_train",
+        "feature_names",
+        "target_names",
+        "y_test",
+        "y_train",
+    ]
     if not isinstance(split, dict) or sorted(split) != keys:
-        raise InputError(f"data file '{path}' is not a valid split file: expected keys {keys}")
+        raise InputError(
+            f"data file '{path}' is not a valid "
+            f"split file: expected keys {keys}"
+        )
     n_classes = len(split["target_names"])
     for part in ("train", "test"):
         X, y = split[f"X_{part}"], split[f"y_{part}"]
         rows_ok = isinstance(X, list) and all(
             isinstance(row, list)
             and len(row) == 2
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row)
+            and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool)
+                for v in row
+            )
             for row in X
         )
         labels_ok = isinstance(y, list) and all(
@@ -43,7 +62,8 @@ def load_split(path):
         )
         if not (rows_ok and labels_ok and len(X) == len(y) and len(y) > 0):
             raise InputError(
-                f"data file '{path}' is not a valid split file: X_{part} must be a list of "
-                f"[x, y] pairs with one class label in y_{part} for each"
+                f"data file '{path}' is not a valid split file: "
+                f"X_{part} must be a list of [x, y] pairs with "
+                f"one class label in y_{part} for each"
             )
     return split

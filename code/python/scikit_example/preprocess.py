@@ -1,9 +1,10 @@
-"""Make the train/test split of the iris data once, and save it for every training run.
+"""Make the train/test split of the iris data once, and save it for every run.
 
 Run from the code/ folder:  python python/scikit_example/preprocess.py
 
-The split is saved as JSON (plain text, sorted keys), so the same split always gives the same
-bytes and every later run, serial or parallel, trains on exactly the same points.
+The split is saved as JSON (plain text, sorted keys), so the same split always
+gives the same bytes and every later run, serial or parallel, trains on exactly
+the same points.
 """
 
 from sklearn.datasets import load_iris
@@ -13,14 +14,16 @@ from grid import DEFAULT_DATA
 from knn_files import json_bytes
 from script_io import ArgumentParser, run, write_atomic
 
-# The two features we keep, so that decision boundaries can be drawn in a plane.
+# The two features we keep, so that decision boundaries can be drawn in a
+# plane.
 FEATURES = ["sepal length (cm)", "sepal width (cm)"]
 TEST_SIZE = 0.3
 SEED = 42
 
 
 def make_split():
-    """Load iris, keep two features, and split it with a fixed seed, stratified by species."""
+    """Load iris, keep two features, and split it with a fixed seed, stratified
+    by species."""
     iris = load_iris()
     columns = [iris.feature_names.index(name) for name in FEATURES]
     X = iris.data[:, columns]
@@ -41,15 +44,17 @@ def make_split():
 def main():
     parser = ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--output", default=DEFAULT_DATA, help=f"where to save the split (default: {DEFAULT_DATA})"
+        "--output",
+        default=DEFAULT_DATA,
+        help=f"where to save the split (default: {DEFAULT_DATA})",
     )
     args = parser.parse_args()
 
     split = make_split()
     write_atomic(args.output, json_bytes(split))
     print(
-        f"Saved {len(split['y_train'])} training and {len(split['y_test'])} test samples "
-        f"to {args.output}"
+        f"Saved {len(split['y_train'])} training and "
+        f"{len(split['y_test'])} test samples to {args.output}"
     )
 
 

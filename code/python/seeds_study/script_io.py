@@ -1,4 +1,4 @@
-"""Helpers that every script of this example shares: one-line errors, safe writes.
+"""Helpers every script of this example shares: one-line errors, safe writes.
 
 Every bad input (a wrong option, a missing or malformed file) is reported as
 ONE line on stderr that names the problem, with a non-zero exit status, and no
