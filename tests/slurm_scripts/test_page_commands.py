@@ -167,10 +167,11 @@ def test_exercise_parallel_1_page(lesson, fake_sbatch, runner):
 
 # The lines each page highlights in an included file, and a word every one of them must contain.
 HIGHLIGHTS = {
-    ("array-jobs.md", "/code/slurm/scikit_example/array.sh"): {6: "%A_%a", 24: "SLURM_ARRAY_TASK_ID"},
+    ("array-jobs.md", "/code/slurm/scikit_example/array.sh"): {
+        8: "%A_%a", 29: "train_one.py", 30: "SLURM_ARRAY_TASK_ID"},
     ("array-jobs.md", "/code/slurm/scikit_example/submit_pipeline.sh"): {
-        19: "wc -l", 27: "--parsable", 30: "afterok", 31: "--array", 34: "afterok"},
-    ("submission-script.md", "/code/slurm/scikit_example/one_job.sh"): {22: '"$@"'},
+        23: "wc -l", 32: "--parsable", 35: "afterok", 36: "--array", 39: "afterok", 40: "collect.sh"},
+    ("submission-script.md", "/code/slurm/scikit_example/one_job.sh"): {26: '"$@"'},
     ("submission-script.md", "/code/python/scikit_example/submit_jobs.py"): {
         19: "combinations", 20: "import", 25: "def sbatch_command", 26: '"""', 27: "result_name",
         28: "--job-name", 29: "if dependency", 30: "--dependency", 31: "script", 32: "script",
