@@ -34,7 +34,12 @@ def run(main):
     try:
         main()
     except (InputError, OSError) as err:
-        sys.exit(f"{pathlib.Path(sys.argv[0]).name}: error: {err}")
+        name = pathlib.Path(sys.argv[0]).name
+        # Through sys.stderr (not sys.exit(message)), so that a caller that
+        # redirects sys.stderr, such as a test running main() in-process, gets
+        # the line too.
+        print(f"{name}: error: {err}", file=sys.stderr)
+        sys.exit(1)
 
 
 def write_atomic(path, data):

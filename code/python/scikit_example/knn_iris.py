@@ -144,7 +144,7 @@ def main():
     fig.supxlabel(features[0])
     fig.supylabel(features[1])
     fig.tight_layout()
-    # Instead of plt.show(): a script has no screen to show on.
+    # Save to a file instead of plt.show(): a script has no screen to show on.
     save_figure(fig, args.figure)
     print(f"Saved the decision boundaries to {args.figure}")
 
