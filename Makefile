@@ -13,7 +13,7 @@ WORKERS ?= auto
 PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadscope --no-loadscope-reorder)
 
 .PHONY: help venv html serve test test-code test-slurm test-browser cluster-up cluster-down \
-        bench bench-build clean
+        bench bench-overhead bench-build clean
 
 help:
 	@echo "make html          build the site into _build/html (creates $(VENV) first if needed)"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-slurm    run only the tests that need the cluster"
 	@echo "make test-browser  run only the browser and accessibility tests"
 	@echo "make bench         measure the lesson's speedups on the local cluster"
+	@echo "make bench-overhead  record what one extra Snakemake job costs locally (planning page)"
 	@echo "make bench-build   measure clean and no-change builds of the site"
 	@echo "make clean         remove build outputs (keeps $(VENV))"
 
@@ -64,6 +65,10 @@ cluster-down:
 
 bench: $(VENV)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) bench/run_bench.py
+
+bench-overhead: $(VENV)/.installed
+	cd code && PATH="$(CURDIR)/$(BIN):$$PATH" $(CURDIR)/$(PY) snakemake/many_small_tasks/measure_overhead.py \
+		--output $(CURDIR)/bench/results/overhead_local.json
 
 bench-build: $(VENV)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) bench/build_speed.py
