@@ -14,9 +14,9 @@ WORKERS ?= auto
 PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadscope --no-loadscope-reorder)
 # Every rule runs with the lesson's environment first on PATH, so that the tools, the build's
 # subprocesses and the jobs they submit find the pinned versions.
-export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv html serve test test-code test-slurm test-browser cluster-up cluster-down \
+.PHONY: help venv html serve test test-code test-slurm test-browser lint cluster-up cluster-down \
         bench bench-overhead bench-build clean
 
 help: ## list these entry points
@@ -51,6 +51,15 @@ test-slurm: $(VENV)/.installed ## run only the tests that need the cluster
 test-browser: html ## run only the browser and accessibility tests
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
+# Each line is one check; CONTRIBUTING.md says what each one holds the files to.
+lint: $(VENV)/.installed ## check code style: ruff, shellcheck, snakefmt, line lengths, the CI workflow
+	ruff check .
+	ruff format --check .
+	git ls-files -z '*.sh' .ci/run | xargs -0 --no-run-if-empty shellcheck
+	git ls-files -z '*Snakefile' '*.smk' | xargs -0 --no-run-if-empty snakefmt --check
+	$(PY) tools/check_line_length.py
+	actionlint
+
 cluster-up: ## start a throwaway single-node Slurm cluster on this machine (root)
 	bash cluster/up.sh
 
@@ -61,7 +70,7 @@ bench: $(VENV)/.installed ## measure the lesson's speedups on the local cluster
 	$(PY) bench/run_bench.py
 
 bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job costs (planning page)
-	cd code && $(CURDIR)/$(PY) snakemake/many_small_tasks/measure_overhead.py \
+	cd code && $(abspath $(PY)) snakemake/many_small_tasks/measure_overhead.py \
 		--output $(CURDIR)/bench/results/overhead_local.json
 
 bench-build: $(VENV)/.installed ## measure clean and no-change builds of the site
