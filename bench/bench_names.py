@@ -7,8 +7,14 @@ e.g. `runpy.run_path("bench/bench_names.py")["FINAL_STATES"]`.
 """
 
 # Every way bench/run_bench.py runs the sweep, in the order the pages list them.
-METHODS = ("serial", "array", "custom_script", "snakemake_slurm_default", "snakemake_slurm_tuned",
-           "snakemake_local")
+METHODS = (
+    "serial",
+    "array",
+    "custom_script",
+    "snakemake_slurm_default",
+    "snakemake_slurm_tuned",
+    "snakemake_local",
+)
 
 # Short names for figure legends and table rows.
 LABELS = {
@@ -42,7 +48,16 @@ COLOURS = {
 
 # Every state a Slurm job can end in (sacct's State column, first word); anything else means the
 # job is still pending, running or finishing.
-FINAL_STATES = frozenset({
-    "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL",
-    "PREEMPTED", "BOOT_FAIL", "DEADLINE",
-})
+FINAL_STATES = frozenset(
+    {
+        "COMPLETED",
+        "FAILED",
+        "CANCELLED",
+        "TIMEOUT",
+        "OUT_OF_MEMORY",
+        "NODE_FAIL",
+        "PREEMPTED",
+        "BOOT_FAIL",
+        "DEADLINE",
+    }
+)

@@ -39,7 +39,6 @@ import tempfile
 import time
 
 import yaml
-
 from bench_names import FINAL_STATES, METHODS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -26,14 +26,20 @@ def interface_rows() -> dict[str, str]:
     for line in lines[start:]:
         if not line.startswith("| `"):
             break
-        cell = line[len("| `"):line.index("` |")]
+        cell = line[len("| `") : line.index("` |")]
         rows[cell.split()[0]] = cell
     return rows
 
 
 def options_in_help(script: pathlib.Path) -> set[str]:
-    proc = subprocess.run([sys.executable, str(script), "--help"], cwd=ROOT / "code",
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(script), "--help"],
+        cwd=ROOT / "code",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return set(re.findall(r"(?<![\w-])--[a-z][\w-]*", proc.stdout)) - {"--help"}
 
@@ -45,6 +51,9 @@ def test_every_script_of_the_example_has_a_row():
 @pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.py")))
 def test_the_row_names_every_option_of_the_script(script):
     cell = interface_rows().get(script, "")
-    missing = sorted(option for option in options_in_help(SCRIPTS / script)
-                     if not re.search(re.escape(option) + r"(?![\w-])", cell))
+    missing = sorted(
+        option
+        for option in options_in_help(SCRIPTS / script)
+        if not re.search(re.escape(option) + r"(?![\w-])", cell)
+    )
     assert not missing, f"CONTRIBUTING.md's row for {script} lacks {', '.join(missing)}"
