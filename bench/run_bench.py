@@ -40,6 +40,8 @@ import time
 
 import yaml
 
+from bench_names import FINAL_STATES, METHODS
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = pathlib.Path(sys.executable).parent
 DEFAULT_OUTPUT = ROOT / "bench" / "results" / "slurm_speedup.json"
@@ -50,16 +52,7 @@ TASKS = [(1, "euclidean"), (1, "manhattan"), (16, "euclidean"), (16, "manhattan"
 # 2-3 s each job spends starting Python and its libraries), about 5 s (as large as that start-up),
 # and almost none. The whole bench takes about 30 minutes there.
 WORKLOADS = [6000, 300, 1]
-METHODS = [
-    "serial",
-    "array",
-    "custom_script",
-    "snakemake_slurm_default",
-    "snakemake_slurm_tuned",
-    "snakemake_local",
-]
 JOB_OPTIONS = ["--cpus-per-task=1", "--mem=1G", "--time=00:30:00"]
-FINAL = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL"}
 SNAKEFILE = "snakemake/scikit_example/Snakefile"
 PROFILE = "snakemake/scikit_example/profiles/slurm/config.yaml"
 STATUS_KEYS = ["slurm-init-seconds-before-status-checks", "seconds-between-status-checks"]
@@ -234,7 +227,7 @@ def job_times(code: pathlib.Path, since: dt.datetime, until: dt.datetime, expect
         rows = sacct_rows(window)
         ours = [r for r in rows if r["WorkDir"] == str(code)]
         # slurmdbd records jobs a little after they end, not necessarily all at once.
-        if len(ours) == expected and all(r["State"].split()[0] in FINAL for r in ours):
+        if len(ours) == expected and all(r["State"].split()[0] in FINAL_STATES for r in ours):
             break
         time.sleep(0.5)
     else:

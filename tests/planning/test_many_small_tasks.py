@@ -22,7 +22,7 @@ _spec.loader.exec_module(h)
 
 SNAKEFILE = "snakemake/many_small_tasks/Snakefile"
 MEASURE = "code/snakemake/many_small_tasks/measure_overhead.py"
-RECORD = "code/snakemake/many_small_tasks/overhead_local.json"
+RECORD = "bench/results/overhead_local.json"
 GENERATOR = "tools/generators/planning_overhead.py"
 
 

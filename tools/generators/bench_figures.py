@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pathlib
+import runpy
 
-INPUTS = ["bench/results/slurm_speedup.json"]
+INPUTS = ["bench/results/slurm_speedup.json", "bench/bench_names.py"]
 OUTPUTS = [
     "_generated/bench_speedup.svg",
     "_generated/bench_gantt.svg",
@@ -20,23 +21,11 @@ OUTPUTS = [
     "_generated/bench_machine.md",
 ]
 
-LABELS = {
-    "serial": "serial (one job)",
-    "array": "array job",
-    "custom_script": "submission script",
-    "snakemake_slurm_default": "Snakemake on Slurm, default checks",
-    "snakemake_slurm_tuned": "Snakemake on Slurm, 1 s checks",
-    "snakemake_local": "Snakemake local",
-}
-# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
-COLOURS = {
-    "serial": "#999999",
-    "array": "#0072B2",
-    "custom_script": "#56B4E9",
-    "snakemake_slurm_default": "#D55E00",
-    "snakemake_slurm_tuned": "#E69F00",
-    "snakemake_local": "#009E73",
-}
+# The methods' names and colours are kept once, with the bench that measures them.
+_ROOT = pathlib.Path(__file__).resolve().parents[2]
+_NAMES = runpy.run_path(str(_ROOT / "bench" / "bench_names.py"))
+LABELS = {method: _NAMES["LABELS"][method] for method in _NAMES["METHODS"]}
+COLOURS = _NAMES["COLOURS"]
 SVG_METADATA = {"Date": None, "Creator": None}
 
 

@@ -1,7 +1,7 @@
 """The overhead tables on the planning page, made from the project's own measurements.
 
-Local: code/snakemake/many_small_tasks/overhead_local.json, which
-`python snakemake/many_small_tasks/measure_overhead.py` (run from code/) writes.
+Local: bench/results/overhead_local.json, which `make bench-overhead` records with
+code/snakemake/many_small_tasks/measure_overhead.py.
 Slurm: bench/results/slurm_speedup.json, which `make bench` writes on the local test cluster; when
 it has not been recorded, the page says so instead of showing numbers.
 Nothing here is typed by hand: re-run a measurement and rebuild, and the page follows.
@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import json
 import pathlib
+import runpy
 
-INPUTS = ["code/snakemake/many_small_tasks/overhead_local.json", "bench/results/slurm_speedup.json"]
+RECORD = "bench/results/overhead_local.json"
+BENCH_NAMES = "bench/bench_names.py"
+INPUTS = [RECORD, "bench/results/slurm_speedup.json", BENCH_NAMES]
 OUTPUTS = ["_generated/planning_overhead.md", "_generated/planning_overhead_slurm.md"]
 BENCH = "bench/results/slurm_speedup.json"
 
-METHOD_NAMES = {
-    "serial": "one batch job runs every task, one after another",
-    "array": "an array job, one task per combination",
-    "custom_script": "one `sbatch` per combination",
-    "snakemake_slurm_default": "Snakemake on Slurm, default status checks",
-    "snakemake_slurm_tuned": "Snakemake on Slurm, status checked every second",
-    "snakemake_local": "Snakemake on the node itself, without Slurm",
-}
+# The methods' descriptions are kept once, with the bench that measures them.
+_NAMES = runpy.run_path(str(pathlib.Path(__file__).resolve().parents[2] / BENCH_NAMES))
+METHOD_NAMES = {method: _NAMES["DESCRIPTIONS"][method] for method in _NAMES["METHODS"]}
 
 REQUIRED = (
     "items",
@@ -101,7 +99,7 @@ def slurm_table(report: dict) -> str:
 
 
 def generate(root: pathlib.Path) -> None:
-    source = root / INPUTS[0]
+    source = root / RECORD
     record = json.loads(source.read_text(encoding="utf-8"))
     (root / OUTPUTS[0]).write_text(table(record), encoding="utf-8")
     bench = root / BENCH

@@ -10,7 +10,9 @@ so the difference divided by N is what Snakemake spends per extra job when it
 runs jobs locally. A scheduler such as Slurm adds its own queueing and start-up
 time on top of that. Every run starts from an empty copy of the workflow; the
 two ways take turns so that a busy machine slows both alike. The result goes to
-a JSON file that the lesson's page turns into a table at build time.
+a JSON file (--output, by default in the current folder); the lesson's own
+measurement is recorded with `make bench-overhead` and its page turns it into a
+table at build time.
 """
 
 import argparse
@@ -27,7 +29,7 @@ import time
 from importlib import metadata
 
 HERE = pathlib.Path(__file__).resolve().parent
-DEFAULT_OUTPUT = HERE / "overhead_local.json"
+DEFAULT_OUTPUT = "overhead_mine.json"
 TARGETS = {
     "one_job_per_item": "results/many_small_tasks/sum_of_squares.txt",
     "one_merged_job": "results/many_small_tasks/merged/sum_of_squares.txt",
@@ -59,7 +61,9 @@ def parse_args():
         help="runs of each way (1-20, default 3)",
     )
     parser.add_argument(
-        "--output", default=str(DEFAULT_OUTPUT), help="JSON file to write"
+        "--output",
+        default=DEFAULT_OUTPUT,
+        help=f"JSON file to write (default {DEFAULT_OUTPUT})",
     )
     args = parser.parse_args()
     if not 2 <= args.items <= 500:
