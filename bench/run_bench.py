@@ -40,6 +40,8 @@ import time
 
 import yaml
 
+from bench_names import FINAL_STATES, METHODS
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = pathlib.Path(sys.executable).parent
 DEFAULT_OUTPUT = ROOT / "bench" / "results" / "slurm_speedup.json"
@@ -50,10 +52,7 @@ TASKS = [(1, "euclidean"), (1, "manhattan"), (16, "euclidean"), (16, "manhattan"
 # 2-3 s each job spends starting Python and its libraries), about 5 s (as large as that start-up),
 # and almost none. The whole bench takes about 30 minutes there.
 WORKLOADS = [6000, 300, 1]
-METHODS = ["serial", "array", "custom_script", "snakemake_slurm_default", "snakemake_slurm_tuned",
-           "snakemake_local"]
 JOB_OPTIONS = ["--cpus-per-task=1", "--mem=1G", "--time=00:30:00"]
-FINAL = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL"}
 SNAKEFILE = "snakemake/scikit_example/Snakefile"
 PROFILE = "snakemake/scikit_example/profiles/slurm/config.yaml"
 STATUS_KEYS = ["slurm-init-seconds-before-status-checks", "seconds-between-status-checks"]
@@ -66,18 +65,24 @@ def env() -> dict[str, str]:
 
 
 def sh(cmd, cwd, check=True, timeout=900) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env(), capture_output=True, text=True,
-                          timeout=timeout)
+    proc = subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, env=env(), capture_output=True, text=True, timeout=timeout
+    )
     if check and proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n"
-                           f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n"
+            f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+        )
     return proc
 
 
 def first_line(cmd) -> str:
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, env=env()).stdout.strip() \
+        return (
+            subprocess.run(cmd, capture_output=True, text=True, env=env())
+            .stdout.strip()
             .splitlines()[0]
+        )
     except (OSError, IndexError):
         return "unknown"
 
@@ -88,8 +93,11 @@ def machine() -> dict:
         if line.startswith("model name"):
             cpu_model = line.split(":", 1)[1].strip()
             break
-    mem_kb = next(int(line.split()[1]) for line in pathlib.Path("/proc/meminfo").read_text()
-                  .splitlines() if line.startswith("MemTotal"))
+    mem_kb = next(
+        int(line.split()[1])
+        for line in pathlib.Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     os_name = "unknown"
     if pathlib.Path("/etc/os-release").exists():
         for line in pathlib.Path("/etc/os-release").read_text().splitlines():
@@ -106,8 +114,9 @@ def machine() -> dict:
         "versions": {
             "slurm": first_line(["sinfo", "--version"]),
             "snakemake": importlib.metadata.version("snakemake"),
-            "snakemake-executor-plugin-slurm":
-                importlib.metadata.version("snakemake-executor-plugin-slurm"),
+            "snakemake-executor-plugin-slurm": importlib.metadata.version(
+                "snakemake-executor-plugin-slurm"
+            ),
             "python": platform.python_version(),
             "scikit-learn": importlib.metadata.version("scikit-learn"),
         },
@@ -115,8 +124,9 @@ def machine() -> dict:
 
 
 def node_state() -> list[str]:
-    return subprocess.run(["sinfo", "--noheader", "--Node", "--format=%T"], capture_output=True,
-                          text=True).stdout.split()
+    return subprocess.run(
+        ["sinfo", "--noheader", "--Node", "--format=%T"], capture_output=True, text=True
+    ).stdout.split()
 
 
 def check_cluster():
@@ -141,8 +151,11 @@ def wait_idle(timeout=1200) -> None:
 
 def fresh_copy(base: pathlib.Path, name: str) -> pathlib.Path:
     code = base / name / "code"
-    shutil.copytree(ROOT / "code", code,
-                    ignore=shutil.ignore_patterns("__pycache__", ".snakemake", "slurm-*.out"))
+    shutil.copytree(
+        ROOT / "code",
+        code,
+        ignore=shutil.ignore_patterns("__pycache__", ".snakemake", "slurm-*.out"),
+    )
     for output in ("data", "results", "logs", "params.txt"):
         target = code / output
         if target.is_dir():
@@ -168,8 +181,11 @@ def sbatch(args, cwd) -> str:
 def wait_queue(job_ids, timeout=1800) -> None:
     end = time.monotonic() + timeout
     while True:
-        out = subprocess.run(["squeue", "--noheader", f"--jobs={','.join(job_ids)}", "--format=%i"],
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["squeue", "--noheader", f"--jobs={','.join(job_ids)}", "--format=%i"],
+            capture_output=True,
+            text=True,
+        ).stdout
         if not out.strip():
             return
         if time.monotonic() > end:
@@ -180,10 +196,25 @@ def wait_queue(job_ids, timeout=1800) -> None:
 
 def sacct_rows(args) -> list[dict]:
     fields = ["JobID", "JobName", "State", "Submit", "Start", "End", "WorkDir"]
-    out = subprocess.run(["sacct", "--noheader", "--parsable2", "--allocations", "--allusers",
-                          f"--format={','.join(fields)}", *args],
-                         capture_output=True, text=True, check=True).stdout
-    return [dict(zip(fields, line.split("|"))) for line in out.splitlines() if line.strip()]
+    out = subprocess.run(
+        [
+            "sacct",
+            "--noheader",
+            "--parsable2",
+            "--allocations",
+            "--allusers",
+            f"--format={','.join(fields)}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        dict(zip(fields, line.split("|"), strict=False))
+        for line in out.splitlines()
+        if line.strip()
+    ]
 
 
 def job_times(code: pathlib.Path, since: dt.datetime, until: dt.datetime, expected: int):
@@ -196,14 +227,22 @@ def job_times(code: pathlib.Path, since: dt.datetime, until: dt.datetime, expect
         rows = sacct_rows(window)
         ours = [r for r in rows if r["WorkDir"] == str(code)]
         # slurmdbd records jobs a little after they end, not necessarily all at once.
-        if len(ours) == expected and all(r["State"].split()[0] in FINAL for r in ours):
+        if len(ours) == expected and all(r["State"].split()[0] in FINAL_STATES for r in ours):
             break
         time.sleep(0.5)
     else:
         raise RuntimeError(f"sacct has no final state for all {expected} jobs of {code}: {rows}")
-    others = [r for r in rows if r["WorkDir"] != str(code) and r["Start"] not in ("Unknown", "None")
-              and r["Start"] < hi and (r["End"] in ("Unknown", "None") or r["End"] > lo)]
-    jobs = [{k: r[k] for k in ("JobID", "JobName", "State", "Submit", "Start", "End")} for r in ours]
+    others = [
+        r
+        for r in rows
+        if r["WorkDir"] != str(code)
+        and r["Start"] not in ("Unknown", "None")
+        and r["Start"] < hi
+        and (r["End"] in ("Unknown", "None") or r["End"] > lo)
+    ]
+    jobs = [
+        {k: r[k] for k in ("JobID", "JobName", "State", "Submit", "Start", "End")} for r in ours
+    ]
     return jobs, len(others)
 
 
@@ -212,15 +251,34 @@ def run_sbatch_method(method, code, cv) -> tuple[float, list[dict]]:
     since = dt.datetime.now().replace(microsecond=0)
     start, cpu = time.monotonic(), children_cpu()
     if method == "serial":
-        ids = [sbatch([*JOB_OPTIONS, "--job-name=bench-serial", "--output=slurm-%x-%j.out",
-                       "--wrap", f"python {ROOT / 'bench' / 'serial_sweep.py'} --params params.txt "
-                                 f"--cv-repeats {cv}"], code)]
+        ids = [
+            sbatch(
+                [
+                    *JOB_OPTIONS,
+                    "--job-name=bench-serial",
+                    "--output=slurm-%x-%j.out",
+                    "--wrap",
+                    f"python {ROOT / 'bench' / 'serial_sweep.py'} --params params.txt "
+                    f"--cv-repeats {cv}",
+                ],
+                code,
+            )
+        ]
     elif method == "array":
-        ids = [sbatch([*JOB_OPTIONS, "--job-name=bench-array", f"--array=0-{len(TASKS) - 1}",
-                       "--output=slurm-%x-%A_%a.out",
-                       "--wrap", "python python/scikit_example/train_one.py "
-                                 f"--index $SLURM_ARRAY_TASK_ID --params params.txt --cv-repeats {cv}"],
-                      code)]
+        ids = [
+            sbatch(
+                [
+                    *JOB_OPTIONS,
+                    "--job-name=bench-array",
+                    f"--array=0-{len(TASKS) - 1}",
+                    "--output=slurm-%x-%A_%a.out",
+                    "--wrap",
+                    "python python/scikit_example/train_one.py "
+                    f"--index $SLURM_ARRAY_TASK_ID --params params.txt --cv-repeats {cv}",
+                ],
+                code,
+            )
+        ]
     else:  # custom_script: the very commands submit_jobs.py builds, plus the workload option
         sys.path.insert(0, str(code / "python" / "scikit_example"))
         try:
@@ -264,8 +322,9 @@ def run_snakemake_method(method, code, cv) -> tuple[float, list[dict]]:
     seconds, cpu = time.monotonic() - start, children_cpu() - cpu
     (code.parent / "snakemake.log").write_text(proc.stdout + proc.stderr)
     if proc.returncode != 0:
-        raise RuntimeError(f"snakemake failed; log in {code.parent / 'snakemake.log'}:\n"
-                           f"{proc.stderr[-3000:]}")
+        raise RuntimeError(
+            f"snakemake failed; log in {code.parent / 'snakemake.log'}:\n{proc.stderr[-3000:]}"
+        )
     if method == "snakemake_local":  # its jobs are its children: their CPU is in `cpu` too
         return seconds, None, [], 0
     until = dt.datetime.now() + dt.timedelta(seconds=1)
@@ -283,20 +342,36 @@ def machine_ceiling(base: pathlib.Path, cv: int) -> dict:
     code = fresh_copy(base, f"cv{cv}-ceiling")
     k, metric = TASKS[0]
     (code / "one.txt").write_text(f"{k} {metric}\n")
-    command = ["python", ROOT / "bench" / "serial_sweep.py", "--params", "one.txt",
-               "--cv-repeats", str(cv)]
+    command = [
+        "python",
+        ROOT / "bench" / "serial_sweep.py",
+        "--params",
+        "one.txt",
+        "--cv-repeats",
+        str(cv),
+    ]
     start = time.monotonic()
     sh([*command, "--results-dir", "alone"], code)
     alone = time.monotonic() - start
     start = time.monotonic()
-    pair = [subprocess.Popen([str(c) for c in [*command, "--results-dir", f"pair{i}"]], cwd=code,
-                             env=env(), stdout=subprocess.DEVNULL) for i in (1, 2)]
+    pair = [
+        subprocess.Popen(
+            [str(c) for c in [*command, "--results-dir", f"pair{i}"]],
+            cwd=code,
+            env=env(),
+            stdout=subprocess.DEVNULL,
+        )
+        for i in (1, 2)
+    ]
     if any(proc.wait() != 0 for proc in pair):
         raise RuntimeError("bench: a copy of the ceiling task failed")
     together = time.monotonic() - start
-    return {"task": f"{k} {metric}", "alone_seconds": round(alone, 2),
-            "two_at_once_seconds": round(together, 2),
-            "ceiling_speedup": round(2 * alone / together, 3)}
+    return {
+        "task": f"{k} {metric}",
+        "alone_seconds": round(alone, 2),
+        "two_at_once_seconds": round(together, 2),
+        "ceiling_speedup": round(2 * alone / together, 3),
+    }
 
 
 def result_files(code: pathlib.Path) -> dict[str, bytes]:
@@ -305,10 +380,14 @@ def result_files(code: pathlib.Path) -> dict[str, bytes]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workloads", default=",".join(map(str, WORKLOADS)),
-                        help="comma-separated --cv-repeats values (default: %(default)s)")
-    parser.add_argument("--methods", default=",".join(METHODS),
-                        help="comma-separated subset of: %(default)s")
+    parser.add_argument(
+        "--workloads",
+        default=",".join(map(str, WORKLOADS)),
+        help="comma-separated --cv-repeats values (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--methods", default=",".join(METHODS), help="comma-separated subset of: %(default)s"
+    )
     parser.add_argument("--output", type=pathlib.Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args()
     workloads = [int(w) for w in args.workloads.split(",")]
@@ -319,14 +398,16 @@ def main() -> int:
     check_cluster()
 
     report = {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": machine(),
         "tasks": [f"{k} {m}" for k, m in TASKS],
         "cores_used": os.cpu_count(),
         "definition": "seconds from the first submission until the last job left the queue "
-                      "(Snakemake: the whole snakemake command); preprocessing not included",
-        "status_check_settings": {"snakemake_slurm_default": "plugin and Snakemake defaults",
-                                  "snakemake_slurm_tuned": {k: 1 for k in STATUS_KEYS}},
+        "(Snakemake: the whole snakemake command); preprocessing not included",
+        "status_check_settings": {
+            "snakemake_slurm_default": "plugin and Snakemake defaults",
+            "snakemake_slurm_tuned": {k: 1 for k in STATUS_KEYS},
+        },
         "workloads": [],
     }
     started = time.monotonic()
@@ -336,8 +417,11 @@ def main() -> int:
             entry = {"cv_repeats": cv, "runs": {}}
             wait_idle()
             entry["ceiling"] = machine_ceiling(base, cv)
-            print(f"cv-repeats {cv:>5}  {'(two cores at most)':<24}"
-                  f"{entry['ceiling']['ceiling_speedup']:7.2f} x", flush=True)
+            print(
+                f"cv-repeats {cv:>5}  {'(two cores at most)':<24}"
+                f"{entry['ceiling']['ceiling_speedup']:7.2f} x",
+                flush=True,
+            )
             reference = None
             for method in methods:
                 wait_idle()
@@ -351,42 +435,54 @@ def main() -> int:
                 if reference is None:
                     reference = files
                 identical = files == reference and len(files) == 2 * len(TASKS)
-                print(("" if identical else "  RESULTS DIFFER")
-                      + (f"  ({others} other jobs shared the node)" if others else ""), flush=True)
-                entry["runs"][method] = {"seconds": round(seconds, 2), "jobs": jobs,
-                                         "driver_cpu_seconds": None if driver_cpu is None
-                                         else round(driver_cpu, 2),
-                                         "load_before": round(load, 2), "other_jobs": others,
-                                         "results_identical_to_serial": identical}
+                print(
+                    ("" if identical else "  RESULTS DIFFER")
+                    + (f"  ({others} other jobs shared the node)" if others else ""),
+                    flush=True,
+                )
+                entry["runs"][method] = {
+                    "seconds": round(seconds, 2),
+                    "jobs": jobs,
+                    "driver_cpu_seconds": None if driver_cpu is None else round(driver_cpu, 2),
+                    "load_before": round(load, 2),
+                    "other_jobs": others,
+                    "results_identical_to_serial": identical,
+                }
             report["workloads"].append(entry)
             report["bench_seconds"] = round(time.monotonic() - started, 1)
             # Written after every workload, so an interrupted bench keeps what it measured.
             args.output.parent.mkdir(parents=True, exist_ok=True)
             args.output.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
     print_summary(report)
-    print(f"\nWrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
-          f" ({report['bench_seconds']:.0f} s)")
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    print(f"\nWrote {shown} ({report['bench_seconds']:.0f} s)")
     return 0
 
 
 def print_summary(report) -> None:
     cores, n = report["cores_used"], len(report["tasks"])
     print(f"\nSpeedup and parallel efficiency against the serial job ({n} tasks, {cores} cores):")
-    print(f"{'cv-repeats':>10}  {'method':<24} {'seconds':>8} {'speedup':>8} {'efficiency':>10}"
-          f" {'s/job over array':>17}")
+    print(
+        f"{'cv-repeats':>10}  {'method':<24} {'seconds':>8} {'speedup':>8} {'efficiency':>10}"
+        f" {'s/job over array':>17}"
+    )
     for entry in report["workloads"]:
         runs = entry["runs"]
         serial = runs["serial"]["seconds"]
         if "ceiling" in entry:
-            print(f"{entry['cv_repeats']:>10}  {'(two cores at most)':<24} {'':>8}"
-                  f" {entry['ceiling']['ceiling_speedup']:8.2f}")
+            print(
+                f"{entry['cv_repeats']:>10}  {'(two cores at most)':<24} {'':>8}"
+                f" {entry['ceiling']['ceiling_speedup']:8.2f}"
+            )
         for method, run in runs.items():
             speedup = serial / run["seconds"]
             extra = ""
             if method.startswith("snakemake_slurm") and "array" in runs:
                 extra = f"{(run['seconds'] - runs['array']['seconds']) / n:+17.1f}"
-            print(f"{entry['cv_repeats']:>10}  {method:<24} {run['seconds']:8.1f} {speedup:8.2f}"
-                  f" {speedup / cores:10.0%} {extra}")
+            print(
+                f"{entry['cv_repeats']:>10}  {method:<24} {run['seconds']:8.1f} {speedup:8.2f}"
+                f" {speedup / cores:10.0%} {extra}"
+            )
 
 
 if __name__ == "__main__":

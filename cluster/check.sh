@@ -7,6 +7,7 @@ echo "--- sinfo: partitions and nodes"
 sinfo
 
 echo "--- sbatch --wait: a tiny job; sbatch returns when the job has finished"
+# shellcheck disable=SC2016  # the job expands $(hostname), not this shell
 job=$(sbatch --parsable --wait --job-name=hello --output=hello-%j.out \
     --wrap='echo "Hello from $(hostname), job $SLURM_JOB_ID"')
 job=${job%%;*}

@@ -1,4 +1,7 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # these settings are used by the scripts that source this file
 # Shared settings and helpers for cluster/up.sh and cluster/down.sh (sourced, not run).
+# shellcheck shell=bash disable=SC2034  # the settings are used by the scripts that source this
 #
 # Everything the local cluster writes lives under one throwaway folder, $LESSON_SLURM_DIR
 # (default /tmp/lesson-slurm). The only file outside it is the symlink /etc/slurm/slurm.conf,

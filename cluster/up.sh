@@ -38,7 +38,9 @@ EOF
 # --- 1. Check everything before changing anything ---------------------------------------------
 os_id=""; os_like=""
 if [[ -r /etc/os-release ]]; then
+    # shellcheck source=/dev/null  # the system's file, not part of this repository
     os_id=$(. /etc/os-release && printf '%s' "${ID:-}")
+    # shellcheck source=/dev/null
     os_like=$(. /etc/os-release && printf '%s' "${ID_LIKE:-}")
 fi
 if [[ $(uname -s) != Linux ]] || ! [[ " $os_id $os_like " =~ \ (debian|ubuntu)\  ]] \

@@ -7,8 +7,9 @@ Every module in tools/generators/ describes one product:
     def generate(root: pathlib.Path) -> None: ...                 # writes every OUTPUT
 
 A product is remade only when an output is missing or older than one of its inputs (or than the
-generator itself), so a rebuild with no changes costs nothing. Outputs go to _generated/, which git
-ignores. A generator that fails stops the build with its message: a page never shows a stale picture.
+generator itself), so a rebuild with no changes costs nothing. Outputs go to _generated/, which
+git ignores. A generator that fails stops the build with its message: a page never shows a stale
+picture.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def main(argv: list[str]) -> int:
             module.generate(ROOT)
             missing = [out for out in module.OUTPUTS if not (ROOT / out).exists()]
             if missing:
-                print(f"generate: {source.stem} did not write {', '.join(missing)}", file=sys.stderr)
+                print(
+                    f"generate: {source.stem} did not write {', '.join(missing)}", file=sys.stderr
+                )
                 return 1
     return 0
 

@@ -1,11 +1,12 @@
 """Write one file per country listing that country's cities (serial version).
 
 Reads a CSV file with the columns city, country, latitude, longitude and writes
-output/<country>.txt for every country, one country after the other. The sleep in
-write_country() stands for slow work done per country; --delay sets how long it takes.
+output/<country>.txt for every country, one country after the other. The sleep
+in write_country() stands for slow work done per country; --delay sets how long
+it takes.
 
-    python long_code.py                  # reads cities.csv, writes output/*.txt
-    python long_code.py --delay 0        # the same files, without waiting
+    python long_code.py               # reads cities.csv, writes output/*.txt
+    python long_code.py --delay 0     # the same files, without waiting
 """
 
 import argparse
@@ -25,7 +26,8 @@ def fail(message):
 
 
 def read_cities(path):
-    """Return {country: [(city, latitude, longitude), ...]} from the CSV file at path."""
+    """Return {country: [(city, latitude, longitude), ...]} from the CSV file
+    at path."""
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
@@ -37,13 +39,23 @@ def read_cities(path):
         fail(f"'{path}' must start with the header line {','.join(COLUMNS)}")
     by_country = {}
     for line_number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(COLUMNS) or not row[0].strip() or not row[1].strip():
-            fail(f"'{path}' line {line_number}: expected {len(COLUMNS)} non-empty fields, got {row}")
+        if (
+            len(row) != len(COLUMNS)
+            or not row[0].strip()
+            or not row[1].strip()
+        ):
+            fail(
+                f"'{path}' line {line_number}: expected "
+                f"{len(COLUMNS)} non-empty fields, got {row}"
+            )
         city, country, latitude, longitude = (field.strip() for field in row)
         try:
             position = (float(latitude), float(longitude))
         except ValueError:
-            fail(f"'{path}' line {line_number}: latitude and longitude must be numbers")
+            fail(
+                f"'{path}' line {line_number}: latitude "
+                "and longitude must be numbers"
+            )
         by_country.setdefault(country, []).append((city, *position))
     if not by_country:
         fail(f"'{path}' lists no cities")
@@ -51,7 +63,8 @@ def read_cities(path):
 
 
 def file_name(country):
-    """Output file name for a country: lower case, runs of other characters become '_'."""
+    """Output file name for a country: lower case, runs of other characters
+    become '_'."""
     slug = re.sub(r"[^a-z0-9]+", "_", country.lower()).strip("_")
     if not slug:
         fail(f"country name {country!r} gives an empty file name")
@@ -65,7 +78,8 @@ def write_country(country, cities, output_dir, delay):
     for city, latitude, longitude in sorted(cities):
         lines.append(f"{city}\t{latitude:.2f}\t{longitude:.2f}")
     target = output_dir / file_name(country)
-    # Write to a temporary name, then rename: an interrupted run leaves no half-written file.
+    # Write to a temporary name, then rename: an interrupted run leaves no
+    # half-written file.
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(temporary, target)
@@ -74,10 +88,21 @@ def write_country(country, cities, output_dir, delay):
 
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cities", default="cities.csv", help="input CSV (default: %(default)s)")
-    parser.add_argument("--output-dir", default="output", help="folder for the lists (default: %(default)s)")
     parser.add_argument(
-        "--delay", type=float, default=1.0, help="seconds of pretend work per country (default: %(default)s)"
+        "--cities",
+        default="cities.csv",
+        help="input CSV (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        default="output",
+        help="folder for the lists (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=1.0,
+        help="seconds of pretend work per country (default: %(default)s)",
     )
     args = parser.parse_args()
     if not 0 <= args.delay <= 3600:
@@ -91,7 +116,9 @@ def main():
     output_dir = pathlib.Path(args.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     for country in sorted(by_country):
-        target = write_country(country, by_country[country], output_dir, args.delay)
+        target = write_country(
+            country, by_country[country], output_dir, args.delay
+        )
         print(f"wrote {target}")
 
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # One array task per country: task i writes the city list of country number i.
-# Submit from the folder that holds cities.csv and long_code_for_index.py, giving one task
-# per country (the script prints how many countries there are):
-#   sbatch --array=0-$(( $(python long_code_for_index.py --count) - 1 )) cities_array.sh
+# Submit from the folder that holds cities.csv and long_code_for_index.py,
+# giving one task per country (the script prints how many countries there are):
+#   sbatch --array=0-$(( $(python long_code_for_index.py --count) - 1 )) \
+#       cities_array.sh
 #SBATCH --job-name=cities
 #SBATCH --output=slurm-%x-%A_%a.out
 #SBATCH --time=00:05:00
@@ -12,16 +13,19 @@
 set -euo pipefail
 
 if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
-    echo "error: not an array task; submit with sbatch --array=0-<N-1> cities_array.sh" >&2
+    echo "error: not an array task;" \
+        "submit with sbatch --array=0-<N-1> cities_array.sh" >&2
     exit 1
 fi
 
-# Every task checks that the array covers each country exactly once (Slurm sets MIN and MAX).
+# Every task checks that the array covers each country exactly once (Slurm sets
+# MIN and MAX).
 count=$(python long_code_for_index.py --count)
 first=${SLURM_ARRAY_TASK_MIN:-0}
 last=${SLURM_ARRAY_TASK_MAX:-$((count - 1))}
 if [ "${first}" != 0 ] || [ "${last}" != $((count - 1)) ]; then
-    echo "error: the array runs ${first}-${last} but there are ${count} countries;" \
+    echo "error: the array runs ${first}-${last}" \
+        "but there are ${count} countries;" \
         "submit with --array=0-$((count - 1))" >&2
     exit 1
 fi

@@ -1,10 +1,11 @@
-"""Write the city list of ONE country, chosen by an integer index (solution of Parallel-1).
+"""Write the city list of ONE country, chosen by an index (Parallel-1).
 
-Countries are numbered 0..N-1 in sorted order, so an index always means the same country
-and running every index writes exactly the files that long_code.py writes in one go.
+Countries are numbered 0..N-1 in sorted order, so an index always means the
+same country and running every index writes exactly the files that long_code.py
+writes in one go.
 
-    python long_code_for_index.py --count    # prints N, the number of countries
-    python long_code_for_index.py 3          # writes output/<fourth country>.txt
+    python long_code_for_index.py --count  # prints N, the number of countries
+    python long_code_for_index.py 3        # writes output/<4th country>.txt
 """
 
 import argparse
@@ -24,7 +25,8 @@ def fail(message):
 
 
 def read_cities(path):
-    """Return {country: [(city, latitude, longitude), ...]} from the CSV file at path."""
+    """Return {country: [(city, latitude, longitude), ...]} from the CSV file
+    at path."""
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
@@ -36,13 +38,23 @@ def read_cities(path):
         fail(f"'{path}' must start with the header line {','.join(COLUMNS)}")
     by_country = {}
     for line_number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(COLUMNS) or not row[0].strip() or not row[1].strip():
-            fail(f"'{path}' line {line_number}: expected {len(COLUMNS)} non-empty fields, got {row}")
+        if (
+            len(row) != len(COLUMNS)
+            or not row[0].strip()
+            or not row[1].strip()
+        ):
+            fail(
+                f"'{path}' line {line_number}: expected "
+                f"{len(COLUMNS)} non-empty fields, got {row}"
+            )
         city, country, latitude, longitude = (field.strip() for field in row)
         try:
             position = (float(latitude), float(longitude))
         except ValueError:
-            fail(f"'{path}' line {line_number}: latitude and longitude must be numbers")
+            fail(
+                f"'{path}' line {line_number}: latitude "
+                "and longitude must be numbers"
+            )
         by_country.setdefault(country, []).append((city, *position))
     if not by_country:
         fail(f"'{path}' lists no cities")
@@ -50,7 +62,8 @@ def read_cities(path):
 
 
 def file_name(country):
-    """Output file name for a country: lower case, runs of other characters become '_'."""
+    """Output file name for a country: lower case, runs of other characters
+    become '_'."""
     slug = re.sub(r"[^a-z0-9]+", "_", country.lower()).strip("_")
     if not slug:
         fail(f"country name {country!r} gives an empty file name")
@@ -64,7 +77,8 @@ def write_country(country, cities, output_dir, delay):
     for city, latitude, longitude in sorted(cities):
         lines.append(f"{city}\t{latitude:.2f}\t{longitude:.2f}")
     target = output_dir / file_name(country)
-    # Write to a temporary name, then rename: an interrupted run leaves no half-written file.
+    # Write to a temporary name, then rename: an interrupted run leaves no
+    # half-written file.
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(temporary, target)
@@ -73,12 +87,31 @@ def write_country(country, cities, output_dir, delay):
 
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("index", nargs="?", help="which country to write, 0..N-1 in sorted order")
-    parser.add_argument("--count", action="store_true", help="print the number of countries N and stop")
-    parser.add_argument("--cities", default="cities.csv", help="input CSV (default: %(default)s)")
-    parser.add_argument("--output-dir", default="output", help="folder for the lists (default: %(default)s)")
     parser.add_argument(
-        "--delay", type=float, default=1.0, help="seconds of pretend work per country (default: %(default)s)"
+        "index",
+        nargs="?",
+        help="which country to write, 0..N-1 in sorted order",
+    )
+    parser.add_argument(
+        "--count",
+        action="store_true",
+        help="print the number of countries N and stop",
+    )
+    parser.add_argument(
+        "--cities",
+        default="cities.csv",
+        help="input CSV (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        default="output",
+        help="folder for the lists (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=1.0,
+        help="seconds of pretend work per country (default: %(default)s)",
     )
     args = parser.parse_args()
     if not 0 <= args.delay <= 3600:
@@ -91,11 +124,15 @@ def parse_arguments():
 def main():
     args = parse_arguments()
     by_country = read_cities(args.cities)
-    countries = sorted(by_country)  # a stable order: the same index always means the same country
+    # A stable order: the same index always means the same country.
+    countries = sorted(by_country)
     if args.count:
         print(len(countries))
         return
-    valid = f"valid indices are 0..{len(countries) - 1} ({len(countries)} countries in '{args.cities}')"
+    valid = (
+        f"valid indices are 0..{len(countries) - 1} "
+        f"({len(countries)} countries in '{args.cities}')"
+    )
     try:
         index = int(args.index)
     except ValueError:
@@ -105,7 +142,9 @@ def main():
     country = countries[index]
     output_dir = pathlib.Path(args.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    target = write_country(country, by_country[country], output_dir, args.delay)
+    target = write_country(
+        country, by_country[country], output_dir, args.delay
+    )
     print(f"wrote {target}")
 
 

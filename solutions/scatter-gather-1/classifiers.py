@@ -1,8 +1,9 @@
-"""The classifiers that the training step can fit, by the short name the workflows use.
+"""The classifiers the training step can fit, by their short names.
 
-Each entry maps a name to a title for the figure and a function that builds a fresh, unfitted
-model. Every model scales the two features first and has its random state fixed, so a training
-run gives the same result every time. To offer another classifier, add one entry here.
+Each entry maps a name to a title for the figure and a function that builds a
+fresh, unfitted model. Every model scales the two features first and has its
+random state fixed, so a training run gives the same result every time. To
+offer another classifier, add one entry here.
 """
 
 from sklearn.ensemble import RandomForestClassifier
@@ -29,7 +30,9 @@ CLASSIFIERS = {
     ),
     "gaussian_process": (
         "Gaussian process",
-        lambda: GaussianProcessClassifier(kernel=1.0 * RBF(1.0), random_state=0),
+        lambda: GaussianProcessClassifier(
+            kernel=1.0 * RBF(1.0), random_state=0
+        ),
     ),
     "decision_tree": (
         "Decision tree",
@@ -37,7 +40,9 @@ CLASSIFIERS = {
     ),
     "random_forest": (
         "Random forest",
-        lambda: RandomForestClassifier(n_estimators=20, max_depth=5, random_state=0),
+        lambda: RandomForestClassifier(
+            n_estimators=20, max_depth=5, random_state=0
+        ),
     ),
 }
 

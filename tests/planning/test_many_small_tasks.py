@@ -21,7 +21,7 @@ from planning.planning_helpers import finished_jobs
 
 SNAKEFILE = "snakemake/many_small_tasks/Snakefile"
 MEASURE = "code/snakemake/many_small_tasks/measure_overhead.py"
-RECORD = "code/snakemake/many_small_tasks/overhead_local.json"
+RECORD = "bench/results/overhead_local.json"
 
 
 def test_the_merged_job_gives_the_same_sum_as_the_tiny_jobs(tmp_path):

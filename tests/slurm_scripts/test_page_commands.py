@@ -119,18 +119,22 @@ def test_exercise_parallel_1_page(lesson, fake_sbatch):
 
 # The lines each page highlights in an included file, and a word every one of them must contain.
 HIGHLIGHTS = {
-    ("array-jobs.md", "/code/slurm/scikit_example/array.sh"): {6: "%A_%a", 24: "SLURM_ARRAY_TASK_ID"},
+    ("array-jobs.md", "/code/slurm/scikit_example/array.sh"): {
+        8: "%A_%a", 29: "train_one.py", 30: "SLURM_ARRAY_TASK_ID"},
     ("array-jobs.md", "/code/slurm/scikit_example/submit_pipeline.sh"): {
-        19: "wc -l", 27: "--parsable", 30: "afterok", 31: "--array", 34: "afterok"},
-    ("submission-script.md", "/code/slurm/scikit_example/one_job.sh"): {22: '"$@"'},
+        23: "wc -l", 32: "--parsable", 35: "afterok", 36: "--array", 39: "afterok", 40: "collect.sh"},
+    ("submission-script.md", "/code/slurm/scikit_example/one_job.sh"): {26: '"$@"'},
     ("submission-script.md", "/code/python/scikit_example/submit_jobs.py"): {
-        19: "combinations", 20: "import", 25: "def sbatch_command", 26: '"""', 27: "--job-name",
-        28: "if dependency", 29: "--dependency", 30: "script", 31: "BATCH_SCRIPT", 32: "return command",
-        38: "subprocess.run(command"},
+        19: "combinations", 20: "import", 25: "def sbatch_command", 26: '"""', 27: "result_name",
+        28: "--job-name", 29: "if dependency", 30: "--dependency", 31: "script", 32: "script",
+        33: "BATCH_SCRIPT", 34: "--n_neighbors", 35: "return command", 42: "subprocess.run(command"},
     ("exercise-parallel-1.md", "/solutions/parallel-1/long_code_for_index.py"): {
-        76: '"index"', 77: "--count", 86: "args.index is None", 87: "fail(", 94: "sorted(", 95: "count",
-        96: "len(countries)", 97: "return", 98: "valid", 99: "try", 100: "int(args.index)",
-        101: "except", 102: "fail(", 103: "len(countries)", 104: "fail(", 105: "countries[index]"},
+        90: "add_argument(", 91: '"index"', 92: "nargs", 93: "help", 94: ")", 95: "add_argument(",
+        96: "--count", 97: "store_true", 98: "help", 99: ")", 119: "args.index is None", 120: "fail(",
+        127: "stable order", 128: "sorted(", 129: "count", 130: "len(countries)", 131: "return",
+        132: "valid", 133: "valid indices", 134: "len(countries)", 135: ")", 136: "try",
+        137: "int(args.index)", 138: "except", 139: "fail(", 140: "len(countries)", 141: "fail(",
+        142: "countries[index]"},
 }
 
 

@@ -1,4 +1,4 @@
-"""The job graphs (DAGs) of the assignment's three reference workflows, drawn from the real Snakefiles.
+"""The job graphs (DAGs) of the assignment's three reference workflows, from the real Snakefiles.
 
 Each workflow is copied to a temporary folder (so no .snakemake/ state is left in solutions/), asked
 for its graph with `snakemake --dag`, and the graph is drawn left to right with Graphviz's `dot`
@@ -22,7 +22,9 @@ OPTIONS = {
     "models": [],
 }
 INPUTS = [f"solutions/assignment/{name}/workflow/**/*" for name in OPTIONS] + [
-    f"solutions/assignment/{name}/{config}" for name in OPTIONS for config in ["config/config.yaml", ".test/*/*.yaml"]
+    f"solutions/assignment/{name}/{config}"
+    for name in OPTIONS
+    for config in ["config/config.yaml", ".test/*/*.yaml"]
 ]
 OUTPUTS = [f"_generated/assignment/{name}_dag.svg" for name in OPTIONS]
 
@@ -33,22 +35,33 @@ def generate(root: pathlib.Path) -> None:
     snakemake = shutil.which("snakemake", path=env["PATH"])
     dot = shutil.which("dot")
     if snakemake is None or dot is None:
-        raise SystemExit("assignment_dags: needs snakemake (the lesson's .venv) and Graphviz's dot (apt-get install graphviz)")
+        raise SystemExit(
+            "assignment_dags: needs snakemake (the lesson's .venv) and Graphviz's dot "
+            "(apt-get install graphviz)"
+        )
     for name, configfiles in OPTIONS.items():
         with tempfile.TemporaryDirectory() as tmp:
             workdir = pathlib.Path(tmp) / name
             shutil.copytree(
                 root / "solutions" / "assignment" / name,
                 workdir,
-                ignore=shutil.ignore_patterns(".snakemake", "results", "logs", "benchmarks", "resources"),
+                ignore=shutil.ignore_patterns(
+                    ".snakemake", "results", "logs", "benchmarks", "resources"
+                ),
             )
             cmd = [snakemake, "--dag", "--quiet", "all"]
             if configfiles:
                 cmd += ["--configfile", *configfiles]
             graph = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True)
             if graph.returncode != 0 or not graph.stdout.lstrip().startswith("digraph"):
-                raise SystemExit(f"assignment_dags: snakemake --dag failed for {name}:\n{graph.stderr}")
+                raise SystemExit(
+                    f"assignment_dags: snakemake --dag failed for {name}:\n{graph.stderr}"
+                )
             svg = subprocess.run(
-                [dot, "-Grankdir=LR", "-Tsvg"], input=graph.stdout, capture_output=True, text=True, check=True
+                [dot, "-Grankdir=LR", "-Tsvg"],
+                input=graph.stdout,
+                capture_output=True,
+                text=True,
+                check=True,
             )
         (root / "_generated" / "assignment" / f"{name}_dag.svg").write_text(svg.stdout)

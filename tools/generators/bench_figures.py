@@ -1,4 +1,4 @@
-"""Figures and tables of the page "How much faster did it get?", drawn from the committed bench results.
+"""Figures and tables of the page "How much faster did it get?", from the committed bench results.
 
 bench/results/slurm_speedup.json is written by `make bench` (bench/run_bench.py) on the local Slurm
 cluster. Every number the page shows comes from it through the files made here; nothing is typed by
@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pathlib
+import runpy
 
-INPUTS = ["bench/results/slurm_speedup.json"]
+INPUTS = ["bench/results/slurm_speedup.json", "bench/bench_names.py"]
 OUTPUTS = [
     "_generated/bench_speedup.svg",
     "_generated/bench_gantt.svg",
@@ -20,23 +21,11 @@ OUTPUTS = [
     "_generated/bench_machine.md",
 ]
 
-LABELS = {
-    "serial": "serial (one job)",
-    "array": "array job",
-    "custom_script": "submission script",
-    "snakemake_slurm_default": "Snakemake on Slurm, default checks",
-    "snakemake_slurm_tuned": "Snakemake on Slurm, 1 s checks",
-    "snakemake_local": "Snakemake local",
-}
-# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
-COLOURS = {
-    "serial": "#999999",
-    "array": "#0072B2",
-    "custom_script": "#56B4E9",
-    "snakemake_slurm_default": "#D55E00",
-    "snakemake_slurm_tuned": "#E69F00",
-    "snakemake_local": "#009E73",
-}
+# The methods' names and colours are kept once, with the bench that measures them.
+_ROOT = pathlib.Path(__file__).resolve().parents[2]
+_NAMES = runpy.run_path(str(_ROOT / "bench" / "bench_names.py"))
+LABELS = {method: _NAMES["LABELS"][method] for method in _NAMES["METHODS"]}
+COLOURS = _NAMES["COLOURS"]
 SVG_METADATA = {"Date": None, "Creator": None}
 
 
@@ -48,7 +37,9 @@ def load(root: pathlib.Path) -> dict:
     record["workloads"].sort(key=lambda entry: entry["cv_repeats"])
     for entry in record["workloads"]:
         if "serial" not in entry["runs"] or "array" not in entry["runs"]:
-            raise ValueError(f"{INPUTS[0]}: workload {entry['cv_repeats']} lacks the serial or array run")
+            raise ValueError(
+                f"{INPUTS[0]}: workload {entry['cv_repeats']} lacks the serial or array run"
+            )
     return record
 
 
@@ -62,13 +53,20 @@ def rows(record: dict) -> list[dict]:
         for method in [m for m in LABELS if m in runs]:
             run = runs[method]
             speedup = serial / run["seconds"]
-            out.append({
-                "cv": entry["cv_repeats"], "method": method, "seconds": run["seconds"],
-                "per_task": serial / n, "speedup": speedup, "efficiency": speedup / cores,
-                "extra_per_job": (run["seconds"] - array) / n, "load": run.get("load_before"),
-                "identical": run.get("results_identical_to_serial"),
-                "other_jobs": run.get("other_jobs", 0),
-            })
+            out.append(
+                {
+                    "cv": entry["cv_repeats"],
+                    "method": method,
+                    "seconds": run["seconds"],
+                    "per_task": serial / n,
+                    "speedup": speedup,
+                    "efficiency": speedup / cores,
+                    "extra_per_job": (run["seconds"] - array) / n,
+                    "load": run.get("load_before"),
+                    "identical": run.get("results_identical_to_serial"),
+                    "other_jobs": run.get("other_jobs", 0),
+                }
+            )
     return out
 
 
@@ -99,20 +97,28 @@ def speedup_figure(record: dict, path: pathlib.Path) -> None:
         ax.bar(xs, ys, width, label=LABELS[method], color=COLOURS[method])
     for j, entry in enumerate(record["workloads"]):
         if "ceiling" in entry:  # what two plain processes reached at the same time, outside Slurm
-            ax.hlines(entry["ceiling"]["ceiling_speedup"], j - 0.42, j + 0.42, color="black",
-                      linewidth=1.2, linestyle=":",
-                      label="two cores at most, measured (two plain processes)" if j == 0 else None)
+            ax.hlines(
+                entry["ceiling"]["ceiling_speedup"],
+                j - 0.42,
+                j + 0.42,
+                color="black",
+                linewidth=1.2,
+                linestyle=":",
+                label="two cores at most, measured (two plain processes)" if j == 0 else None,
+            )
     ax.axhline(1, color="black", linewidth=0.8)
     ax.axhline(cores, color="black", linewidth=0.8, linestyle="--")
     ax.text(-0.45, cores, f"ideal: {cores} cores", va="bottom", ha="left", fontsize=8)
     ax.set_xticks(range(len(workloads)))
     per_task = {r["cv"]: r["per_task"] for r in table}
-    ax.set_xticklabels([f"--cv-repeats {cv}\n(about {per_task[cv]:.1f} s of work per task)"
-                        for cv in workloads])
+    ax.set_xticklabels(
+        [f"--cv-repeats {cv}\n(about {per_task[cv]:.1f} s of work per task)" for cv in workloads]
+    )
     ax.set_ylabel("speedup over the serial job")
     ax.set_ylim(0, max(cores * 1.15, max(r["speedup"] for r in table) * 1.1))
-    right = ax.secondary_yaxis("right", functions=(lambda s: 100 * s / cores,
-                                                   lambda e: e * cores / 100))
+    right = ax.secondary_yaxis(
+        "right", functions=(lambda s: 100 * s / cores, lambda e: e * cores / 100)
+    )
     right.set_ylabel("parallel efficiency (%)")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
     ax.set_title(f"{len(record['tasks'])} training tasks on a {cores}-core Slurm node", fontsize=10)
@@ -129,26 +135,35 @@ def gantt_figure(record: dict, path: pathlib.Path) -> None:
 
     plt.rcParams["svg.hashsalt"] = "lesson-bench"
     heaviest = max(record["workloads"], key=lambda e: e["cv_repeats"])
-    panels = [m for m in ("array", "snakemake_slurm_tuned") if heaviest["runs"].get(m, {}).get("jobs")]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.6 + 1.9 * len(panels)), sharex=True,
-                             squeeze=False)
-    for ax, method in zip(axes[:, 0], panels):
+    panels = [
+        m for m in ("array", "snakemake_slurm_tuned") if heaviest["runs"].get(m, {}).get("jobs")
+    ]
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(8, 1.6 + 1.9 * len(panels)), sharex=True, squeeze=False
+    )
+    for ax, method in zip(axes[:, 0], panels, strict=True):
         jobs = sorted(heaviest["runs"][method]["jobs"], key=lambda j: (j["Start"], j["JobID"]))
         origin = min(dt.datetime.fromisoformat(j["Submit"]) for j in jobs)
         for y, job in enumerate(jobs):
             submit = seconds_since(job["Submit"], origin)
             start = seconds_since(job["Start"], origin)
             end = seconds_since(job["End"], origin)
-            ax.barh(y, start - submit, left=submit, color="#DDDDDD", edgecolor="#999999", height=0.6)
+            ax.barh(
+                y, start - submit, left=submit, color="#DDDDDD", edgecolor="#999999", height=0.6
+            )
             ax.barh(y, max(end - start, 0.3), left=start, color=COLOURS[method], height=0.6)
         ax.set_yticks(range(len(jobs)))
         ax.set_yticklabels([j["JobID"] for j in jobs], fontsize=7)
         ax.invert_yaxis()
-        ax.set_title(f"{LABELS[method]} (--cv-repeats {heaviest['cv_repeats']}): "
-                     f"{heaviest['runs'][method]['seconds']:.0f} s in all", fontsize=9)
+        ax.set_title(
+            f"{LABELS[method]} (--cv-repeats {heaviest['cv_repeats']}): "
+            f"{heaviest['runs'][method]['seconds']:.0f} s in all",
+            fontsize=9,
+        )
         ax.set_ylabel("Slurm job", fontsize=8)
-    axes[-1, 0].set_xlabel("seconds since the first job was submitted "
-                           "(grey: waiting in the queue, colour: running)")
+    axes[-1, 0].set_xlabel(
+        "seconds since the first job was submitted (grey: waiting in the queue, colour: running)"
+    )
     fig.tight_layout()
     fig.savefig(path, format="svg", metadata=SVG_METADATA)
     plt.close(fig)
@@ -156,14 +171,17 @@ def gantt_figure(record: dict, path: pathlib.Path) -> None:
 
 def table_markdown(record: dict) -> str:
     lines = [
-        "| work per task | how it ran | time (s) | speedup | efficiency | vs. array, per job | load |",
+        "| work per task | how it ran | time (s) | speedup | efficiency | vs. array, per job "
+        "| load |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows(record):
         extra = "" if r["method"] in ("serial", "array") else f"{r['extra_per_job']:+.1f} s"
         note = "" if r["identical"] else " (results differ!)"
         if r["other_jobs"]:
-            note += f" ({r['other_jobs']} other job{'s' if r['other_jobs'] > 1 else ''} on the node)"
+            note += (
+                f" ({r['other_jobs']} other job{'s' if r['other_jobs'] > 1 else ''} on the node)"
+            )
         load = "" if r["load"] is None else f"{r['load']:.1f}"
         lines.append(
             f"| {r['per_task']:.1f} s (--cv-repeats {r['cv']}) | {LABELS[r['method']]}{note} | "
@@ -218,7 +236,8 @@ def summary_markdown(record: dict) -> str:
         )
     lines.append(
         f"- With about {a_light['per_task']:.1f} s of work per task, the array job took "
-        f"{a_light['seconds']:.1f} s against the serial job's {get(light, 'serial')['seconds']:.1f} s: "
+        f"{a_light['seconds']:.1f} s against the serial job's "
+        f"{get(light, 'serial')['seconds']:.1f} s: "
         f"a speedup of **{a_light['speedup']:.2f}**"
         + (" (slower than not parallelising at all)." if a_light["speedup"] < 1 else ".")
     )
@@ -237,14 +256,18 @@ def summary_markdown(record: dict) -> str:
         lines.append(
             f"- In the heaviest array run each task ran for {min(elapsed):.0f} to "
             f"{max(elapsed):.0f} s (sacct start to end, whole seconds), against "
-            f"{heavy_runs['serial']['seconds'] / n:.1f} s per task inside the serial job. A separate "
+            f"{heavy_runs['serial']['seconds'] / n:.1f} s per task inside the serial job. "
+            "A separate "
             "job pays for starting Python and loading its libraries each time; the machine's "
             "changing load (last column of the table) shifts both numbers too."
         )
     smk = runs.get("snakemake_slurm_tuned", {}).get("jobs", [])
     if jobs and smk:
+
         def mean_run(js):
-            return sum(seconds_since(j["End"], dt.datetime.fromisoformat(j["Start"])) for j in js) / len(js)
+            return sum(
+                seconds_since(j["End"], dt.datetime.fromisoformat(j["Start"])) for j in js
+            ) / len(js)
 
         if mean_run(smk) > mean_run(jobs):
             lines.append(
@@ -256,7 +279,8 @@ def summary_markdown(record: dict) -> str:
             )
         else:
             lines.append(
-                f"- In this run Snakemake's Slurm jobs ran for {mean_run(smk):.1f} s on average and "
+                f"- In this run Snakemake's Slurm jobs ran for {mean_run(smk):.1f} s on average "
+                "and "
                 f"the array tasks for {mean_run(jobs):.1f} s, for the same training: the machine's "
                 "speed changed between the two runs by more than Snakemake's own cost. That cost "
                 "shows at the lightest workload, where the training itself takes almost no time."
@@ -266,7 +290,8 @@ def summary_markdown(record: dict) -> str:
     if tuned is not None and array_cpu is not None:
         lines.append(
             f"- On this one machine the submitting side shares the two cores with the jobs. While "
-            f"the array job ran, submitting it and polling the queue used {array_cpu:.1f} s of CPU; "
+            f"the array job ran, submitting it and polling the queue used {array_cpu:.1f} s "
+            "of CPU; "
             f"the main Snakemake process with its 1 s status checks used {tuned:.1f} s. On a real "
             "cluster that runs on the login node, not on the compute nodes."
         )

@@ -1,10 +1,10 @@
 """A downloadable zip of the lesson's code tree (code/, exercises/, solutions/) for the setup page.
 
-The archive holds what git would hold: every tracked or new-but-not-ignored file of the three folders
-(asked from `git ls-files`; outside a git checkout, a walk of the folders that skips the usual
-outputs). Its bytes depend only on the files' paths, contents and executable bits: entries are sorted,
-every timestamp is 1980-01-01 00:00, permissions are 644 or 755, and the compression level is fixed.
-Entries sit under one top folder, so unzipping gives `parallel-workflows-code/code/...`.
+The archive holds what git would hold: every tracked or new-but-not-ignored file of the three
+folders (asked from `git ls-files`; outside a git checkout, a walk of the folders that skips the
+usual outputs). Its bytes depend only on the files' paths, contents and executable bits: entries are
+sorted, every timestamp is 1980-01-01 00:00, permissions are 644 or 755, and the compression level
+is fixed. Entries sit under one top folder, so unzipping gives `parallel-workflows-code/code/...`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ def _git_files(root: pathlib.Path) -> list[str] | None:
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *FOLDERS],
-            cwd=root, capture_output=True, check=True, timeout=60,
+            cwd=root,
+            capture_output=True,
+            check=True,
+            timeout=60,
         )
     except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None

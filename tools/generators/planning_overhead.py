@@ -1,7 +1,7 @@
 """The overhead tables on the planning page, made from the project's own measurements.
 
-Local: code/snakemake/many_small_tasks/overhead_local.json, which
-`python snakemake/many_small_tasks/measure_overhead.py` (run from code/) writes.
+Local: bench/results/overhead_local.json, which `make bench-overhead` records with
+code/snakemake/many_small_tasks/measure_overhead.py.
 Slurm: bench/results/slurm_speedup.json, which `make bench` writes on the local test cluster; when
 it has not been recorded, the page says so instead of showing numbers.
 Nothing here is typed by hand: re-run a measurement and rebuild, and the page follows.
@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import json
 import pathlib
+import runpy
 
-INPUTS = ["code/snakemake/many_small_tasks/overhead_local.json", "bench/results/slurm_speedup.json"]
+RECORD = "bench/results/overhead_local.json"
+BENCH_NAMES = "bench/bench_names.py"
+INPUTS = [RECORD, "bench/results/slurm_speedup.json", BENCH_NAMES]
 OUTPUTS = ["_generated/planning_overhead.md", "_generated/planning_overhead_slurm.md"]
 BENCH = "bench/results/slurm_speedup.json"
 
-METHOD_NAMES = {
-    "serial": "one batch job runs every task, one after another",
-    "array": "an array job, one task per combination",
-    "custom_script": "one `sbatch` per combination",
-    "snakemake_slurm_default": "Snakemake on Slurm, default status checks",
-    "snakemake_slurm_tuned": "Snakemake on Slurm, status checked every second",
-    "snakemake_local": "Snakemake on the node itself, without Slurm",
-}
+# The methods' descriptions are kept once, with the bench that measures them.
+_NAMES = runpy.run_path(str(pathlib.Path(__file__).resolve().parents[2] / BENCH_NAMES))
+METHOD_NAMES = {method: _NAMES["DESCRIPTIONS"][method] for method in _NAMES["METHODS"]}
 
-REQUIRED = ("items", "repeats", "median_seconds", "per_extra_job_seconds", "snakemake_version",
-            "cpus", "load_average_1min_after")
+REQUIRED = (
+    "items",
+    "repeats",
+    "median_seconds",
+    "per_extra_job_seconds",
+    "snakemake_version",
+    "cpus",
+    "load_average_1min_after",
+)
 
 
 def table(record: dict) -> str:
@@ -38,8 +43,11 @@ def table(record: dict) -> str:
     medians = record["median_seconds"]
     rows = [
         ("how the work is split", "jobs", "median wall time (s)"),
-        (f"one tiny job per item, plus one job that adds them up", str(items + 1),
-         f"{medians['one_job_per_item']:.2f}"),
+        (
+            "one tiny job per item, plus one job that adds them up",
+            str(items + 1),
+            f"{medians['one_job_per_item']:.2f}",
+        ),
         ("all items in one merged job", "1", f"{medians['one_merged_job']:.2f}"),
     ]
     lines = [f"| {a} | {b} | {c} |" for a, b, c in rows]
@@ -69,12 +77,15 @@ def slurm_table(report: dict) -> str:
         date = report["date"][:10]
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{BENCH} does not have the expected layout ({err!r})") from None
-    lines = ["| how the tasks are run | seconds | compared with one serial job |",
-             "| --- | ---: | ---: |"]
+    lines = [
+        "| how the tasks are run | seconds | compared with one serial job |",
+        "| --- | ---: | ---: |",
+    ]
     order = list(METHOD_NAMES)
-    for method, run in sorted(runs.items(),
-                              key=lambda item: (order.index(item[0]) if item[0] in order
-                                                else len(order), item[0])):
+    for method, run in sorted(
+        runs.items(),
+        key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]),
+    ):
         name = METHOD_NAMES.get(method, method)
         lines.append(f"| {name} | {run['seconds']:.1f} | {run['seconds'] / serial:.1f} x |")
     lines += [
@@ -88,13 +99,15 @@ def slurm_table(report: dict) -> str:
 
 
 def generate(root: pathlib.Path) -> None:
-    source = root / INPUTS[0]
+    source = root / RECORD
     record = json.loads(source.read_text(encoding="utf-8"))
     (root / OUTPUTS[0]).write_text(table(record), encoding="utf-8")
     bench = root / BENCH
     if bench.exists():
         text = slurm_table(json.loads(bench.read_text(encoding="utf-8")))
     else:
-        text = ("The Slurm benchmark has not been recorded in this copy of the lesson; "
-                "`make bench` records it on a running test cluster.\n")
+        text = (
+            "The Slurm benchmark has not been recorded in this copy of the lesson; "
+            "`make bench` records it on a running test cluster.\n"
+        )
     (root / OUTPUTS[1]).write_text(text, encoding="utf-8")

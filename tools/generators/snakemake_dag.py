@@ -51,12 +51,21 @@ def generate(root: pathlib.Path) -> None:
         for output, (snakemake_options, dot_options) in GRAPHS.items():
             graph = subprocess.run(
                 [snakemake, "--snakefile", SNAKEFILE, "--forceall", "--quiet", *snakemake_options],
-                cwd=code, env=env, capture_output=True, text=True,
+                cwd=code,
+                env=env,
+                capture_output=True,
+                text=True,
             )
             if graph.returncode != 0 or not graph.stdout.lstrip().startswith("digraph"):
                 raise SystemExit(
-                    f"snakemake_dag: snakemake {' '.join(snakemake_options)} failed:\n{graph.stderr}"
+                    f"snakemake_dag: snakemake {' '.join(snakemake_options)} failed:\n"
+                    f"{graph.stderr}"
                 )
-            svg = subprocess.run([dot, "-Tsvg", *dot_options], input=graph.stdout,
-                                 capture_output=True, text=True, check=True)
+            svg = subprocess.run(
+                [dot, "-Tsvg", *dot_options],
+                input=graph.stdout,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             (root / output).write_text(svg.stdout)

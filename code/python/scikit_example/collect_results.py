@@ -1,10 +1,12 @@
-"""Gather every result file into one table (CSV) and one summary figure (accuracy heatmaps).
+"""Gather every result file into one table (CSV) and one figure (heatmaps).
 
-Run from the code/ folder, after all training runs:  python python/scikit_example/collect_results.py
+Run from the code/ folder, after all training runs:  python
+python/scikit_example/collect_results.py
 
-By default every combination of the grid in grid.py must have a result: a missing one
-usually means a job failed, and a summary that quietly leaves it out would mislead. Use
---allow-missing to summarise a partial grid anyway (missing cells stay empty in the figure).
+By default every combination of the grid in grid.py must have a result: a
+missing one usually means a job failed, and a summary that quietly leaves it
+out would mislead. Use --allow-missing to summarise a partial grid anyway
+(missing cells stay empty in the figure).
 """
 
 import csv
@@ -20,49 +22,82 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from grid import DEFAULT_RESULTS, METRICS, combinations, result_name
-from preprocess import ArgumentParser, InputError, run, write_atomic
+from script_io import ArgumentParser, InputError, run, write_atomic
 
-COLUMNS = ["n_neighbors", "metric", "test_accuracy", "cv_accuracy_mean", "cv_accuracy_std",
-           "cv_repeats"]
+COLUMNS = [
+    "n_neighbors",
+    "metric",
+    "test_accuracy",
+    "cv_accuracy_mean",
+    "cv_accuracy_std",
+    "cv_repeats",
+]
 ACCURACIES = ["test_accuracy", "cv_accuracy_mean", "cv_accuracy_std"]
 
 
 def read_result(path):
-    """Read one result file and check that it holds what train_and_plot.py writes."""
+    """Read one result file and check that it holds what train_and_plot.py
+    writes."""
     try:
         result = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputError(f"malformed result file '{path}': {err}") from None
     if not isinstance(result, dict) or not set(COLUMNS) <= set(result):
-        raise InputError(f"malformed result file '{path}': it needs the keys {', '.join(COLUMNS)}")
-    k, metric = result["n_neighbors"], result["metric"]
-    if not (isinstance(k, int) and k >= 1 and isinstance(metric, str)
-            and path.stem == result_name(k, metric)):
         raise InputError(
-            f"malformed result file '{path}': its n_neighbors and metric do not match its name"
+            f"malformed result file '{path}': it "
+            f"needs the keys {', '.join(COLUMNS)}"
+        )
+    k, metric = result["n_neighbors"], result["metric"]
+    if not (
+        isinstance(k, int)
+        and k >= 1
+        and isinstance(metric, str)
+        and path.stem == result_name(k, metric)
+    ):
+        raise InputError(
+            f"malformed result file '{path}': its "
+            "n_neighbors and metric do not match its name"
         )
     for key in ACCURACIES:
         value = result[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise InputError(f"malformed result file '{path}': {key} must be between 0 and 1")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= 1
+        ):
+            raise InputError(
+                f"malformed result file '{path}': "
+                f"{key} must be between 0 and 1"
+            )
     return result
 
 
 def collect(results_dir):
-    """All results in results_dir, sorted by neighbour count, then by metric."""
+    """All results in results_dir, sorted by neighbour count, then by
+    metric."""
     results_dir = pathlib.Path(results_dir)
     if not results_dir.is_dir():
-        raise InputError(f"results folder '{results_dir}' not found (run the training first)")
+        raise InputError(
+            f"results folder '{results_dir}' "
+            "not found (run the training first)"
+        )
     paths = sorted(results_dir.glob("knn_*.json"))
     if not paths:
         raise InputError(f"no result files (knn_*.json) in '{results_dir}'")
     results = [read_result(path) for path in paths]
-    return sorted(results, key=lambda r: (r["n_neighbors"], metric_order(r["metric"])))
+    return sorted(
+        results, key=lambda r: (r["n_neighbors"], metric_order(r["metric"]))
+    )
 
 
 def metric_order(metric):
-    """Sort key: the grid's metrics in the grid's order, any others after them by name."""
-    return (METRICS.index(metric), "") if metric in METRICS else (len(METRICS), metric)
+    """Sort key: the grid's metrics in the grid's order, any others after them
+    by name."""
+    return (
+        (METRICS.index(metric), "")
+        if metric in METRICS
+        else (len(METRICS), metric)
+    )
 
 
 def missing_combinations(results):
@@ -76,26 +111,47 @@ def table_bytes(results):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for r in results:
-        writer.writerow([r["n_neighbors"], r["metric"]]
-                        + [f"{r[key]:.4f}" for key in ACCURACIES] + [r["cv_repeats"]])
+        writer.writerow(
+            [r["n_neighbors"], r["metric"]]
+            + [f"{r[key]:.4f}" for key in ACCURACIES]
+            + [r["cv_repeats"]]
+        )
     return buffer.getvalue().encode()
 
 
 def heatmap_bytes(results):
-    """Two heatmaps, cross-validated and test accuracy, over neighbours x metric; PNG bytes."""
+    """Two heatmaps, cross-validated and test accuracy, over neighbours x
+    metric; PNG bytes."""
     ks = sorted({r["n_neighbors"] for r in results})
     metrics = sorted({r["metric"] for r in results}, key=metric_order)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.5), sharey=True, layout="constrained")
-    for ax, key, title in zip(axes, ["cv_accuracy_mean", "test_accuracy"],
-                              ["cross-validated accuracy (training set)", "test accuracy"]):
+    fig, axes = plt.subplots(
+        1, 2, figsize=(9, 4.5), sharey=True, layout="constrained"
+    )
+    for ax, key, title in zip(
+        axes,
+        ["cv_accuracy_mean", "test_accuracy"],
+        ["cross-validated accuracy (training set)", "test accuracy"],
+        strict=True,
+    ):
         grid = np.full((len(ks), len(metrics)), math.nan)
         for r in results:
-            grid[ks.index(r["n_neighbors"]), metrics.index(r["metric"])] = r[key]
-        image = ax.imshow(grid, vmin=0.5, vmax=1.0, cmap="viridis", aspect="auto")
+            grid[ks.index(r["n_neighbors"]), metrics.index(r["metric"])] = r[
+                key
+            ]
+        image = ax.imshow(
+            grid, vmin=0.5, vmax=1.0, cmap="viridis", aspect="auto"
+        )
         for (row, col), value in np.ndenumerate(grid):
             if not math.isnan(value):
-                ax.text(col, row, f"{value:.2f}", ha="center", va="center",
-                        color="white" if value < 0.75 else "black", fontsize=9)
+                ax.text(
+                    col,
+                    row,
+                    f"{value:.2f}",
+                    ha="center",
+                    va="center",
+                    color="white" if value < 0.75 else "black",
+                    fontsize=9,
+                )
         ax.set_xticks(range(len(metrics)), metrics, rotation=30, ha="right")
         ax.set_yticks(range(len(ks)), [str(k) for k in ks])
         ax.set_xlabel("metric")
@@ -110,12 +166,22 @@ def heatmap_bytes(results):
 
 def main():
     parser = ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--results-dir", default=DEFAULT_RESULTS,
-                        help=f"folder with the knn_*.json files (default: {DEFAULT_RESULTS})")
-    parser.add_argument("--table", help="CSV file to write (default: RESULTS_DIR/summary.csv)")
-    parser.add_argument("--figure", help="PNG file to write (default: RESULTS_DIR/summary.png)")
-    parser.add_argument("--allow-missing", action="store_true",
-                        help="summarise even if some combinations of the grid have no result")
+    parser.add_argument(
+        "--results-dir",
+        default=DEFAULT_RESULTS,
+        help=f"folder with the knn_*.json files (default: {DEFAULT_RESULTS})",
+    )
+    parser.add_argument(
+        "--table", help="CSV file to write (default: RESULTS_DIR/summary.csv)"
+    )
+    parser.add_argument(
+        "--figure", help="PNG file to write (default: RESULTS_DIR/summary.png)"
+    )
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="summarise even if some combinations of the grid have no result",
+    )
     args = parser.parse_args()
     table = args.table or f"{args.results_dir}/summary.csv"
     figure = args.figure or f"{args.results_dir}/summary.png"
@@ -125,16 +191,20 @@ def main():
     if missing and not args.allow_missing:
         first = ", ".join(f"{result_name(k, m)}.json" for k, m in missing[:3])
         raise InputError(
-            f"no result for {len(missing)} of the {len(combinations())} combinations in "
-            f"'{args.results_dir}' (first: {first}); rerun them, or use --allow-missing"
+            f"no result for {len(missing)} of the {len(combinations())} "
+            f"combinations in '{args.results_dir}' (first: {first}); "
+            "rerun them, or use --allow-missing"
         )
 
     write_atomic(table, table_bytes(results))
     write_atomic(figure, heatmap_bytes(results))
     best = max(results, key=lambda r: r["cv_accuracy_mean"])
     print(f"Collected {len(results)} results into {table} and {figure}")
-    print(f"Best cross-validated accuracy: {best['cv_accuracy_mean']:.3f} "
-          f"(k = {best['n_neighbors']}, {best['metric']}), test accuracy {best['test_accuracy']:.3f}")
+    print(
+        "Best cross-validated accuracy: "
+        f"{best['cv_accuracy_mean']:.3f} (k = {best['n_neighbors']}, "
+        f"{best['metric']}), test accuracy {best['test_accuracy']:.3f}"
+    )
 
 
 if __name__ == "__main__":

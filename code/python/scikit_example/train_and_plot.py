@@ -1,63 +1,71 @@
-"""Train a k-nearest-neighbour classifier for every neighbour count and metric, one after another.
+"""Train a k-NN classifier for every neighbour count and metric, one by one.
 
-Run from the code/ folder, after preprocess.py:  python python/scikit_example/train_and_plot.py
+Run from the code/ folder, after preprocess.py:  python
+python/scikit_example/train_and_plot.py
 
 Each combination writes results/knn_k{K:02d}_{metric}.json (its accuracies) and
-results/knn_k{K:02d}_{metric}.png (its decision boundary). The neighbour counts and metrics come
-from grid.py, the example's only list of combinations.
+results/knn_k{K:02d}_{metric}.png (its decision boundary). The neighbour counts
+and metrics come from grid.py, the example's only list of combinations.
 """
 
 import io
 
 import matplotlib
 
-matplotlib.use("Agg")  # draw into files only: no window, works on a cluster node
+matplotlib.use(
+    "Agg"
+)  # draw into files only: no window, works on a cluster node
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.inspection import DecisionBoundaryDisplay
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from grid import DEFAULT_RESULTS, combinations, result_name
-from preprocess import (
-    DEFAULT_DATA,
-    SEED,
-    ArgumentParser,
-    InputError,
-    json_bytes,
-    load_split,
-    run,
-    write_atomic,
-)
+from grid import DEFAULT_DATA, DEFAULT_RESULTS, combinations, result_name
+from knn_files import json_bytes, load_split
+from preprocess import SEED
+from script_io import ArgumentParser, InputError, run, write_atomic
 
 CV_FOLDS = 5
-COLOURS = ["#0072B2", "#E69F00", "#009E73"]  # one per species, readable with colour blindness
+COLOURS = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+]  # one per species, readable with colour blindness
 
 
 def cross_validation(cv_repeats):
-    """Stratified k-fold, repeated cv_repeats times, always with the same shuffling."""
-    return RepeatedStratifiedKFold(n_splits=CV_FOLDS, n_repeats=cv_repeats, random_state=SEED)
+    """Stratified k-fold, repeated cv_repeats times, always with the same
+    shuffling."""
+    return RepeatedStratifiedKFold(
+        n_splits=CV_FOLDS, n_repeats=cv_repeats, random_state=SEED
+    )
 
 
 def check_n_neighbors(split, n_neighbors):
-    """A model cannot look at more neighbours than the smallest training fold has points."""
+    """A model cannot look at more neighbours than the smallest training fold
+    has points."""
     y_train = np.array(split["y_train"])
     folds = cross_validation(1).split(np.zeros((len(y_train), 1)), y_train)
     smallest = min(len(train_rows) for train_rows, _ in folds)
     if not 1 <= n_neighbors <= smallest:
         raise InputError(
-            f"n_neighbors must be between 1 and {smallest} (the size of the smallest "
-            f"cross-validation training fold), got {n_neighbors}"
+            f"n_neighbors must be between 1 and {smallest} (the size of the "
+            f"smallest cross-validation training fold), got {n_neighbors}"
         )
 
 
 def train_and_evaluate(split, n_neighbors, metric, cv_repeats=1):
-    """Fit one model; return it with its test accuracy and cross-validated accuracy."""
+    """Fit one model; return it with its test accuracy and cross-validated
+    accuracy."""
     X_train, y_train = np.array(split["X_train"]), np.array(split["y_train"])
     X_test, y_test = np.array(split["X_test"]), np.array(split["y_test"])
     cv = cross_validation(cv_repeats)
 
-    model = KNeighborsClassifier(n_neighbors=n_neighbors, metric=metric)
+    model = KNeighborsClassifier(
+        n_neighbors=n_neighbors,
+        metric=metric,
+    )
     cv_scores = cross_val_score(model, X_train, y_train, cv=cv)
     model.fit(X_train, y_train)
     test_accuracy = model.score(X_test, y_test)
@@ -76,7 +84,8 @@ def train_and_evaluate(split, n_neighbors, metric, cv_repeats=1):
 
 
 def plot_boundary(model, split, n_neighbors, metric, test_accuracy):
-    """Draw the model's decision boundary with the training and test points; return PNG bytes."""
+    """Draw the model's decision boundary with the training and test points;
+    return PNG bytes."""
     X_train, y_train = np.array(split["X_train"]), np.array(split["y_train"])
     X_test, y_test = np.array(split["X_test"]), np.array(split["y_test"])
     X = np.vstack([X_train, X_test])
@@ -84,23 +93,42 @@ def plot_boundary(model, split, n_neighbors, metric, test_accuracy):
 
     fig, ax = plt.subplots(figsize=(5, 4))
     DecisionBoundaryDisplay.from_estimator(
-        model, X, response_method="predict", plot_method="contourf",
-        alpha=0.4, multiclass_colors=colours, ax=ax,
+        model,
+        X,
+        response_method="predict",
+        plot_method="contourf",
+        alpha=0.4,
+        multiclass_colors=colours,
+        ax=ax,
     )
-    ax.scatter(*X_train.T, c=[colours[label] for label in y_train],
-               edgecolor="k", marker="o", label="train")
-    ax.scatter(*X_test.T, c=[colours[label] for label in y_test],
-               edgecolor="k", marker="^", label="test")
-    ax.set_title(f"k = {n_neighbors}, {metric}: test accuracy {test_accuracy:.2f}")
+    ax.scatter(
+        *X_train.T,
+        c=[colours[label] for label in y_train],
+        edgecolor="k",
+        marker="o",
+        label="train",
+    )
+    ax.scatter(
+        *X_test.T,
+        c=[colours[label] for label in y_test],
+        edgecolor="k",
+        marker="^",
+        label="test",
+    )
+    ax.set_title(
+        f"k = {n_neighbors}, {metric}: test accuracy {test_accuracy:.2f}"
+    )
     ax.set_xlabel(features[0])
     ax.set_ylabel(features[1])
     legend = ax.legend(loc="upper right")
-    for handle in legend.legend_handles:  # the marker shape tells train from test
+    # The marker shape tells train from test: show it without a fill colour.
+    for handle in legend.legend_handles:
         handle.set_facecolor("white")
     fig.tight_layout()
 
-    # Into memory first; write_atomic then puts the bytes in place in one step. No metadata:
-    # the PNG then holds no date or version, so the same figure always gives the same bytes.
+    # Into memory first; write_atomic then puts the bytes in place in one step.
+    # No metadata: the PNG then holds no date or version, so the same figure
+    # always gives the same bytes.
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
     plt.close(fig)
@@ -108,9 +136,12 @@ def plot_boundary(model, split, n_neighbors, metric, test_accuracy):
 
 
 def run_combination(split, n_neighbors, metric, results_dir, cv_repeats=1):
-    """Train, evaluate and plot one combination, and save its two result files."""
+    """Train, evaluate and plot one combination, and save its two result
+    files."""
     model, result = train_and_evaluate(split, n_neighbors, metric, cv_repeats)
-    png = plot_boundary(model, split, n_neighbors, metric, result["test_accuracy"])
+    png = plot_boundary(
+        model, split, n_neighbors, metric, result["test_accuracy"]
+    )
     stem = f"{results_dir}/{result_name(n_neighbors, metric)}"
     write_atomic(f"{stem}.png", png)
     write_atomic(f"{stem}.json", json_bytes(result))
@@ -128,13 +159,17 @@ def positive_int(text):
     return value
 
 
-positive_int.__name__ = "positive integer"  # argparse names the type in its error message
+positive_int.__name__ = (
+    "positive integer"  # argparse names the type in its error message
+)
 
 
 def add_common_arguments(parser):
     """The options train_and_plot.py and train_one.py share."""
     parser.add_argument(
-        "--data", default=DEFAULT_DATA, help=f"the saved split (default: {DEFAULT_DATA})"
+        "--data",
+        default=DEFAULT_DATA,
+        help=f"the saved split (default: {DEFAULT_DATA})",
     )
     parser.add_argument(
         "--results-dir",
@@ -146,7 +181,10 @@ def add_common_arguments(parser):
         type=positive_int,
         default=1,
         metavar="N",
-        help="repeat the cross-validation N times, only to make each run heavier (default: 1)",
+        help=(
+            "repeat the cross-validation N times, only "
+            "to make each run heavier (default: 1)"
+        ),
     )
 
 
@@ -158,10 +196,14 @@ def main():
     split = load_split(args.data)
     for n_neighbors, metric in combinations():
         check_n_neighbors(split, n_neighbors)
-        result = run_combination(split, n_neighbors, metric, args.results_dir, args.cv_repeats)
+        result = run_combination(
+            split, n_neighbors, metric, args.results_dir, args.cv_repeats
+        )
         print(
-            f"k = {n_neighbors:2d}  {metric:<10s}  test accuracy {result['test_accuracy']:.3f}  "
-            f"cross-validated {result['cv_accuracy_mean']:.3f} +- {result['cv_accuracy_std']:.3f}"
+            f"k = {n_neighbors:2d}  {metric:<10s}  "
+            f"test accuracy {result['test_accuracy']:.3f}  "
+            f"cross-validated {result['cv_accuracy_mean']:.3f} "
+            f"+- {result['cv_accuracy_std']:.3f}"
         )
 
 

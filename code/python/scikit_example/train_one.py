@@ -1,24 +1,31 @@
 """Train, evaluate and plot ONE combination of neighbour count and metric.
 
-Run from the code/ folder, after preprocess.py, either with the values themselves:
+Run from the code/ folder, after preprocess.py, either with the values
+themselves:
 
-    python python/scikit_example/train_one.py --n_neighbors 8 --metric manhattan
+    python python/scikit_example/train_one.py \
+        --n_neighbors 8 --metric manhattan
 
-or with a line number of the parameter file that create_parameter_file.py writes (counting from 0),
-which is what an array task does with its index:
+or with a line number of the parameter file that create_parameter_file.py
+writes (counting from 0), which is what an array task does with its index:
 
     python python/scikit_example/train_one.py --index 3 --params params.txt
 
-It writes the same two files, byte for byte, as train_and_plot.py does for that combination.
+It writes the same two files, byte for byte, as train_and_plot.py does for that
+combination.
 """
 
 import pathlib
 
-from grid import METRICS
-from preprocess import ArgumentParser, InputError, load_split, run
-from train_and_plot import add_common_arguments, check_n_neighbors, positive_int, run_combination
-
-DEFAULT_PARAMS = "params.txt"
+from grid import DEFAULT_PARAMS, METRICS
+from knn_files import load_split
+from script_io import ArgumentParser, InputError, run
+from train_and_plot import (
+    add_common_arguments,
+    check_n_neighbors,
+    positive_int,
+    run_combination,
+)
 
 
 def read_parameters(path):
@@ -28,10 +35,13 @@ def read_parameters(path):
         lines = path.read_text().splitlines()
     except FileNotFoundError:
         raise InputError(
-            f"parameter file '{path}' not found (write it with create_parameter_file.py)"
+            f"parameter file '{path}' not found "
+            "(write it with create_parameter_file.py)"
         ) from None
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read parameter file '{path}': {err}") from None
+        raise InputError(
+            f"cannot read parameter file '{path}': {err}"
+        ) from None
     combinations = []
     for number, line in enumerate(lines, start=1):
         fields = line.split()
@@ -43,8 +53,9 @@ def read_parameters(path):
         )
         if not valid:
             raise InputError(
-                f"parameter file '{path}', line {number}: expected 'K METRIC' with K a positive "
-                f"integer and METRIC one of {', '.join(METRICS)}, got {line!r}"
+                f"parameter file '{path}', line {number}: expected "
+                "'K METRIC' with K a positive integer and METRIC "
+                f"one of {', '.join(METRICS)}, got {line!r}"
             )
         combinations.append((int(fields[0]), fields[1]))
     if not combinations:
@@ -54,29 +65,53 @@ def read_parameters(path):
 
 def main():
     parser = ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n_neighbors", type=positive_int, metavar="K",
-                        help="number of neighbours (a positive integer)")
-    parser.add_argument("--metric", choices=METRICS, metavar="METRIC",
-                        help=f"distance metric: one of {', '.join(METRICS)}")
-    parser.add_argument("--index", type=int, metavar="I",
-                        help="take K and METRIC from line I (counting from 0) of the parameter file")
-    parser.add_argument("--params", default=DEFAULT_PARAMS, metavar="FILE",
-                        help=f"parameter file used with --index (default: {DEFAULT_PARAMS})")
+    parser.add_argument(
+        "--n_neighbors",
+        type=positive_int,
+        metavar="K",
+        help="number of neighbours (a positive integer)",
+    )
+    parser.add_argument(
+        "--metric",
+        choices=METRICS,
+        metavar="METRIC",
+        help=f"distance metric: one of {', '.join(METRICS)}",
+    )
+    parser.add_argument(
+        "--index",
+        type=int,
+        metavar="I",
+        help=(
+            "take K and METRIC from line I "
+            "(counting from 0) of the parameter file"
+        ),
+    )
+    parser.add_argument(
+        "--params",
+        default=DEFAULT_PARAMS,
+        metavar="FILE",
+        help=f"parameter file used with --index (default: {DEFAULT_PARAMS})",
+    )
     add_common_arguments(parser)
     args = parser.parse_args()
 
     by_value = args.n_neighbors is not None or args.metric is not None
     if args.index is not None and by_value:
-        parser.error("give either --index or --n_neighbors and --metric, not both")
-    if args.index is None and (args.n_neighbors is None or args.metric is None):
+        parser.error(
+            "give either --index or --n_neighbors and --metric, not both"
+        )
+    if args.index is None and (
+        args.n_neighbors is None or args.metric is None
+    ):
         parser.error("give both --n_neighbors and --metric, or --index")
 
     if args.index is not None:
         combinations = read_parameters(args.params)
         if not 0 <= args.index < len(combinations):
             raise InputError(
-                f"index {args.index} is out of range: '{args.params}' has {len(combinations)} "
-                f"lines, so the index must be between 0 and {len(combinations) - 1}"
+                f"index {args.index} is out of range: '{args.params}' "
+                f"has {len(combinations)} lines, so the index must be "
+                f"between 0 and {len(combinations) - 1}"
             )
         n_neighbors, metric = combinations[args.index]
     else:
@@ -84,10 +119,13 @@ def main():
 
     split = load_split(args.data)
     check_n_neighbors(split, n_neighbors)
-    result = run_combination(split, n_neighbors, metric, args.results_dir, args.cv_repeats)
+    result = run_combination(
+        split, n_neighbors, metric, args.results_dir, args.cv_repeats
+    )
     print(
-        f"k = {n_neighbors}, metric = {metric}: test accuracy {result['test_accuracy']:.3f}, "
-        f"cross-validated {result['cv_accuracy_mean']:.3f} +- {result['cv_accuracy_std']:.3f}"
+        f"k = {n_neighbors}, metric = {metric}: test accuracy "
+        f"{result['test_accuracy']:.3f}, cross-validated "
+        f"{result['cv_accuracy_mean']:.3f} +- {result['cv_accuracy_std']:.3f}"
     )
 
 

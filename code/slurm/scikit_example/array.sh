@@ -1,7 +1,9 @@
 #!/bin/bash
-# Step 2: an array job, one task per line of params.txt (one neighbour count and metric each).
-# The range is given when submitting, from the number of lines (N lines: tasks 0 to N-1):
-#   sbatch --array=0-$(( $(wc -l < params.txt) - 1 )) slurm/scikit_example/array.sh
+# Step 2: an array job, one task per line of params.txt (one neighbour count
+# and metric each). The range is given when submitting, from the number of
+# lines (N lines: tasks 0 to N-1):
+#   sbatch --array=0-$(( $(wc -l < params.txt) - 1 )) \
+#       slurm/scikit_example/array.sh
 #SBATCH --job-name=knn-array
 #SBATCH --output=slurm-%x-%A_%a.out
 #SBATCH --time=00:05:00
@@ -11,14 +13,18 @@
 set -euo pipefail
 
 if [ ! -d python/scikit_example ]; then
-    echo "error: no python/scikit_example/ in $PWD; submit from the code/ folder" >&2
+    echo "error: no python/scikit_example/ in $PWD;" \
+        "submit from the code/ folder" >&2
     exit 1
 fi
-# Slurm gives every task of an array its own SLURM_ARRAY_TASK_ID (here 0, 1, ..., N-1).
+# Slurm gives every task of an array its own SLURM_ARRAY_TASK_ID
+# (here 0, 1, ..., N-1).
 if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
-    echo "error: SLURM_ARRAY_TASK_ID is not set; submit with sbatch --array=0-<N-1>" >&2
+    echo "error: SLURM_ARRAY_TASK_ID is not set;" \
+        "submit with sbatch --array=0-<N-1>" >&2
     exit 1
 fi
 
 echo "array job ${SLURM_ARRAY_JOB_ID:-?}, task ${SLURM_ARRAY_TASK_ID}"
-python python/scikit_example/train_one.py --index "${SLURM_ARRAY_TASK_ID}" --params params.txt
+python python/scikit_example/train_one.py \
+    --index "${SLURM_ARRAY_TASK_ID}" --params params.txt

@@ -10,7 +10,8 @@
 set -euo pipefail
 
 if [ ! -d python/scikit_example ]; then
-    echo "error: no python/scikit_example/ in $PWD; submit from the code/ folder" >&2
+    echo "error: no python/scikit_example/ in $PWD;" \
+        "submit from the code/ folder" >&2
     exit 1
 fi
 

@@ -1,7 +1,9 @@
 #!/bin/bash
-# One training job for the values given after the script name, which are passed on to
-# train_one.py unchanged. submit_jobs.py submits it once per combination, for example:
-#   sbatch --job-name=knn_k04_manhattan slurm/scikit_example/one_job.sh --n_neighbors 4 --metric manhattan
+# One training job for the values given after the script name, which are passed
+# on to train_one.py unchanged. submit_jobs.py submits it once per combination,
+# for example:
+#   sbatch --job-name=knn_k04_manhattan slurm/scikit_example/one_job.sh \
+#       --n_neighbors 4 --metric manhattan
 #SBATCH --job-name=knn-one
 #SBATCH --output=slurm-%x-%j.out
 #SBATCH --time=00:05:00
@@ -11,11 +13,13 @@
 set -euo pipefail
 
 if [ ! -d python/scikit_example ]; then
-    echo "error: no python/scikit_example/ in $PWD; submit from the code/ folder" >&2
+    echo "error: no python/scikit_example/ in $PWD;" \
+        "submit from the code/ folder" >&2
     exit 1
 fi
 if [ "$#" -eq 0 ]; then
-    echo "error: no arguments for train_one.py; give e.g. --n_neighbors 4 --metric manhattan" >&2
+    echo "error: no arguments for train_one.py;" \
+        "give e.g. --n_neighbors 4 --metric manhattan" >&2
     exit 1
 fi
 

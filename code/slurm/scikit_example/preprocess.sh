@@ -1,5 +1,6 @@
 #!/bin/bash
-# Step 1 of the parallel pipeline: make the train/test split once, for every training job.
+# Step 1 of the parallel pipeline: make the train/test split once, for every
+# training job.
 # Submit from the code/ folder:  sbatch slurm/scikit_example/preprocess.sh
 #SBATCH --job-name=knn-preprocess
 #SBATCH --output=slurm-%x-%j.out
@@ -10,7 +11,8 @@
 set -euo pipefail
 
 if [ ! -d python/scikit_example ]; then
-    echo "error: no python/scikit_example/ in $PWD; submit from the code/ folder" >&2
+    echo "error: no python/scikit_example/ in $PWD;" \
+        "submit from the code/ folder" >&2
     exit 1
 fi
 

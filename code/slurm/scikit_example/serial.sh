@@ -1,5 +1,6 @@
 #!/bin/bash
-# The whole example as ONE job: preprocess, then train every combination one after another.
+# The whole example as ONE job: preprocess, then train every combination one
+# after another.
 # Submit from the code/ folder:  sbatch slurm/scikit_example/serial.sh
 #SBATCH --job-name=knn-serial
 #SBATCH --output=slurm-%x-%j.out
@@ -10,11 +11,13 @@
 # Stop at the first failing command, and treat unset variables as errors.
 set -euo pipefail
 
-# The job starts in the folder it was submitted from, with the environment of that shell
-# (so the Python environment active at submission is used). On a cluster that provides Python
-# as a module, this is where a line such as 'module load ...' would go.
+# The job starts in the folder it was submitted from, with the environment of
+# that shell (so the Python environment active at submission is used). On a
+# cluster that provides Python as a module, this is where a line such as
+# 'module load ...' would go.
 if [ ! -d python/scikit_example ]; then
-    echo "error: no python/scikit_example/ in $PWD; submit from the code/ folder" >&2
+    echo "error: no python/scikit_example/ in $PWD;" \
+        "submit from the code/ folder" >&2
     exit 1
 fi
 

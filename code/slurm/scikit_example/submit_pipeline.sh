@@ -1,16 +1,20 @@
 #!/bin/bash
 # Submit the parallel pipeline as three chained jobs:
 #   preprocess  ->  array job (one task per line of params.txt)  ->  collect
-# Each step starts only after the previous one has finished successfully (afterok).
-# Run it on the login node, from the code/ folder:  bash slurm/scikit_example/submit_pipeline.sh
+# Each step starts only after the previous one has finished successfully
+# (afterok).
+# Run it on the login node, from the code/ folder:
+#   bash slurm/scikit_example/submit_pipeline.sh
 set -euo pipefail
 
 if [ ! -d python/scikit_example ]; then
-    echo "error: no python/scikit_example/ in $PWD; run this from the code/ folder" >&2
+    echo "error: no python/scikit_example/ in $PWD;" \
+        "run this from the code/ folder" >&2
     exit 1
 fi
 if ! command -v sbatch > /dev/null; then
-    echo "error: sbatch not found; run this on a machine where Slurm is installed" >&2
+    echo "error: sbatch not found;" \
+        "run this on a machine where Slurm is installed" >&2
     exit 1
 fi
 
@@ -22,8 +26,9 @@ if [ "${lines}" -eq 0 ]; then
     exit 1
 fi
 
-# Options go BEFORE the script name: anything after it is passed to the script, not to sbatch.
-# --parsable makes sbatch print only the job ID ("ID" or "ID;cluster"), which we keep.
+# Options go BEFORE the script name: anything after it is passed to the script,
+# not to sbatch. --parsable makes sbatch print only the job ID ("ID" or
+# "ID;cluster"), which we keep.
 preprocess_id=$(sbatch --parsable slurm/scikit_example/preprocess.sh)
 preprocess_id=${preprocess_id%%;*}
 
@@ -31,7 +36,8 @@ train_id=$(sbatch --parsable --dependency="afterok:${preprocess_id}" \
     --array="0-$((lines - 1))" slurm/scikit_example/array.sh)
 train_id=${train_id%%;*}
 
-collect_id=$(sbatch --parsable --dependency="afterok:${train_id}" slurm/scikit_example/collect.sh)
+collect_id=$(sbatch --parsable --dependency="afterok:${train_id}" \
+    slurm/scikit_example/collect.sh)
 collect_id=${collect_id%%;*}
 
 echo "preprocess job: ${preprocess_id}"

@@ -1,17 +1,20 @@
-"""Preprocess a folder of small greyscale images and summarise them: all steps in one serial script.
+"""Preprocess a folder of small greyscale images and summarise them, serially.
 
-Run:  python process_images.py [--images images] [--results-dir results] [--size 16]
+Run:  python process_images.py [--images images] [--results-dir results]
+[--size 16]
       (make the images first with:  python export_digits.py)
 
-Every image file (plain PGM, the simplest greyscale format) goes through three steps, one image
-after the other: resize to SIZE x SIZE pixels (bilinear), normalise its intensities to 0..1, and
-extract a few shape features. Then the script writes
+Every image file (plain PGM, the simplest greyscale format) goes through three
+steps, one image after the other: resize to SIZE x SIZE pixels (bilinear),
+normalise its intensities to 0..1, and extract a few shape features. Then the
+script writes
 
     results/features.csv     one row per image: its features
     results/summary.csv      one row per digit: the mean of each feature
     results/mean_images.png  the mean normalised image of each digit
 
-This is the assignment's starting point: it works, but every image waits for the one before it.
+This is the assignment's starting point: it works, but every image waits for
+the one before it.
 """
 
 import argparse
@@ -26,30 +29,47 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-FEATURES = ["ink", "coverage", "centre_row", "centre_col", "symmetry_lr", "symmetry_tb"]
+FEATURES = [
+    "ink",
+    "coverage",
+    "centre_row",
+    "centre_col",
+    "symmetry_lr",
+    "symmetry_tb",
+]
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is reported on one line (the usage is in --help)."""
+# Repeated from the examples' script_io.py on purpose: this starting file
+# stays standalone, so that it runs wherever you copy it.
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is reported on one line (the usage is in
+    --help)."""
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def read_pgm(path):
-    """A plain (P2) PGM file as a 2-D array of integers; anything else is a clear error."""
+    """A plain (P2) PGM file as a 2-D array of integers; anything else is a
+    clear error."""
     words = pathlib.Path(path).read_text().split()
     if len(words) < 4 or words[0] != "P2":
-        raise ValueError(f"{path}: not a plain PGM image (it must start with 'P2')")
+        raise ValueError(
+            f"{path}: not a plain PGM image (it must start with 'P2')"
+        )
     width, height = int(words[1]), int(words[2])
     pixels = np.array(words[4:], dtype=int)
     if pixels.size != width * height:
-        raise ValueError(f"{path}: expected {width * height} pixels, found {pixels.size}")
+        raise ValueError(
+            f"{path}: expected {width * height} pixels, found {pixels.size}"
+        )
     return pixels.reshape(height, width)
 
 
 def resize(image, size):
-    """Bilinear interpolation onto a size x size grid spanning the same area."""
+    """Bilinear interpolation onto a size x size grid spanning the same
+    area."""
+
     def axis(n):
         pos = np.linspace(0, n - 1, size)
         low = np.floor(pos).astype(int)
@@ -85,8 +105,11 @@ def features(image):
 
 
 def save(path, write):
-    """Call write(temporary_path), then rename: a crash never leaves a half-written file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    """Call write(temporary_path), then rename: a crash never leaves a
+    half-written file."""
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix
+    )
     os.close(fd)
     try:
         write(tmp)
@@ -97,16 +120,32 @@ def save(path, write):
 
 
 def main():
-    parser = OneLineParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--images", default="images", help="folder of digit<L>_<NN>.pgm files (default: images)")
-    parser.add_argument("--results-dir", default="results", help="output folder (default: results)")
-    parser.add_argument("--size", type=int, default=16, help="side of the resized images (default: 16)")
+    parser = ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--images",
+        default="images",
+        help="folder of digit<L>_<NN>.pgm files (default: images)",
+    )
+    parser.add_argument(
+        "--results-dir",
+        default="results",
+        help="output folder (default: results)",
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=16,
+        help="side of the resized images (default: 16)",
+    )
     args = parser.parse_args()
     if args.size < 2:
         parser.error(f"--size must be at least 2, not {args.size}")
     paths = sorted(pathlib.Path(args.images).glob("digit*_*.pgm"))
     if not paths:
-        sys.exit(f"process_images.py: error: no digit*_*.pgm images in {args.images}/ (run export_digits.py)")
+        sys.exit(
+            "process_images.py: error: no digit*_*.pgm "
+            f"images in {args.images}/ (run export_digits.py)"
+        )
 
     table, by_label = [], {}
     for path in paths:
@@ -122,24 +161,45 @@ def main():
     out = pathlib.Path(args.results_dir)
     out.mkdir(parents=True, exist_ok=True)
     header = "image,label," + ",".join(FEATURES) + "\n"
-    rows = [f"{name},{label}," + ",".join(f"{f[k]:.6f}" for k in FEATURES) + "\n" for name, label, f in table]
-    save(out / "features.csv", lambda tmp: pathlib.Path(tmp).write_text(header + "".join(rows)))
+    rows = [
+        f"{name},{label}," + ",".join(f"{f[k]:.6f}" for k in FEATURES) + "\n"
+        for name, label, f in table
+    ]
+    save(
+        out / "features.csv",
+        lambda tmp: pathlib.Path(tmp).write_text(header + "".join(rows)),
+    )
 
     labels = sorted(by_label)
     summary = "label,images," + ",".join(FEATURES) + "\n"
     for label in labels:
         values = [f for _, lab, f in table if lab == label]
         means = [np.mean([v[k] for v in values]) for k in FEATURES]
-        summary += f"{label},{len(values)}," + ",".join(f"{m:.6f}" for m in means) + "\n"
-    save(out / "summary.csv", lambda tmp: pathlib.Path(tmp).write_text(summary))
+        summary += (
+            f"{label},{len(values)},"
+            + ",".join(f"{m:.6f}" for m in means)
+            + "\n"
+        )
+    save(
+        out / "summary.csv", lambda tmp: pathlib.Path(tmp).write_text(summary)
+    )
 
-    fig, axes = plt.subplots(1, len(labels), figsize=(1.2 * len(labels), 1.6), squeeze=False)
-    for ax, label in zip(axes[0], labels):
-        ax.imshow(np.mean(by_label[label], axis=0), cmap="gray_r", vmin=0, vmax=1)
+    fig, axes = plt.subplots(
+        1, len(labels), figsize=(1.2 * len(labels), 1.6), squeeze=False
+    )
+    for ax, label in zip(axes[0], labels, strict=True):
+        ax.imshow(
+            np.mean(by_label[label], axis=0), cmap="gray_r", vmin=0, vmax=1
+        )
         ax.set_title(str(label))
         ax.axis("off")
     fig.tight_layout()
-    save(out / "mean_images.png", lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
+    save(
+        out / "mean_images.png",
+        lambda tmp: fig.savefig(
+            tmp, format="png", metadata={"Software": None}
+        ),
+    )
     print(f"processed {len(paths)} images of {len(labels)} digits")
 
 

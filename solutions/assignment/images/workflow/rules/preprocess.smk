@@ -1,4 +1,5 @@
-# One job per image and step: every image is independent, so they all run side by side.
+# One job per image and step: every image is independent, so they all run side
+# by side.
 rule resize:
     input:
         f"{IMAGES_DIR}/{{image}}.pgm",
@@ -8,15 +9,15 @@ rule resize:
         "logs/resize/{image}.log",
     benchmark:
         "benchmarks/resize/{image}.tsv"
-    params:
-        size=config["size"],
+    retries: 1
+    conda:
+        "../envs/ml.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 200 * attempt,
         runtime=5,
-    retries: 1
-    conda:
-        "../envs/ml.yaml"
+    params:
+        size=config["size"],
     script:
         "../scripts/resize.py"
 
@@ -28,11 +29,11 @@ rule normalise:
         "results/normalised/{image}.npy",
     log:
         "logs/normalise/{image}.log",
+    conda:
+        "../envs/ml.yaml"
     resources:
         mem_mb=200,
         runtime=5,
-    conda:
-        "../envs/ml.yaml"
     script:
         "../scripts/normalise.py"
 
@@ -44,10 +45,10 @@ rule extract_features:
         "results/features/{image}.json",
     log:
         "logs/extract_features/{image}.log",
+    conda:
+        "../envs/ml.yaml"
     resources:
         mem_mb=200,
         runtime=5,
-    conda:
-        "../envs/ml.yaml"
     script:
         "../scripts/extract_features.py"

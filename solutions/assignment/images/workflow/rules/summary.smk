@@ -1,4 +1,5 @@
-# Gather: every image's features into two tables, and the mean image of each digit into a figure.
+# Gather: every image's features into two tables, and the mean image of each
+# digit into a figure.
 rule summarise:
     input:
         features=expand("results/features/{image}.json", image=IMAGES),
@@ -9,10 +10,10 @@ rule summarise:
         figure="results/mean_images.png",
     log:
         "logs/summarise.log",
+    conda:
+        "../envs/ml.yaml"
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        "../envs/ml.yaml"
     script:
         "../scripts/summarise.py"

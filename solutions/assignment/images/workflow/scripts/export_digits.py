@@ -1,10 +1,11 @@
-"""Write the configured digits images as plain PGM files: the workflow's input files."""
+"""Write the configured digits images as PGM files: the workflow's input."""
 
 import pathlib
 import re
 
-from imaging import start_log
 from sklearn.datasets import load_digits
+
+from imaging import start_log
 
 log = start_log(snakemake)
 digits = load_digits()

@@ -1,4 +1,4 @@
-"""The image steps, moved out of the monolithic script so that each rule's script stays tiny."""
+"""The image steps, out of the serial script: each rule's script stays tiny."""
 
 import logging
 import pathlib
@@ -6,31 +6,49 @@ import sys
 
 import numpy as np
 
-FEATURES = ["ink", "coverage", "centre_row", "centre_col", "symmetry_lr", "symmetry_tb"]
+FEATURES = [
+    "ink",
+    "coverage",
+    "centre_row",
+    "centre_col",
+    "symmetry_lr",
+    "symmetry_tb",
+]
 
 
 def start_log(snakemake):
-    """Send stderr and log messages to the rule's log file (Snakemake keeps it if the job fails)."""
+    """Send stderr and log messages to the rule's log file (Snakemake keeps it
+    if the job fails)."""
     sys.stderr = open(snakemake.log[0], "w")
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format="%(levelname)s %(message)s",
+    )
     return logging.getLogger(snakemake.rule)
 
 
 def fail(log, message):
-    """End the job with one clear line in its log and a non-zero exit status."""
+    """End the job with one clear line in its log and a non-zero exit
+    status."""
     log.error("%s", message)
     sys.exit(1)
 
 
 def read_pgm(path):
-    """A plain (P2) PGM file as a 2-D array of integers; anything else raises ValueError."""
+    """A plain (P2) PGM file as a 2-D array of integers; anything else raises
+    ValueError."""
     words = pathlib.Path(path).read_text().split()
     if len(words) < 4 or words[0] != "P2":
-        raise ValueError(f"{path}: not a plain PGM image (it must start with 'P2')")
+        raise ValueError(
+            f"{path}: not a plain PGM image (it must start with 'P2')"
+        )
     width, height = int(words[1]), int(words[2])
     pixels = np.array(words[4:], dtype=int)
     if pixels.size != width * height:
-        raise ValueError(f"{path}: expected {width * height} pixels, found {pixels.size}")
+        raise ValueError(
+            f"{path}: expected {width * height} pixels, found {pixels.size}"
+        )
     return pixels.reshape(height, width)
 
 
@@ -41,7 +59,8 @@ def _axis(n, size):
 
 
 def resize(image, size):
-    """Bilinear interpolation onto a size x size grid spanning the same area."""
+    """Bilinear interpolation onto a size x size grid spanning the same
+    area."""
     r0, r1, fr = _axis(image.shape[0], size)
     c0, c1, fc = _axis(image.shape[1], size)
     top = image[r0][:, c0] * (1 - fc) + image[r0][:, c1] * fc

@@ -7,12 +7,12 @@ rule compare_models:
         figure="results/models.png",
     log:
         "logs/compare_models.log",
-    params:
-        folds=config["folds"],
+    conda:
+        "../envs/ml.yaml"
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        "../envs/ml.yaml"
+    params:
+        folds=config["folds"],
     script:
         "../scripts/compare_models.py"

@@ -1,4 +1,5 @@
-# The heavy step: cross-validate one model. Models do not depend on each other, so all run side by side.
+# The heavy step: cross-validate one model. Models do not depend on each other,
+# so all run side by side.
 rule evaluate_model:
     output:
         "results/scores/{model}.json",
@@ -6,17 +7,18 @@ rule evaluate_model:
         "logs/evaluate_model/{model}.log",
     benchmark:
         "benchmarks/evaluate_model/{model}.tsv"
-    params:
-        spec=lambda wildcards: config["models"][wildcards.model],
-        folds=config["folds"],
-        seed=config["seed"],
-    # A model may use more than one core (random_forest does); --cores caps the total.
+    retries: 1
+    conda:
+        "../envs/ml.yaml"
+    # A model may use more than one core (random_forest does); --cores caps the
+    # total.
     threads: model_threads
     resources:
         mem_mb=lambda wildcards, attempt: 500 * attempt,
         runtime=10,
-    retries: 1
-    conda:
-        "../envs/ml.yaml"
+    params:
+        spec=lambda wildcards: config["models"][wildcards.model],
+        folds=config["folds"],
+        seed=config["seed"],
     script:
         "../scripts/evaluate_model.py"

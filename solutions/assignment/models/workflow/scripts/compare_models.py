@@ -1,4 +1,4 @@
-"""Gather every model's fold scores into one table (models.csv) and one bar chart (models.png)."""
+"""Gather the fold scores into models.csv and a bar chart, models.png."""
 
 import json
 import logging
@@ -11,7 +11,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.stderr = open(snakemake.log[0], "w")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(message)s")
+logging.basicConfig(
+    stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(message)s"
+)
 
 names, means, stds = [], [], []
 for path in snakemake.input:  # in the order of the config's compare list
@@ -25,7 +27,10 @@ for path in snakemake.input:  # in the order of the config's compare list
 
 with open(snakemake.output.table, "w") as out:
     out.write("model,cv_mean,cv_std\n")
-    out.writelines(f"{n},{m:.6f},{s:.6f}\n" for n, m, s in zip(names, means, stds))
+    out.writelines(
+        f"{n},{m:.6f},{s:.6f}\n"
+        for n, m, s in zip(names, means, stds, strict=True)
+    )
 
 fig, ax = plt.subplots(figsize=(6, 0.5 * len(names) + 1.5))
 ax.barh(names, means, xerr=stds, color="tab:blue")

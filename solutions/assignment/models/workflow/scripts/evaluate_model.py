@@ -1,4 +1,4 @@
-"""Cross-validate one model, described by its entry in the config, on all digits images."""
+"""Cross-validate one model, as its config entry describes, on all images."""
 
 import json
 import logging
@@ -24,7 +24,8 @@ ESTIMATORS = {
 
 
 def build(name, spec, threads):
-    """The estimator the spec describes; a parameter the estimator lacks is a clear error."""
+    """The estimator the spec describes; a parameter the estimator lacks is a
+    clear error."""
     cls = ESTIMATORS[spec["estimator"]]
     params = dict(spec.get("params", {}))
     valid = cls().get_params()
@@ -35,13 +36,21 @@ def build(name, spec, threads):
             f"(valid: {', '.join(sorted(valid))})"
         )
     if "n_jobs" in valid:
-        params["n_jobs"] = threads  # use exactly the cores Snakemake gave this job
+        params["n_jobs"] = (
+            threads  # use exactly the cores Snakemake gave this job
+        )
     model = cls(**params)
-    return make_pipeline(StandardScaler(), model) if spec.get("scale", False) else model
+    return (
+        make_pipeline(StandardScaler(), model)
+        if spec.get("scale", False)
+        else model
+    )
 
 
 sys.stderr = open(snakemake.log[0], "w")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(message)s")
+logging.basicConfig(
+    stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(message)s"
+)
 name = snakemake.wildcards.model
 try:
     model = build(name, snakemake.params.spec, snakemake.threads)
@@ -50,7 +59,11 @@ except ValueError as err:
     sys.exit(1)
 logging.info("%s on %d core(s): %s", name, snakemake.threads, model)
 digits = load_digits()
-folds = StratifiedKFold(n_splits=snakemake.params.folds, shuffle=True, random_state=snakemake.params.seed)
+folds = StratifiedKFold(
+    n_splits=snakemake.params.folds,
+    shuffle=True,
+    random_state=snakemake.params.seed,
+)
 scores = cross_val_score(model, digits.data, digits.target, cv=folds)
 logging.info("fold accuracies: %s", " ".join(f"{s:.4f}" for s in scores))
 with open(snakemake.output[0], "w") as out:

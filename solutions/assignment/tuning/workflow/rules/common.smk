@@ -6,12 +6,15 @@ import yaml
 
 
 def check_config(config, schema_file):
-    """Fill in defaults, then stop with one clear line if the config breaks the schema.
+    """Fill in defaults, then stop with one clear line if the config breaks the
+    schema.
 
-    (snakemake.utils.validate does this too, but it needs jsonschema 4.18 or newer, and the
-    lesson's environment pins 4.9.1 because yadage requires it.)
+    (snakemake.utils.validate does this too, but it needs jsonschema 4.18 or
+    newer, and the lesson's environment pins 4.9.1 because yadage requires it.)
     """
-    schema = yaml.safe_load(pathlib.Path(workflow.basedir, schema_file).read_text())
+    schema = yaml.safe_load(
+        pathlib.Path(workflow.basedir, schema_file).read_text()
+    )
     for key, spec in schema["properties"].items():
         if "default" in spec:
             config.setdefault(key, spec["default"])
@@ -24,7 +27,8 @@ check_config(config, "schemas/config.schema.yaml")
 
 
 def label(value):
-    """How a grid value appears in file names: 0.001 -> '0.001', 10.0 -> '10'."""
+    """How a grid value appears in file names: 0.001 -> '0.001', 10.0 ->
+    '10'."""
     return f"{value:g}"
 
 

@@ -1,4 +1,5 @@
-# Gather every pair's result into one table and one figure, then refit the winner.
+# Gather every pair's result into one table and one figure, then refit the
+# winner.
 rule summarise:
     input:
         cv_results,
@@ -7,14 +8,14 @@ rule summarise:
         figure="results/tuning.png",
     log:
         "logs/summarise.log",
-    params:
-        c_values=config["grid"]["C"],
-        gamma_values=config["grid"]["gamma"],
+    conda:
+        "../envs/ml.yaml"
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        "../envs/ml.yaml"
+    params:
+        c_values=config["grid"]["C"],
+        gamma_values=config["grid"]["gamma"],
     script:
         "../scripts/summarise.py"
 
@@ -27,10 +28,10 @@ rule refit_best:
         "results/best.json",
     log:
         "logs/refit_best.log",
+    conda:
+        "../envs/ml.yaml"
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        "../envs/ml.yaml"
     script:
         "../scripts/refit_best.py"

@@ -3,13 +3,13 @@ rule split_data:
         "results/data/split.json",
     log:
         "logs/split_data.log",
-    params:
-        test_size=config["test_size"],
-        seed=config["seed"],
+    conda:
+        "../envs/ml.yaml"
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        "../envs/ml.yaml"
+    params:
+        test_size=config["test_size"],
+        seed=config["seed"],
     script:
         "../scripts/split_data.py"

@@ -1,9 +1,10 @@
-"""Refit the best pair of the table on all training images and score it once on the test images."""
+"""Refit the best pair on all training images; score it on the test images."""
 
 import csv
 
-from digits import load_split, logged, write_json
 from sklearn.svm import SVC
+
+from digits import load_split, logged, write_json
 
 with logged(snakemake.log[0]) as log:
     with open(snakemake.input.table, newline="") as stream:
@@ -17,5 +18,10 @@ with logged(snakemake.log[0]) as log:
     log.info("best pair C=%g gamma=%g, test accuracy %.4f", c, gamma, accuracy)
     write_json(
         snakemake.output[0],
-        {"C": c, "gamma": gamma, "cv_mean": float(best["cv_mean"]), "test_accuracy": round(accuracy, 6)},
+        {
+            "C": c,
+            "gamma": gamma,
+            "cv_mean": float(best["cv_mean"]),
+            "test_accuracy": round(accuracy, 6),
+        },
     )

@@ -1,4 +1,4 @@
-"""Gather the per-pair results into one table (tuning.csv) and one heat map (tuning.png)."""
+"""Gather the per-pair results into tuning.csv and a heat map, tuning.png."""
 
 import json
 
@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
 from digits import logged  # noqa: E402
 
 with logged(snakemake.log[0]) as log:
@@ -17,12 +18,20 @@ with logged(snakemake.log[0]) as log:
     with open(snakemake.output.table, "w") as out:
         out.write("C,gamma,cv_mean,cv_std\n")
         for r in results:
-            out.write(f"{r['C']:g},{r['gamma']:g},{r['cv_mean']:.6f},{r['cv_std']:.6f}\n")
+            out.write(
+                f"{r['C']:g},{r['gamma']:g},{r['cv_mean']:.6f},{r['cv_std']:.6f}\n"
+            )
     log.info("wrote %d rows", len(results))
 
-    c_values, gamma_values = snakemake.params.c_values, snakemake.params.gamma_values
-    # The inputs come in grid order (C outer, gamma inner), so they fill the grid row by row.
-    grid = np.array([r["cv_mean"] for r in results]).reshape(len(c_values), len(gamma_values))
+    c_values, gamma_values = (
+        snakemake.params.c_values,
+        snakemake.params.gamma_values,
+    )
+    # The inputs come in grid order (C outer, gamma inner), so they fill the
+    # grid row by row.
+    grid = np.array([r["cv_mean"] for r in results]).reshape(
+        len(c_values), len(gamma_values)
+    )
     fig, ax = plt.subplots(figsize=(5, 4))
     image = ax.imshow(grid, cmap="viridis", vmin=0, vmax=1)
     ax.set_xticks(range(len(gamma_values)), [f"{g:g}" for g in gamma_values])

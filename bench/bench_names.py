@@ -1,0 +1,63 @@
+"""The names the benchmark and its pages share, kept once: the ways the sweep is run, and Slurm's
+final job states.
+
+Imports nothing, so that anything can read it cheaply: bench/run_bench.py imports it (its folder
+is on sys.path when it runs), the generators in tools/generators/ and the tests load it by path,
+e.g. `runpy.run_path("bench/bench_names.py")["FINAL_STATES"]`.
+"""
+
+# Every way bench/run_bench.py runs the sweep, in the order the pages list them.
+METHODS = (
+    "serial",
+    "array",
+    "custom_script",
+    "snakemake_slurm_default",
+    "snakemake_slurm_tuned",
+    "snakemake_local",
+)
+
+# Short names for figure legends and table rows.
+LABELS = {
+    "serial": "serial (one job)",
+    "array": "array job",
+    "custom_script": "submission script",
+    "snakemake_slurm_default": "Snakemake on Slurm, default checks",
+    "snakemake_slurm_tuned": "Snakemake on Slurm, 1 s checks",
+    "snakemake_local": "Snakemake local",
+}
+
+# One sentence each, for prose tables such as the planning page's.
+DESCRIPTIONS = {
+    "serial": "one batch job runs every task, one after another",
+    "array": "an array job, one task per combination",
+    "custom_script": "one `sbatch` per combination",
+    "snakemake_slurm_default": "Snakemake on Slurm, default status checks",
+    "snakemake_slurm_tuned": "Snakemake on Slurm, status checked every second",
+    "snakemake_local": "Snakemake on the node itself, without Slurm",
+}
+
+# Okabe-Ito colours: distinguishable with the common kinds of colour blindness.
+COLOURS = {
+    "serial": "#999999",
+    "array": "#0072B2",
+    "custom_script": "#56B4E9",
+    "snakemake_slurm_default": "#D55E00",
+    "snakemake_slurm_tuned": "#E69F00",
+    "snakemake_local": "#009E73",
+}
+
+# Every state a Slurm job can end in (sacct's State column, first word); anything else means the
+# job is still pending, running or finishing.
+FINAL_STATES = frozenset(
+    {
+        "COMPLETED",
+        "FAILED",
+        "CANCELLED",
+        "TIMEOUT",
+        "OUT_OF_MEMORY",
+        "NODE_FAIL",
+        "PREEMPTED",
+        "BOOT_FAIL",
+        "DEADLINE",
+    }
+)
