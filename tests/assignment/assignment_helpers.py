@@ -1,14 +1,11 @@
 """What the assignment's test modules share beyond lessontest: where the starting scripts and the
-reference workflows are, a fresh copy of one workflow, the page's runs by block name, and the jobs
-a real Snakemake run finished. Imported as `from assignment.assignment_helpers import ...` (tests/
+reference workflows are, a fresh copy of one workflow, and the page's runs by block name. Imported as `from assignment.assignment_helpers import ...` (tests/
 is on sys.path; tests/assignment is a namespace package).
 """
 
 from __future__ import annotations
 
-import collections
 import pathlib
-import re
 
 import pytest
 
@@ -37,13 +34,7 @@ def page_run(page_runs, name: str):
     ran, proc = runs[name]
     assert ran == block
     if proc.returncode != 0:
-        pytest.fail(f"page block {name} failed ({proc.returncode}):\n{block}\n{proc.stdout}\n{proc.stderr}")
+        pytest.fail(
+            f"page block {name} failed ({proc.returncode}):\n{block}\n{proc.stdout}\n{proc.stderr}"
+        )
     return base, block, proc
-
-
-_FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: (\w+)\)")
-
-
-def finished_jobs(output: str) -> collections.Counter:
-    """How many jobs of each rule finished in this run, read from Snakemake's own log lines."""
-    return collections.Counter(_FINISHED.findall(output))

@@ -12,8 +12,9 @@ import time
 
 import pytest
 
-from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, finished_jobs
+from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow
 from lessontest.shell import assert_one_error_line, learner_env, python, run
+from lessontest.snakemake import finished_jobs
 from lessontest.tree import tree_bytes
 
 SMALL = [".test/config_small/config.yaml"]
@@ -58,7 +59,12 @@ def test_starting_script_rejects_a_broken_image(tmp_path):
 def test_clean_run_results(clean_run):
     workdir, proc = clean_run
     assert finished_jobs(proc.stdout + proc.stderr) == {
-        "export_digits": 1, "resize": 2, "normalise": 2, "extract_features": 2, "summarise": 1, "all": 1
+        "export_digits": 1,
+        "resize": 2,
+        "normalise": 2,
+        "extract_features": 2,
+        "summarise": 1,
+        "all": 1,
     }
     rows = list(csv.DictReader((workdir / "results" / "features.csv").open()))
     assert [r["image"] for r in rows] == SMALL_IMAGES
@@ -86,7 +92,11 @@ def test_broken_image_fails_its_branch_only(clean_run, tmp_path):
     workdir = copy_workflow("images", tmp_path)
     run(["snakemake", "export_digits", "--cores", CORES, "--configfile", *SMALL], workdir)
     (workdir / "resources" / "images" / "digit1_00.pgm").write_text("P2\n8 8\n16\n1 2 3\n")
-    proc = run(["snakemake", "--cores", CORES, "--configfile", *SMALL, "--keep-going"], workdir, check=False)
+    proc = run(
+        ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--keep-going"],
+        workdir,
+        check=False,
+    )
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "Error in rule resize" in output
@@ -109,7 +119,10 @@ def _after_first_features(log: str) -> bool:
 def _has_child(pid: int) -> bool:
     """The process has started a child process (Snakemake: a job is running)."""
     try:
-        return any((task / "children").read_text().split() for task in pathlib.Path(f"/proc/{pid}/task").iterdir())
+        return any(
+            (task / "children").read_text().split()
+            for task in pathlib.Path(f"/proc/{pid}/task").iterdir()
+        )
     except FileNotFoundError:  # a thread ended while we looked
         return False
 
@@ -121,7 +134,10 @@ def test_interrupted_run_resumes(clean_run, tmp_path):
     with progress.open("w") as out:
         first = subprocess.Popen(
             ["snakemake", "--cores", "1", "--configfile", *SMALL],
-            cwd=workdir, env=learner_env(), stdout=out, stderr=subprocess.STDOUT,
+            cwd=workdir,
+            env=learner_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     deadline = time.monotonic() + 120
@@ -146,7 +162,9 @@ def test_interrupted_run_resumes(clean_run, tmp_path):
     assert not (workdir / "results" / "features.csv").exists()
 
     # SIGTERM lets Snakemake clean up: no --unlock needed this time.
-    rerun = run(["snakemake", "--cores", CORES, "--configfile", *SMALL, "--rerun-incomplete"], workdir)
+    rerun = run(
+        ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--rerun-incomplete"], workdir
+    )
     ran = finished_jobs(rerun.stdout + rerun.stderr)
     assert ran["export_digits"] == 0
     # Finished images are not processed again.

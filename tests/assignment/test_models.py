@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, finished_jobs, page_run
+from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, page_run
 from lessontest.shell import assert_one_error_line, python, run
+from lessontest.snakemake import finished_jobs
 
 SMALL = [".test/config_small/config.yaml"]
 SMALL_MODELS = ["decision_tree", "knn", "naive_bayes"]
@@ -34,18 +35,29 @@ def test_starting_script_rejects_unknown_model(tmp_path):
 
 def test_undefined_model_is_rejected_before_any_job(tmp_path):
     workdir = copy_workflow("models", tmp_path)
-    proc = run(["snakemake", "--dry-run", "--config", "compare=[knn,deep_net]"], workdir, check=False)
+    proc = run(
+        ["snakemake", "--dry-run", "--config", "compare=[knn,deep_net]"], workdir, check=False
+    )
     assert proc.returncode != 0
-    assert "invalid config at compare: model 'deep_net' is not defined under models" in proc.stdout + proc.stderr
+    assert (
+        "invalid config at compare: model 'deep_net' is not defined under models"
+        in proc.stdout + proc.stderr
+    )
 
 
 def test_clean_run_results(clean_run):
     workdir, proc = clean_run
-    assert finished_jobs(proc.stdout + proc.stderr) == {"evaluate_model": 3, "compare_models": 1, "all": 1}
+    assert finished_jobs(proc.stdout + proc.stderr) == {
+        "evaluate_model": 3,
+        "compare_models": 1,
+        "all": 1,
+    }
     rows = list(csv.DictReader((workdir / "results" / "models.csv").open()))
     assert [r["model"] for r in rows] == SMALL_MODELS
     for row in rows:
-        scores = json.loads((workdir / "results" / "scores" / f"{row['model']}.json").read_text())["scores"]
+        scores = json.loads((workdir / "results" / "scores" / f"{row['model']}.json").read_text())[
+            "scores"
+        ]
         assert len(scores) == 3
         assert f"{sum(scores) / 3:.6f}" == row["cv_mean"]
         log = (workdir / "logs" / "evaluate_model" / f"{row['model']}.log").read_text()

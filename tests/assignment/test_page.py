@@ -41,7 +41,11 @@ def test_starting_script_outputs(page_runs):
         assert (images / "results" / name).stat().st_size > 0
     summary = (images / "results" / "summary.csv").read_text().splitlines()
     assert len(summary) == 11 and summary[1].startswith("0,5,")
-    for option, names in [("tuning", ["tuning.csv", "tuning.png", "best.json"]),
-                          ("models", ["models.csv", "models.png"])]:
+    for option, names in [
+        ("tuning", ["tuning.csv", "tuning.png", "best.json"]),
+        ("models", ["models.csv", "models.png"]),
+    ]:
         for name in names:
-            assert (base / "exercises" / "assignment" / option / "results" / name).stat().st_size > 0
+            assert (
+                base / "exercises" / "assignment" / option / "results" / name
+            ).stat().st_size > 0

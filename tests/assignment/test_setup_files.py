@@ -17,7 +17,14 @@ from lessontest.snakemake import job_counts
 OPTIONS = ["images", "tuning", "models"]
 # The jobs of each teaching configuration: one per image and step, per grid pair, per model.
 PLANS = {
-    "images": {"all": 1, "export_digits": 1, "resize": 50, "normalise": 50, "extract_features": 50, "summarise": 1},
+    "images": {
+        "all": 1,
+        "export_digits": 1,
+        "resize": 50,
+        "normalise": 50,
+        "extract_features": 50,
+        "summarise": 1,
+    },
     "tuning": {"all": 1, "split_data": 1, "cross_validate": 12, "summarise": 1, "refit_best": 1},
     "models": {"all": 1, "evaluate_model": 6, "compare_models": 1},
 }

@@ -11,8 +11,9 @@ import time
 
 import pytest
 
-from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, finished_jobs, page_run
+from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, page_run
 from lessontest.shell import assert_one_error_line, learner_env, python, run
+from lessontest.snakemake import finished_jobs
 
 SMALL = [".test/config_small/config.yaml"]
 # The small config's grid: 2 values of C times 2 of gamma, 3 folds.
@@ -28,7 +29,9 @@ def clean_run(page_runs):
 
 
 def test_starting_script_rejects_bad_input(tmp_path):
-    proc = python(EXERCISES / "tuning" / "tune_svm.py", "--c-values", "-1", cwd=tmp_path, check=False)
+    proc = python(
+        EXERCISES / "tuning" / "tune_svm.py", "--c-values", "-1", cwd=tmp_path, check=False
+    )
     assert_one_error_line(proc, "C and gamma must be positive, not -1")
     assert not (tmp_path / "results" / "tuning.csv").exists()
 
@@ -43,28 +46,50 @@ def test_bad_config_is_rejected_before_any_job(tmp_path):
 def test_clean_run_results(clean_run):
     workdir, proc = clean_run
     assert finished_jobs(proc.stdout + proc.stderr) == {
-        "split_data": 1, "cross_validate": 4, "summarise": 1, "refit_best": 1, "all": 1
+        "split_data": 1,
+        "cross_validate": 4,
+        "summarise": 1,
+        "refit_best": 1,
+        "all": 1,
     }
     rows = list(csv.DictReader((workdir / "results" / "tuning.csv").open()))
     assert [f"C{r['C']}_gamma{r['gamma']}" for r in rows] == SMALL_PAIRS
     for row in rows:
-        saved = json.loads((workdir / "results" / "cv" / f"C{row['C']}_gamma{row['gamma']}.json").read_text())
+        saved = json.loads(
+            (workdir / "results" / "cv" / f"C{row['C']}_gamma{row['gamma']}.json").read_text()
+        )
         assert f"{saved['cv_mean']:.6f}" == row["cv_mean"]
     best = json.loads((workdir / "results" / "best.json").read_text())
     assert max(float(r["cv_mean"]) for r in rows) == best["cv_mean"]
     assert best["test_accuracy"] > 0.95
     # Every job wrote its log; the heavy rule also wrote a benchmark.
     for pair in SMALL_PAIRS:
-        assert "fold accuracies:" in (workdir / "logs" / "cross_validate" / f"{pair}.log").read_text()
-        assert (workdir / "benchmarks" / "cross_validate" / f"{pair}.tsv").read_text().startswith("s\t")
+        assert (
+            "fold accuracies:" in (workdir / "logs" / "cross_validate" / f"{pair}.log").read_text()
+        )
+        assert (
+            (workdir / "benchmarks" / "cross_validate" / f"{pair}.tsv")
+            .read_text()
+            .startswith("s\t")
+        )
     for log in ["split_data", "summarise", "refit_best"]:
         assert (workdir / "logs" / f"{log}.log").stat().st_size > 0
 
 
 def test_same_results_as_starting_script(clean_run, tmp_path):
     workdir, _ = clean_run
-    proc = python(EXERCISES / "tuning" / "tune_svm.py", "--folds", "3",
-                  "--c-values", "1", "10", "--gamma-values", "0.0001", "0.001", cwd=tmp_path)
+    proc = python(
+        EXERCISES / "tuning" / "tune_svm.py",
+        "--folds",
+        "3",
+        "--c-values",
+        "1",
+        "10",
+        "--gamma-values",
+        "0.0001",
+        "0.001",
+        cwd=tmp_path,
+    )
     assert "best: C=1 gamma=0.001" in proc.stdout
     assert (tmp_path / "results" / "tuning.png").read_bytes().startswith(b"\x89PNG")
     for name in FINAL:
@@ -76,7 +101,10 @@ def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, tmp_path):
     workdir = copy_workflow("tuning", tmp_path)
     first = subprocess.Popen(
         ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--config", "pause_seconds=120"],
-        cwd=workdir, env=learner_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=workdir,
+        env=learner_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     logs = workdir / "logs" / "cross_validate"
@@ -102,9 +130,16 @@ def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, tmp_path):
     assert locked.returncode != 0
     assert "Directory cannot be locked" in locked.stdout + locked.stderr
     run(["snakemake", "--unlock"], workdir)
-    rerun = run(["snakemake", "--cores", CORES, "--configfile", *SMALL, "--rerun-incomplete"], workdir)
+    rerun = run(
+        ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--rerun-incomplete"], workdir
+    )
     # The split had finished before the kill, so it is not made again; everything else is.
-    assert finished_jobs(rerun.stdout + rerun.stderr) == {"cross_validate": 4, "summarise": 1, "refit_best": 1, "all": 1}
+    assert finished_jobs(rerun.stdout + rerun.stderr) == {
+        "cross_validate": 4,
+        "summarise": 1,
+        "refit_best": 1,
+        "all": 1,
+    }
     for name in FINAL:
         assert (workdir / name).read_bytes() == (clean_run[0] / name).read_bytes(), name
     # A third run has nothing left to do.

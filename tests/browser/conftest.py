@@ -80,25 +80,32 @@ def crawl(browser, base_url) -> dict[str, PageVisit]:
             guard.reset()
             page.goto(url, wait_until="networkidle")
             refresh = page.eval_on_selector_all(
-                "meta[http-equiv='Refresh' i], meta[http-equiv='refresh']", "els => els.map(e => e.content)")
+                "meta[http-equiv='Refresh' i], meta[http-equiv='refresh']",
+                "els => els.map(e => e.content)",
+            )
             links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
             for content in refresh:  # the root index.html only redirects to content/index.html
                 target = content.split("url=", 1)[-1].strip()
                 links.append(urllib.parse.urljoin(url, target))
-            ids = set(page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.name)"))
+            ids = set(
+                page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.name)")
+            )
             path = relative(url, base_url)
             # What the page itself did, kept before axe runs: axe-core fetches stylesheets' @import
             # targets again by XHR and resolves them against the page instead of the stylesheet
             # (a 404 for /basic.css that no reader's browser ever asks for).
-            errors, failed, external = list(guard.console_errors), list(guard.failed), list(guard.external)
+            errors, failed, external = (
+                list(guard.console_errors),
+                list(guard.failed),
+                list(guard.external),
+            )
             shot = None
             violations = []
             if not refresh:
                 shot = SCREENSHOT_DIR / (path.replace("/", "__") + ".png")
                 page.screenshot(path=str(shot), full_page=True)
                 violations = axe_blocking(page)
-            visits[path] = PageVisit(path, errors, failed, external, ids, links,
-                                     violations, shot)
+            visits[path] = PageVisit(path, errors, failed, external, ids, links, violations, shot)
             for link in links:
                 target = urllib.parse.urldefrag(link).url
                 if is_page(target, base_url) and target not in seen:

@@ -14,10 +14,13 @@ pytestmark = pytest.mark.browser
 
 
 def _report(problems: dict[str, list[str]]) -> str:
-    return "\n".join(f"{page}:\n  " + "\n  ".join(items) for page, items in sorted(problems.items()) if items)
+    return "\n".join(
+        f"{page}:\n  " + "\n  ".join(items) for page, items in sorted(problems.items()) if items
+    )
 
 
 # --- Every page, from one crawl -----------------------------------------------------------------------
+
 
 def test_crawl_reaches_every_page_of_the_toc(crawl):
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -50,7 +53,11 @@ def test_no_request_leaves_the_local_server(crawl):
 
 
 def test_every_page_has_a_screenshot(crawl, content_pages):
-    missing = [p for p in content_pages if not crawl[p].screenshot.exists() or crawl[p].screenshot.stat().st_size == 0]
+    missing = [
+        p
+        for p in content_pages
+        if not crawl[p].screenshot.exists() or crawl[p].screenshot.stat().st_size == 0
+    ]
     assert len(content_pages) >= 20, f"only {len(content_pages)} pages were crawled"
     assert not missing, f"no screenshot for {missing}"
 
@@ -75,7 +82,9 @@ def test_internal_links_and_anchors_resolve(crawl, base_url, browser):
                         files_checked[target_path] = context.request.get(target).status
                     ok = files_checked[target_path] == 200
                 if not ok:
-                    problems.setdefault(path, []).append(f"{link}: HTTP {files_checked.get(target_path)}")
+                    problems.setdefault(path, []).append(
+                        f"{link}: HTTP {files_checked.get(target_path)}"
+                    )
                     continue
                 fragment = urllib.parse.unquote(fragment)
                 if fragment and target_path in crawl and fragment not in crawl[target_path].ids:
@@ -87,11 +96,15 @@ def test_internal_links_and_anchors_resolve(crawl, base_url, browser):
 
 def test_accessibility_no_critical_or_serious_axe_violations(crawl):
     problems = {
-        path: [f"{v['rule']} ({v['impact']}): {v['help']}; {v['count']} element(s), e.g. {v['targets']}"
-               for v in visit.violations]
+        path: [
+            f"{v['rule']} ({v['impact']}): {v['help']}; {v['count']} element(s), e.g. {v['targets']}"
+            for v in visit.violations
+        ]
         for path, visit in crawl.items()
     }
-    assert not any(problems.values()), "axe-core violations (critical/serious), by page and rule:\n" + _report(problems)
+    assert not any(problems.values()), (
+        "axe-core violations (critical/serious), by page and rule:\n" + _report(problems)
+    )
 
 
 # --- Interactions ---------------------------------------------------------------------------------------
@@ -114,7 +127,9 @@ def _fold_content_visible(page, fold) -> bool:
     return page.locator(f"{selector} > :not(summary)").first.is_visible()
 
 
-def test_solutions_and_toggles_are_folded_on_load_and_open_on_click(crawl, content_pages, browser, base_url):
+def test_solutions_and_toggles_are_folded_on_load_and_open_on_click(
+    crawl, content_pages, browser, base_url
+):
     context, page, guard = helpers.new_context(browser, base_url)
     problems: dict[str, list[str]] = {}
     counted = 0
@@ -133,7 +148,11 @@ def test_solutions_and_toggles_are_folded_on_load_and_open_on_click(crawl, conte
                 if _fold_content_visible(page, fold):
                     problems.setdefault(path, []).append(f"{name} is open on load")
                     continue
-                clicker = f"{selector} > .admonition-title" if fold["kind"] == "admonition" else f"{selector} > summary"
+                clicker = (
+                    f"{selector} > .admonition-title"
+                    if fold["kind"] == "admonition"
+                    else f"{selector} > summary"
+                )
                 page.locator(clicker).first.scroll_into_view_if_needed()
                 page.locator(clicker).first.click()
                 page.wait_for_timeout(400)  # togglebutton's opening transition
@@ -163,9 +182,11 @@ def test_copy_buttons_copy_the_code(content_pages, browser, base_url):
         for path in content_pages:
             page.goto(base_url + path, wait_until="networkidle")
             # Open every fold first, so that copy buttons inside solutions are reachable too.
-            page.evaluate("() => document.querySelectorAll("
-                          "'.admonition.toggle.toggle-hidden > .admonition-title > button.toggle-button')"
-                          ".forEach(button => button.click())")
+            page.evaluate(
+                "() => document.querySelectorAll("
+                "'.admonition.toggle.toggle-hidden > .admonition-title > button.toggle-button')"
+                ".forEach(button => button.click())"
+            )
             buttons = page.locator("button.copybtn")
             for index in range(buttons.count()):
                 button = buttons.nth(index)
@@ -180,29 +201,39 @@ def test_copy_buttons_copy_the_code(content_pages, browser, base_url):
                 tried += 1
                 if copied.strip() != expected.strip() or not copied.strip():
                     problems.setdefault(path, []).append(
-                        f"button {index}: copied {copied[:60]!r}..., expected {expected[:60]!r}...")
+                        f"button {index}: copied {copied[:60]!r}..., expected {expected[:60]!r}..."
+                    )
     finally:
         context.close()
     assert tried >= 5, f"only {tried} copy buttons were found on the whole site"
     assert not problems, "copy buttons that did not copy their code:\n" + _report(problems)
 
 
-@pytest.mark.parametrize("word, page_expected", [
-    ("sbatch", "content/batch-job.html"),
-    ("array", "content/array-jobs.html"),
-    ("Snakemake", "content/snakemake.html"),
-])
+@pytest.mark.parametrize(
+    "word, page_expected",
+    [
+        ("sbatch", "content/batch-job.html"),
+        ("array", "content/array-jobs.html"),
+        ("Snakemake", "content/snakemake.html"),
+    ],
+)
 def test_search_finds_pages(word, page_expected, browser, base_url):
     context, page, guard = helpers.new_context(browser, base_url)
     try:
         page.goto(f"{base_url}search.html?q={urllib.parse.quote(word)}", wait_until="networkidle")
         page.wait_for_function(
             "() => { const s = document.querySelector('#search-results .search-summary, p.search-summary');"
-            " return s && /found|did not match/i.test(s.textContent); }", timeout=20000)
-        hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+            " return s && /found|did not match/i.test(s.textContent); }",
+            timeout=20000,
+        )
+        hrefs = page.eval_on_selector_all(
+            "#search-results ul.search li a", "els => els.map(e => e.href)"
+        )
         found = {helpers.relative(urllib.parse.urldefrag(h).url, base_url) for h in hrefs}
         assert found, f"searching for {word!r} found nothing"
-        assert page_expected in found, f"searching for {word!r} did not find {page_expected}; found {sorted(found)}"
+        assert page_expected in found, (
+            f"searching for {word!r} did not find {page_expected}; found {sorted(found)}"
+        )
         assert not guard.console_errors and not guard.failed, (guard.console_errors, guard.failed)
     finally:
         context.close()
@@ -227,12 +258,16 @@ def test_dark_mode_switch(browser, base_url):
             if page.evaluate("document.documentElement.dataset.theme") == "dark":
                 break
             switch.click()
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark", "the switch never chose dark"
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark", (
+            "the switch never chose dark"
+        )
         page.wait_for_timeout(300)
         dark = _background_luminance(page)
         assert dark < 0.3 < light, f"background luminance light {light:.2f}, dark {dark:.2f}"
         page.reload(wait_until="networkidle")
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark", "dark mode is forgotten on reload"
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark", (
+            "dark mode is forgotten on reload"
+        )
     finally:
         context.close()
 
@@ -246,12 +281,15 @@ def test_dark_mode_has_no_contrast_violations(content_pages, browser, base_url):
         for path in content_pages:
             page.goto(base_url + path, wait_until="networkidle")
             assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-            result = Axe().run(page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"]})
+            result = Axe().run(
+                page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"]}
+            )
             for v in result.response["violations"]:
                 if v.get("impact") in helpers.BLOCKING_IMPACTS:
                     problems.setdefault(path, []).append(
                         f"{v['id']} ({v['impact']}) in dark mode: {len(v['nodes'])} element(s), e.g. "
-                        f"{[' '.join(map(str, n['target'])) for n in v['nodes'][:5]]}")
+                        f"{[' '.join(map(str, n['target'])) for n in v['nodes'][:5]]}"
+                    )
     finally:
         context.close()
     assert not problems, "axe-core violations in dark mode, by page and rule:\n" + _report(problems)
@@ -272,7 +310,8 @@ def test_nothing_scrolls_sideways_at_375_px(content_pages, browser, base_url):
             }""")
             if widths["scroll"] > widths["client"]:
                 problems.setdefault(path, []).append(
-                    f"page is {widths['scroll']} px wide in a {widths['client']} px window; e.g. {widths['wide']}")
+                    f"page is {widths['scroll']} px wide in a {widths['client']} px window; e.g. {widths['wide']}"
+                )
     finally:
         context.close()
     assert not problems, "pages that scroll sideways at 375 px:\n" + _report(problems)

@@ -14,14 +14,9 @@ import time
 
 import pytest
 
+from bench_names import FINAL_STATES  # every state a job can end in
 from lessontest.shell import learner_env, run
 from lessontest.tree import copy_code, tree_bytes
-
-# Every state a job can end in; anything else means it is still queued, running or finishing.
-FINAL_STATES = {
-    "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL",
-    "PREEMPTED", "BOOT_FAIL", "DEADLINE",
-}
 
 
 class Shell:
@@ -54,8 +49,15 @@ class Slurm:
     def accounting(self, job_ids) -> dict[str, str]:
         """{job id (with _task for array tasks): state} from sacct, job allocations only."""
         out = self.shell.run(
-            ["sacct", "--noheader", "--parsable2", "--allocations", "--duplicates",
-             f"--jobs={','.join(job_ids)}", "--format=JobID,State"]
+            [
+                "sacct",
+                "--noheader",
+                "--parsable2",
+                "--allocations",
+                "--duplicates",
+                f"--jobs={','.join(job_ids)}",
+                "--format=JobID,State",
+            ]
         )
         states = {}
         for line in out.stdout.splitlines():
@@ -74,7 +76,9 @@ class Slurm:
         end = time.monotonic() + timeout
         while self.queued(job_ids):
             if time.monotonic() > end:
-                pytest.fail(f"jobs {job_ids} still queued after {timeout} s: {self.queued(job_ids)}")
+                pytest.fail(
+                    f"jobs {job_ids} still queued after {timeout} s: {self.queued(job_ids)}"
+                )
             time.sleep(1)
         # slurmdbd records the end of a job shortly after it leaves the queue.
         while True:

@@ -51,11 +51,21 @@ def test_solution_on_slurm_gives_the_local_results(option, tmp_path):
     submitted = set(SUBMITTED.findall(output))
     assert submitted, f"{option}: Snakemake submitted nothing to Slurm:\n{output[-3000:]}"
     acct = run(
-        ["sacct", "--noheader", "--parsable2", "--allocations", f"--starttime={since}",
-         "--format=JobID,State,WorkDir"],
-        tmp_path, timeout=60,
+        [
+            "sacct",
+            "--noheader",
+            "--parsable2",
+            "--allocations",
+            f"--starttime={since}",
+            "--format=JobID,State,WorkDir",
+        ],
+        tmp_path,
+        timeout=60,
     ).stdout
-    ours = {job: state for job, state, workdir in (line.split("|") for line in acct.splitlines())
-            if workdir == str(on_slurm)}
+    ours = {
+        job: state
+        for job, state, workdir in (line.split("|") for line in acct.splitlines())
+        if workdir == str(on_slurm)
+    }
     assert set(ours) == submitted, (acct, sorted(submitted))
     assert set(ours.values()) == {"COMPLETED"}, acct

@@ -84,10 +84,18 @@ def test_failed_preprocessing_blocks_the_array(shell, slurm, code_dir):
     expected = {ids["array"]: "DependencyNeverSatisfied", ids["collect"]: "Dependency"}
     deadline = time.monotonic() + 60
     while True:
-        seen = shell.run(["squeue", "--noheader", "--jobs", f"{ids['array']},{ids['collect']}",
-                          "--format=%i %T %r"]).stdout
-        reasons = {r[0].split("_")[0]: r[2] for r in map(str.split, seen.splitlines())
-                   if r[1] == "PENDING"}
+        seen = shell.run(
+            [
+                "squeue",
+                "--noheader",
+                "--jobs",
+                f"{ids['array']},{ids['collect']}",
+                "--format=%i %T %r",
+            ]
+        ).stdout
+        reasons = {
+            r[0].split("_")[0]: r[2] for r in map(str.split, seen.splitlines()) if r[1] == "PENDING"
+        }
         if reasons == expected:
             break
         assert time.monotonic() < deadline, f"expected {expected}, squeue shows:\n{seen}"

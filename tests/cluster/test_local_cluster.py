@@ -54,9 +54,20 @@ def test_up_without_root_changes_nothing(tmp_path):
     state = tmp_path / "state"
     tmp_path.chmod(0o777)
     proc = run(
-        ["runuser", "-u", "nobody", "--", "env", f"LESSON_SLURM_DIR={state}",
-         "bash", ROOT / "cluster" / "up.sh"],
-        tmp_path, env=os.environ, check=False, timeout=60,
+        [
+            "runuser",
+            "-u",
+            "nobody",
+            "--",
+            "env",
+            f"LESSON_SLURM_DIR={state}",
+            "bash",
+            ROOT / "cluster" / "up.sh",
+        ],
+        tmp_path,
+        env=os.environ,
+        check=False,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0, proc.stderr  # one line

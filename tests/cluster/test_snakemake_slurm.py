@@ -29,8 +29,16 @@ def test_workflow_on_slurm(shell, code_dir, local_results):
     assert summary["summary.csv"].count(b"\n") > len(local_results) // 2
     # Every job really went through Slurm: preprocess, one per combination, and collect, all
     # COMPLETED, run in this folder.
-    acct = shell.run(["sacct", "--noheader", "--parsable2", "--allocations", f"--starttime={since}",
-                      "--format=JobID,State,WorkDir"]).stdout
+    acct = shell.run(
+        [
+            "sacct",
+            "--noheader",
+            "--parsable2",
+            "--allocations",
+            f"--starttime={since}",
+            "--format=JobID,State,WorkDir",
+        ]
+    ).stdout
     ours = [line.split("|") for line in acct.splitlines() if line.endswith(f"|{code_dir}")]
     assert len(ours) == len(local_results) // 2 + 2, (acct, out.stderr[-2000:])
     assert {state for _job, state, _dir in ours} == {"COMPLETED"}, acct
@@ -40,8 +48,9 @@ def test_failing_rule_reports_slurm_state_and_log(tmp_path, shell):
     """A rule that fails: Snakemake names the Slurm job's state and the log file to read."""
     work = tmp_path / "failing"
     shutil.copytree(ROOT / "tests" / "cluster" / "failing_workflow", work)
-    proc = shell.run(["snakemake", "--profile", shell.cwd / PROFILE], cwd=work, check=False,
-                     timeout=600)
+    proc = shell.run(
+        ["snakemake", "--profile", shell.cwd / PROFILE], cwd=work, check=False, timeout=600
+    )
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0, output
     # Which Slurm job failed, and in which state ...

@@ -26,8 +26,16 @@ def test_custom_submission_script(shell, slurm, code_dir, local_results):
     states = slurm.wait(submitted.values(), timeout=900)
     assert set(states.values()) == {"COMPLETED"}, states
     # Slurm knows every job by the name the script gave it.
-    names = shell.run(["sacct", "--noheader", "--parsable2", "--allocations",
-                       f"--jobs={','.join(submitted.values())}", "--format=JobID,JobName"]).stdout
+    names = shell.run(
+        [
+            "sacct",
+            "--noheader",
+            "--parsable2",
+            "--allocations",
+            f"--jobs={','.join(submitted.values())}",
+            "--format=JobID,JobName",
+        ]
+    ).stdout
     assert dict(line.split("|")[::-1] for line in names.splitlines()) == submitted
     for name, job in submitted.items():
         assert (code_dir / f"slurm-{name}-{job}.out").exists()

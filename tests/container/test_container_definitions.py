@@ -18,6 +18,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from lessontest.paths import ROOT
+
 DOCKERFILE = ROOT / "code" / "container" / "Dockerfile"
 APPTAINER_DEF = ROOT / "code" / "container" / "apptainer.def"
 EXAMPLE = ROOT / "code" / "python" / "scikit_example"
@@ -132,7 +133,10 @@ def dependency_closure(direct: list[str]) -> dict[str, str]:
 
 
 def test_each_recipe_has_one_pip_install_without_dependency_resolution():
-    for name, installs in (("Dockerfile", dockerfile_installs()), ("apptainer.def", def_installs())):
+    for name, installs in (
+        ("Dockerfile", dockerfile_installs()),
+        ("apptainer.def", def_installs()),
+    ):
         assert len(installs) == 1, f"{name}: expected one pip install, found {len(installs)}"
         assert "--no-deps" in installs[0], (
             f"{name}: without --no-deps pip may add unpinned dependencies"
@@ -160,8 +164,11 @@ def test_recipes_install_the_whole_dependency_closure_at_the_constrained_version
     """The list is complete (nothing left for pip to pick) and every version is the project's pin."""
     constraints = read_pins(ROOT / "constraints.txt")
     docker = pinned(dockerfile_installs()[0])
-    direct = [dist for dists in (packages_distributions().get(m, []) for m in imported_third_party())
-              for dist in dists]
+    direct = [
+        dist
+        for dists in (packages_distributions().get(m, []) for m in imported_third_party())
+        for dist in dists
+    ]
     closure = dependency_closure(direct)
     expected = {name: constraints[name] for name in closure}
     assert closure == expected, "the project's venv differs from constraints.txt"
@@ -182,8 +189,11 @@ def test_every_third_party_import_of_the_example_is_installed():
 
 
 def test_base_image_is_the_python_the_lesson_uses():
-    docker_from = [line.split()[1] for line in logical_lines(DOCKERFILE.read_text())
-                   if line.startswith("FROM ")]
+    docker_from = [
+        line.split()[1]
+        for line in logical_lines(DOCKERFILE.read_text())
+        if line.startswith("FROM ")
+    ]
     header = def_sections(APPTAINER_DEF.read_text())["header"]
     fields = dict(re.findall(r"^(\w+):\s*(\S+)", header, flags=re.M))
     assert fields.get("Bootstrap") == "docker"
@@ -195,8 +205,9 @@ def test_base_image_is_the_python_the_lesson_uses():
 
 def test_both_recipes_set_the_same_environment():
     """Headless matplotlib and no user site-packages, in both images."""
-    docker_env = " ".join(line for line in logical_lines(DOCKERFILE.read_text())
-                          if line.startswith("ENV "))
+    docker_env = " ".join(
+        line for line in logical_lines(DOCKERFILE.read_text()) if line.startswith("ENV ")
+    )
     apptainer_env = def_sections(APPTAINER_DEF.read_text())["environment"]
     for setting in ("MPLBACKEND=Agg", "PYTHONNOUSERSITE=1"):
         assert setting in docker_env

@@ -65,7 +65,9 @@ os.execv(command[0], command)
 def job_dir(tmp_path):
     """A learner's copy of code/, a fake image, a fake apptainer."""
     code = copy_code(tmp_path)
-    (code / "knn-iris.sif").write_bytes(b"not a real image: the fake apptainer only checks it exists")
+    (code / "knn-iris.sif").write_bytes(
+        b"not a real image: the fake apptainer only checks it exists"
+    )
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "apptainer"
@@ -100,8 +102,9 @@ def expected_result_names(code):
 def test_sbatch_options_come_before_the_first_command():
     """sbatch reads #SBATCH lines only up to the first command of the script."""
     lines = (ROOT / "code" / SCRIPT).read_text().splitlines()
-    first_command = next(i for i, line in enumerate(lines)
-                         if line.strip() and not line.startswith("#"))
+    first_command = next(
+        i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")
+    )
     sbatch_lines = [i for i, line in enumerate(lines) if line.startswith("#SBATCH")]
     assert sbatch_lines and max(sbatch_lines) < first_command
     assert run(["bash", "-n", ROOT / "code" / SCRIPT], ROOT, check=False).returncode == 0
@@ -113,7 +116,7 @@ def test_job_runs_preprocess_then_training_inside_the_image(job_dir):
     assert proc.returncode == 0, proc.stderr
 
     recorded = calls(log)
-    inner = [call["args"][call["args"].index("knn-iris.sif") + 1:] for call in recorded]
+    inner = [call["args"][call["args"].index("knn-iris.sif") + 1 :] for call in recorded]
     assert inner == [
         ["python", "python/scikit_example/preprocess.py"],
         ["python", "python/scikit_example/train_and_plot.py"],

@@ -31,10 +31,18 @@ def site_specific_commands() -> list[list[str]]:
 def test_page_commands_name_files_that_exist():
     commands = site_specific_commands()
     assert len(commands) >= 5
-    named = [word for command in commands for word in command
-             if re.match(r"(container|python|slurm)/", word)]
-    assert {"container/apptainer.def", "container/", "slurm/scikit_example/container_job.sh",
-            "python/scikit_example/preprocess.py"} <= set(named)
+    named = [
+        word
+        for command in commands
+        for word in command
+        if re.match(r"(container|python|slurm)/", word)
+    ]
+    assert {
+        "container/apptainer.def",
+        "container/",
+        "slurm/scikit_example/container_job.sh",
+        "python/scikit_example/preprocess.py",
+    } <= set(named)
     for word in named:
         assert (CODE / word).exists(), f"the page names {word}, which is not in code/"
 

@@ -16,8 +16,12 @@ SCREENSHOT_DIR = pathlib.Path(
 ).resolve()
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
@@ -52,12 +56,29 @@ class Guard:
             route.abort()
 
     def attach(self, page):
-        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(
-            f"{msg.text} ({msg.location.get('url', '')}:{msg.location.get('lineNumber', '')})"))
+        page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error"
+                and self.console_errors.append(
+                    f"{msg.text} ({msg.location.get('url', '')}:{msg.location.get('lineNumber', '')})"
+                )
+            ),
+        )
         page.on("pageerror", lambda exc: self.console_errors.append(f"uncaught: {exc}"))
-        page.on("requestfailed", lambda req: urllib.parse.urlsplit(req.url).netloc == self.origin
-                and self.failed.append(f"{req.url}: {req.failure}"))
-        page.on("response", lambda resp: resp.status >= 400 and self.failed.append(f"{resp.url}: HTTP {resp.status}"))
+        page.on(
+            "requestfailed",
+            lambda req: (
+                urllib.parse.urlsplit(req.url).netloc == self.origin
+                and self.failed.append(f"{req.url}: {req.failure}")
+            ),
+        )
+        page.on(
+            "response",
+            lambda resp: (
+                resp.status >= 400 and self.failed.append(f"{resp.url}: HTTP {resp.status}")
+            ),
+        )
 
 
 def new_context(browser, base_url, viewport=DESKTOP, **kwargs):
@@ -84,7 +105,7 @@ class PageVisit:
 
 def relative(url: str, base_url: str) -> str:
     path = urllib.parse.urlsplit(url).path
-    return urllib.parse.unquote(path[len(urllib.parse.urlsplit(base_url).path):])
+    return urllib.parse.unquote(path[len(urllib.parse.urlsplit(base_url).path) :])
 
 
 def is_page(url: str, base_url: str) -> bool:
@@ -97,9 +118,12 @@ def axe_blocking(page) -> list[dict]:
     results = Axe().run(page)
     return [
         {
-            "rule": v["id"], "impact": v["impact"], "help": v["help"],
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
             "targets": [" ".join(map(str, node["target"])) for node in v["nodes"][:5]],
             "count": len(v["nodes"]),
         }
-        for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS
+        for v in results.response["violations"]
+        if v.get("impact") in BLOCKING_IMPACTS
     ]

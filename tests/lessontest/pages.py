@@ -21,8 +21,19 @@ from lessontest.paths import CONTENT, ROOT
 
 # Directives whose body is literal text (code, data), not MyST to be parsed again.
 LITERAL_DIRECTIVES = {
-    "code-block", "code", "sourcecode", "code-cell", "literalinclude", "math", "raw", "csv-table",
-    "list-table", "glossary", "mermaid", "graphviz", "eval-rst",
+    "code-block",
+    "code",
+    "sourcecode",
+    "code-cell",
+    "literalinclude",
+    "math",
+    "raw",
+    "csv-table",
+    "list-table",
+    "glossary",
+    "mermaid",
+    "graphviz",
+    "eval-rst",
 }
 _OPTION = re.compile(r"^:([A-Za-z][\w-]*):(?:\s+(.*))?$")
 

@@ -47,7 +47,9 @@ def run(
     (a page's block: the first failing line stops it). `env` defaults to `learner_env()`.
     With `check`, a non-zero exit fails the test and shows the command's output.
     """
-    argv = ["bash", "-euo", "pipefail", "-c", cmd] if isinstance(cmd, str) else [str(c) for c in cmd]
+    argv = (
+        ["bash", "-euo", "pipefail", "-c", cmd] if isinstance(cmd, str) else [str(c) for c in cmd]
+    )
     proc = subprocess.run(
         argv,
         cwd=cwd,
@@ -79,4 +81,3 @@ def assert_one_error_line(proc: subprocess.CompletedProcess, *words: str) -> Non
     assert "Traceback" not in lines[0]
     for word in words:
         assert word in lines[0], (word, lines[0])
-

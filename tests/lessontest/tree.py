@@ -11,7 +11,6 @@ import pathlib
 import shutil
 
 import code_archive
-
 from lessontest.paths import ROOT
 
 DOWNLOAD_TOP = code_archive.TOP  # the zip unpacks into this folder

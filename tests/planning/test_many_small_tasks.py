@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import pathlib
 
-import planning_overhead as generator  # tools/generators/planning_overhead.py
 import pytest
 import yaml
 
+import planning_overhead as generator  # tools/generators/planning_overhead.py
 from lessontest.paths import ROOT
 from lessontest.shell import assert_one_error_line, python, run
+from lessontest.snakemake import finished_jobs
 from lessontest.tree import copy_code
-from planning.planning_helpers import finished_jobs
 
 SNAKEFILE = "snakemake/many_small_tasks/Snakefile"
 MEASURE = "code/snakemake/many_small_tasks/measure_overhead.py"
@@ -26,20 +26,27 @@ RECORD = "bench/results/overhead_local.json"
 
 def test_the_merged_job_gives_the_same_sum_as_the_tiny_jobs(tmp_path):
     code = copy_code(tmp_path)
-    targets = ["results/many_small_tasks/sum_of_squares.txt",
-               "results/many_small_tasks/merged/sum_of_squares.txt"]
-    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "2", *targets,
-                "--config", "n_items=5"], code)
+    targets = [
+        "results/many_small_tasks/sum_of_squares.txt",
+        "results/many_small_tasks/merged/sum_of_squares.txt",
+    ]
+    proc = run(
+        ["snakemake", "--snakefile", SNAKEFILE, "--cores", "2", *targets, "--config", "n_items=5"],
+        code,
+    )
     ran = finished_jobs(proc.stdout + proc.stderr)
     assert ran == {"square": 5, "sum_of_squares": 1, "sum_of_squares_merged": 1}, ran
     assert [(code / t).read_text() for t in targets] == ["55\n", "55\n"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--items", "1"], "--items must be between 2 and 500, got 1"),
-    (["--repeats", "0"], "--repeats must be between 1 and 20, got 0"),
-    (["--items", "many"], "argument --items: invalid int value: 'many'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--items", "1"], "--items must be between 2 and 500, got 1"),
+        (["--repeats", "0"], "--repeats must be between 1 and 20, got 0"),
+        (["--items", "many"], "argument --items: invalid int value: 'many'"),
+    ],
+)
 def test_measure_overhead_rejects_bad_options_on_one_line(tmp_path, args, message):
     out = tmp_path / "o.json"
     proc = python(ROOT / MEASURE, *args, "--output", out, cwd=tmp_path, check=False, timeout=60)
@@ -53,8 +60,10 @@ def test_the_recorded_measurement_is_complete():
     assert record["items"] >= 2 and record["repeats"] >= 1
     for way in ("one_job_per_item", "one_merged_job"):
         assert len(record["seconds"][way]) == record["repeats"]
-        assert medians[way] == sorted(record["seconds"][way])[(record["repeats"] - 1) // 2] or \
-            record["repeats"] % 2 == 0
+        assert (
+            medians[way] == sorted(record["seconds"][way])[(record["repeats"] - 1) // 2]
+            or record["repeats"] % 2 == 0
+        )
     expected = round((medians["one_job_per_item"] - medians["one_merged_job"]) / record["items"], 3)
     assert record["per_extra_job_seconds"] == expected
 
@@ -66,7 +75,9 @@ def test_the_generator_writes_the_table_from_the_record(tmp_path):
     (tmp_path / "_generated").mkdir()
     generator.generate(tmp_path)
     table = (tmp_path / generator.OUTPUTS[0]).read_text()
-    assert f"| {record['items'] + 1} | {record['median_seconds']['one_job_per_item']:.2f} |" in table
+    assert (
+        f"| {record['items'] + 1} | {record['median_seconds']['one_job_per_item']:.2f} |" in table
+    )
     assert f"| 1 | {record['median_seconds']['one_merged_job']:.2f} |" in table
     assert f"**{record['per_extra_job_seconds']:.2f} s**" in table
     assert f"Snakemake {record['snakemake_version']}" in table
@@ -74,18 +85,33 @@ def test_the_generator_writes_the_table_from_the_record(tmp_path):
 
 def test_the_generator_refuses_an_incomplete_record():
     with pytest.raises(ValueError, match="lacks per_extra_job_seconds"):
-        generator.table({"items": 3, "repeats": 1, "median_seconds": {}, "snakemake_version": "x",
-                         "cpus": 2, "load_average_1min_after": 0.5})
+        generator.table(
+            {
+                "items": 3,
+                "repeats": 1,
+                "median_seconds": {},
+                "snakemake_version": "x",
+                "cpus": 2,
+                "load_average_1min_after": 0.5,
+            }
+        )
 
 
 def test_the_slurm_table_comes_from_the_benchmark_record():
     report = {
-        "date": "2026-01-02T03:04:05Z", "tasks": ["1 euclidean", "1 manhattan"],
+        "date": "2026-01-02T03:04:05Z",
+        "tasks": ["1 euclidean", "1 manhattan"],
         "machine": {"slurm_node": "2 CPUs, 1000 MB"},
         "workloads": [
             {"cv_repeats": 200, "runs": {"serial": {"seconds": 80.0}}},
-            {"cv_repeats": 1, "runs": {"snakemake_slurm_tuned": {"seconds": 30.0},
-                                       "array": {"seconds": 6.0}, "serial": {"seconds": 4.0}}},
+            {
+                "cv_repeats": 1,
+                "runs": {
+                    "snakemake_slurm_tuned": {"seconds": 30.0},
+                    "array": {"seconds": 6.0},
+                    "serial": {"seconds": 4.0},
+                },
+            },
         ],
     }
     table = generator.slurm_table(report)
@@ -94,8 +120,10 @@ def test_the_slurm_table_comes_from_the_benchmark_record():
     assert "| Snakemake on Slurm, status checked every second | 30.0 | 7.5 x |" in table
     rows = [line for line in table.splitlines() if line.startswith("| ") and "x |" in line]
     assert [row.split(" | ")[0] for row in rows] == [
-        "| one batch job runs every task, one after another", "| an array job, one task per combination",
-        "| Snakemake on Slurm, status checked every second"]
+        "| one batch job runs every task, one after another",
+        "| an array job, one task per combination",
+        "| Snakemake on Slurm, status checked every second",
+    ]
     assert "2 training tasks" in table and "`--cv-repeats 1`" in table and "2026-01-02" in table
     with pytest.raises(ValueError, match="does not have the expected layout"):
         generator.slurm_table({"workloads": []})
@@ -114,7 +142,8 @@ def test_the_generator_says_so_when_no_benchmark_was_recorded(tmp_path):
 
 def test_the_array_profile_submits_square_jobs_as_an_array():
     profile = yaml.safe_load(
-        (ROOT / "code/snakemake/many_small_tasks/profiles/slurm-array/config.yaml").read_text())
+        (ROOT / "code/snakemake/many_small_tasks/profiles/slurm-array/config.yaml").read_text()
+    )
     assert profile["executor"] == "slurm"
     assert profile["slurm-array-jobs"] == "square"
     assert profile["default-resources"]["cpus_per_task"] == 1

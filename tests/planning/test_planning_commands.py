@@ -16,9 +16,8 @@ import pytest
 from lessontest.pages import command, command_lines
 from lessontest.paths import ROOT
 from lessontest.shell import run
-from lessontest.snakemake import job_counts
+from lessontest.snakemake import finished_jobs, job_counts
 from lessontest.tree import copy_code, copy_lesson
-from planning.planning_helpers import finished_jobs
 
 PAGE = "planning.md"
 
@@ -34,8 +33,10 @@ def run_text(code, text):
 
 
 def seed_mtimes(code):
-    return {p.name: p.stat().st_mtime_ns
-            for p in (code / "results" / "seeds_study" / "seeds").glob("seed_*.json")}
+    return {
+        p.name: p.stat().st_mtime_ns
+        for p in (code / "results" / "seeds_study" / "seeds").glob("seed_*.json")
+    }
 
 
 def edit(path):
@@ -123,8 +124,10 @@ def test_changing_decimals_reruns_only_the_summary_then_nothing(outputs):
     assert finished_jobs(second) == {}
     assert "Nothing to be done" in second
     code = outputs["code"]
-    scores = [json.loads(p.read_text())["test_accuracy"]
-              for p in sorted((code / "results" / "seeds_study" / "seeds").glob("seed_*.json"))]
+    scores = [
+        json.loads(p.read_text())["test_accuracy"]
+        for p in sorted((code / "results" / "seeds_study" / "seeds").glob("seed_*.json"))
+    ]
     summary = (code / "results" / "seeds_study" / "summary.tsv").read_text()
     assert summary == (
         "statistic\tvalue\n"

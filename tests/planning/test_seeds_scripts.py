@@ -29,12 +29,18 @@ def test_train_seed_is_deterministic_per_seed(tmp_path):
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["seed_5.json"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--seed", "seven", "--output", "out.json"], "--seed must be a whole number >= 0, got 'seven'"),
-    (["--seed", "-3", "--output", "out.json"], "--seed must be a whole number >= 0, got '-3'"),
-    (["--seed", "3", "--output", "out.txt"], "--output must end in .json, got 'out.txt'"),
-    (["--output", "out.json"], "the following arguments are required: --seed"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--seed", "seven", "--output", "out.json"],
+            "--seed must be a whole number >= 0, got 'seven'",
+        ),
+        (["--seed", "-3", "--output", "out.json"], "--seed must be a whole number >= 0, got '-3'"),
+        (["--seed", "3", "--output", "out.txt"], "--output must end in .json, got 'out.txt'"),
+        (["--output", "out.json"], "the following arguments are required: --seed"),
+    ],
+)
 def test_train_seed_rejects_bad_input_on_one_line(tmp_path, args, message):
     proc = python(SCRIPTS / "train_seed.py", *args, cwd=tmp_path, check=False)
     assert_one_error_line(proc, message)
@@ -57,14 +63,17 @@ def test_summarize_computes_the_statistics(tmp_path):
     )
 
 
-@pytest.mark.parametrize("case, message", [
-    ("missing", "No such file or directory"),
-    ("malformed", "malformed result file"),
-    ("no_keys", "it needs the keys seed, test_accuracy"),
-    ("duplicate", "seed 1 appears in more than one result file"),
-    ("single", "need the results of at least two seeds"),
-    ("decimals", "--decimals must be between 0 and 10, got 11"),
-])
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("missing", "No such file or directory"),
+        ("malformed", "malformed result file"),
+        ("no_keys", "it needs the keys seed, test_accuracy"),
+        ("duplicate", "seed 1 appears in more than one result file"),
+        ("single", "need the results of at least two seeds"),
+        ("decimals", "--decimals must be between 0 and 10, got 11"),
+    ],
+)
 def test_summarize_rejects_bad_input_on_one_line(tmp_path, case, message):
     good = write_result(tmp_path / "seed_1.json", 1, 0.9)
     other = write_result(tmp_path / "seed_2.json", 2, 0.8)

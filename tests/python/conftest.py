@@ -17,8 +17,12 @@ from lessontest.tree import copy_code
 
 # The four chapters about the example. full_run runs every command block they show (apart from
 # the site-specific ones), in page order; test_knn_pages.py checks that it did.
-CHAPTERS = ["notebook-to-script.md", "preprocess-and-train.md", "parameters.md",
-            "collecting-results.md"]
+CHAPTERS = [
+    "notebook-to-script.md",
+    "preprocess-and-train.md",
+    "parameters.md",
+    "collecting-results.md",
+]
 # The exit status every line of a block must give, where it is not 0: a usage error the page
 # shows on purpose.
 EXIT_STATUS = {"parameters-bad-metric": 2}
@@ -26,8 +30,11 @@ EXIT_STATUS = {"parameters-bad-metric": 2}
 
 def chapter_blocks(page: str) -> list[str]:
     """The names of the page's command blocks that learners type, in page order."""
-    found = [(block.line, name) for (on, name), block in command_blocks().items()
-             if on == page and not is_site_specific(block)]
+    found = [
+        (block.line, name)
+        for (on, name), block in command_blocks().items()
+        if on == page and not is_site_specific(block)
+    ]
     return [name for _, name in sorted(found)]
 
 
@@ -70,8 +77,10 @@ def full_run(tmp_path_factory) -> pathlib.Path:
                 out.write_text(proc.stdout)
                 err.write_text(proc.stderr)
                 if proc.returncode != status:
-                    pytest.fail(f"{page}#{name}: `{line}` exited with {proc.returncode}, expected "
-                                f"{status}\n{proc.stdout}\n{proc.stderr}")
+                    pytest.fail(
+                        f"{page}#{name}: `{line}` exited with {proc.returncode}, expected "
+                        f"{status}\n{proc.stdout}\n{proc.stderr}"
+                    )
         if page == "preprocess-and-train.md":  # keep the serial run's files for comparisons
             shutil.copytree(code / "results", code.parent / "serial_results")
     return code

@@ -32,8 +32,14 @@ UMASK = 0o027  # not the usual 022, so that the modes below cannot match by acci
 
 def run_script(tree: str, script: str, *args, cwd: pathlib.Path) -> subprocess.CompletedProcess:
     path = ROOT / "code" / "python" / tree / script
-    return subprocess.run([sys.executable, str(path), *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, preexec_fn=lambda: os.umask(UMASK))
+    return subprocess.run(
+        [sys.executable, str(path), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: os.umask(UMASK),
+    )
 
 
 def test_the_three_copies_are_byte_identical():
@@ -44,15 +50,19 @@ def test_the_three_copies_are_byte_identical():
 
 def test_no_script_defines_its_own_helpers():
     """The parser, the error runner and write_atomic exist only in script_io.py."""
-    own = re.compile(r"^(class (ArgumentParser|InputError|StepError)\b|def (write_atomic|run|run_main)\()",
-                     re.MULTILINE)
+    own = re.compile(
+        r"^(class (ArgumentParser|InputError|StepError)\b|def (write_atomic|run|run_main)\()",
+        re.MULTILINE,
+    )
     for tree in TREES:
         for script in sorted((ROOT / "code" / "python" / tree).glob("*.py")):
             if script.name in STANDALONE:
                 continue
             text = script.read_text()
             assert not own.findall(text), f"{script.relative_to(ROOT)} defines its own helper"
-            assert "argparse.ArgumentParser(" not in text, f"{script.name}: use script_io.ArgumentParser"
+            assert "argparse.ArgumentParser(" not in text, (
+                f"{script.name}: use script_io.ArgumentParser"
+            )
 
 
 @pytest.mark.parametrize("tree, script, args", WRITERS, ids=[w[0] for w in WRITERS])
@@ -67,8 +77,9 @@ def test_outputs_get_the_usual_permissions(tree, script, args, tmp_path):
 @pytest.mark.parametrize("tree, script, args", WRITERS, ids=[w[0] for w in WRITERS])
 def test_a_file_in_the_way_of_the_output_folder_is_one_clear_line(tree, script, args, tmp_path):
     (tmp_path / "blocker").write_text("a file")
-    proc = run_script(tree, script, *args, "--output", tmp_path / "blocker" / "result.json",
-                      cwd=tmp_path)
+    proc = run_script(
+        tree, script, *args, "--output", tmp_path / "blocker" / "result.json", cwd=tmp_path
+    )
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert proc.stderr.startswith(f"{script}: error: cannot write ")
@@ -78,12 +89,17 @@ def test_a_file_in_the_way_of_the_output_folder_is_one_clear_line(tree, script, 
 
 @pytest.mark.parametrize("tree", TREES)
 def test_a_usage_mistake_is_one_line_in_every_script(tree, tmp_path):
-    scripts = [p.name for p in sorted((ROOT / "code" / "python" / tree).glob("*.py"))
-               if "ArgumentParser(" in p.read_text() and p.name not in STANDALONE]
+    scripts = [
+        p.name
+        for p in sorted((ROOT / "code" / "python" / tree).glob("*.py"))
+        if "ArgumentParser(" in p.read_text() and p.name not in STANDALONE
+    ]
     assert scripts, tree
     for script in scripts:
         proc = run_script(tree, script, "--no-such-option", cwd=tmp_path)
         assert proc.returncode == 2, (script, proc.stderr)
-        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"{script}: error: "), proc.stderr
+        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"{script}: error: "), (
+            proc.stderr
+        )
         assert "usage:" not in proc.stderr
     assert not list(tmp_path.iterdir()), "a usage mistake writes nothing"

@@ -13,7 +13,9 @@ from lessontest.paths import ROOT
 from lessontest.shell import run
 
 NOTEBOOK = ROOT / "code" / "jupyter" / "knn_iris.ipynb"
-ACCURACY_LINE = re.compile(r"^k = +\d+  \w+ +test accuracy \d\.\d{3}  cross-validated \d\.\d{3} \+- \d\.\d{3}$")
+ACCURACY_LINE = re.compile(
+    r"^k = +\d+  \w+ +test accuracy \d\.\d{3}  cross-validated \d\.\d{3} \+- \d\.\d{3}$"
+)
 
 
 def _cells():
@@ -21,7 +23,9 @@ def _cells():
 
 
 def _stored_text(cell) -> str:
-    return "".join("".join(o.get("text", "")) for o in cell["outputs"] if o["output_type"] == "stream")
+    return "".join(
+        "".join(o.get("text", "")) for o in cell["outputs"] if o["output_type"] == "stream"
+    )
 
 
 def _accuracy_lines(text: str) -> list[str]:
@@ -31,9 +35,22 @@ def _accuracy_lines(text: str) -> list[str]:
 def _nbval(notebook: pathlib.Path) -> subprocess.CompletedProcess:
     """pytest --nbval on one notebook, outside this repository's pytest configuration."""
     return run(
-        ["python", "-m", "pytest", "--nbval", notebook.name, "-p", "no:cacheprovider", "-q",
-         "-c", "/dev/null", "--rootdir", notebook.parent],
-        notebook.parent, check=False,
+        [
+            "python",
+            "-m",
+            "pytest",
+            "--nbval",
+            notebook.name,
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-c",
+            "/dev/null",
+            "--rootdir",
+            notebook.parent,
+        ],
+        notebook.parent,
+        check=False,
     )
 
 

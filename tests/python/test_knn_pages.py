@@ -19,8 +19,13 @@ from sphinx.directives.code import LiteralIncludeReader
 from lessontest.pages import command_lines, is_command_block, is_site_specific, load_page
 from lessontest.paths import CONTENT, ROOT
 from lessontest.shell import run
-PAGES = ["notebook-to-script.md", "preprocess-and-train.md", "parameters.md",
-         "collecting-results.md"]
+
+PAGES = [
+    "notebook-to-script.md",
+    "preprocess-and-train.md",
+    "parameters.md",
+    "collecting-results.md",
+]
 EXAMPLE = "/code/python/scikit_example"
 
 # Which includes highlight changes, and compared with what:
@@ -28,10 +33,16 @@ EXAMPLE = "/code/python/scikit_example"
 COMPARED_WITH = {
     ("notebook-to-script.md", f"{EXAMPLE}/knn_iris.py", None): "/code/jupyter/knn_iris.ipynb",
     ("preprocess-and-train.md", f"{EXAMPLE}/preprocess.py", "make_split"): f"{EXAMPLE}/knn_iris.py",
-    ("preprocess-and-train.md", f"{EXAMPLE}/train_and_plot.py", "train_and_evaluate"):
-        f"{EXAMPLE}/knn_iris.py",
-    ("preprocess-and-train.md", f"{EXAMPLE}/train_and_plot.py", "plot_boundary"):
-        f"{EXAMPLE}/knn_iris.py",
+    (
+        "preprocess-and-train.md",
+        f"{EXAMPLE}/train_and_plot.py",
+        "train_and_evaluate",
+    ): f"{EXAMPLE}/knn_iris.py",
+    (
+        "preprocess-and-train.md",
+        f"{EXAMPLE}/train_and_plot.py",
+        "plot_boundary",
+    ): f"{EXAMPLE}/knn_iris.py",
     ("preprocess-and-train.md", f"{EXAMPLE}/train_and_plot.py", "main"): f"{EXAMPLE}/knn_iris.py",
 }
 
@@ -51,8 +62,12 @@ def _lines(path: str) -> list[str]:
     full = ROOT / path.lstrip("/")
     if full.suffix == ".ipynb":
         cells = json.loads(full.read_text())["cells"]
-        return [line for c in cells if c["cell_type"] == "code"
-                for line in "".join(c["source"]).splitlines()]
+        return [
+            line
+            for c in cells
+            if c["cell_type"] == "code"
+            for line in "".join(c["source"]).splitlines()
+        ]
     return full.read_text().splitlines()
 
 
@@ -61,8 +76,9 @@ def _shown(path: str, pyobject: str | None) -> list[str]:
     if pyobject is None:
         return _lines(path)
     config = types.SimpleNamespace(source_encoding="utf-8-sig")
-    text, _ = LiteralIncludeReader(str(ROOT / path.lstrip("/")), {"pyobject": pyobject},
-                                   config).read()
+    text, _ = LiteralIncludeReader(
+        str(ROOT / path.lstrip("/")), {"pyobject": pyobject}, config
+    ).read()
     return text.splitlines()
 
 
@@ -110,8 +126,11 @@ def test_full_run_ran_every_command_block_of_the_pages(full_run, page_output):
 def test_highlighted_lines_are_the_changed_ones(key):
     page, path, pyobject = key
     includes = [(target, _options(block)) for target, block in INCLUDE.findall(_text(page))]
-    matching = [opts for target, opts in includes
-                if target == path and opts.get("pyobject") == pyobject and "emphasize-lines" in opts]
+    matching = [
+        opts
+        for target, opts in includes
+        if target == path and opts.get("pyobject") == pyobject and "emphasize-lines" in opts
+    ]
     assert len(matching) == 1, f"{page} should include {path} ({pyobject}) once, with highlights"
     expected = changed_lines(_shown(path, pyobject), _lines(COMPARED_WITH[key]))
     assert matching[0]["emphasize-lines"] == expected
@@ -154,8 +173,13 @@ def test_what_the_pages_say_about_the_results_holds(full_run):
     others = [mean_cv(m) for m in ("euclidean", "manhattan", "chebyshev", "canberra")]
     assert mean_cv("cosine") < min(others) - 0.05
     # "k = 1 and k = 64 are worse; the best cross-validated scores are in between."
-    by_k = {k: max(r["cv_accuracy_mean"] for r in results if r["n_neighbors"] == k)
-            for k in (1, 2, 4, 8, 16, 32, 64)}
+    by_k = {
+        k: max(r["cv_accuracy_mean"] for r in results if r["n_neighbors"] == k)
+        for k in (1, 2, 4, 8, 16, 32, 64)
+    }
     assert by_k[1] < by_k[16] and by_k[64] < by_k[16]
-    assert (16, "euclidean") in {(r["n_neighbors"], r["metric"]) for r in results
-                                 if r["cv_accuracy_mean"] >= best["cv_accuracy_mean"] - 0.01}
+    assert (16, "euclidean") in {
+        (r["n_neighbors"], r["metric"])
+        for r in results
+        if r["cv_accuracy_mean"] >= best["cv_accuracy_mean"] - 0.01
+    }

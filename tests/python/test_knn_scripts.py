@@ -16,10 +16,24 @@ EXAMPLE = "python/scikit_example"  # the scripts, as learners name them from cod
 NEIGHBOURS = [1, 2, 4, 8, 16, 32, 64]
 METRICS = ["euclidean", "manhattan", "chebyshev", "canberra", "cosine"]
 GRID = [(k, m) for k in NEIGHBOURS for m in METRICS]
-RESULT_KEYS = ["cv_accuracy_mean", "cv_accuracy_std", "cv_folds", "cv_repeats", "metric",
-               "n_neighbors", "test_accuracy"]
-SCRIPTS = ["knn_iris.py", "grid.py", "preprocess.py", "train_and_plot.py", "train_one.py",
-           "create_parameter_file.py", "collect_results.py"]
+RESULT_KEYS = [
+    "cv_accuracy_mean",
+    "cv_accuracy_std",
+    "cv_folds",
+    "cv_repeats",
+    "metric",
+    "n_neighbors",
+    "test_accuracy",
+]
+SCRIPTS = [
+    "knn_iris.py",
+    "grid.py",
+    "preprocess.py",
+    "train_and_plot.py",
+    "train_one.py",
+    "create_parameter_file.py",
+    "collect_results.py",
+]
 
 
 def png_shape(path):
@@ -52,17 +66,21 @@ def test_preprocess_saves_a_stratified_split(full_run, code, page_output):
     assert [split["y_test"].count(c) for c in range(3)] == [15, 15, 15]
     # Together the two parts are exactly the 150 flowers (iris has duplicate rows: compare lists).
     assert sorted(map(tuple, split["X_train"] + split["X_test"])) == sorted(
-        map(tuple, _iris_sepals()))
+        map(tuple, _iris_sepals())
+    )
     # Another run, in another folder, gives the same bytes, and only that one file.
     python(f"{EXAMPLE}/preprocess.py", "--output", "elsewhere/split.json", cwd=code)
     assert (code / "elsewhere/split.json").read_bytes() == (
-        full_run / "data/iris_split.json").read_bytes()
+        full_run / "data/iris_split.json"
+    ).read_bytes()
     assert [name for name in tree_bytes(code) if name.startswith("elsewhere/")] == [
-        "elsewhere/split.json"]
+        "elsewhere/split.json"
+    ]
 
 
 def _iris_sepals():
     from sklearn.datasets import load_iris
+
     return load_iris().data[:, :2].tolist()
 
 
@@ -85,8 +103,10 @@ def test_serial_run_writes_every_combination(full_run):
     modes = {oct(p.stat().st_mode & 0o777) for p in results.iterdir()}
     assert modes == {oct(0o666 & ~umask)}, "result files should get the usual permissions"
     produced = sorted(p.name for p in results.iterdir())
-    expected = sorted([f"knn_k{k:02d}_{m}.{ext}" for k, m in GRID for ext in ("json", "png")]
-                      + ["summary.csv", "summary.png"])
+    expected = sorted(
+        [f"knn_k{k:02d}_{m}.{ext}" for k, m in GRID for ext in ("json", "png")]
+        + ["summary.csv", "summary.png"]
+    )
     assert produced == expected  # and no temporary files are left behind
 
 
@@ -110,11 +130,14 @@ def test_parameter_file_lists_the_grid(full_run, page_output):
 def test_grid_module_holds_the_grid_and_loads_no_library(code, page_output):
     assert page_output("train-grid-size")[0] == (
         f"7 neighbour counts x 5 metrics = {len(GRID)} combinations, "
-        "from knn_k01_euclidean to knn_k64_cosine\n")
+        "from knn_k01_euclidean to knn_k64_cosine\n"
+    )
     # The reason it is a file of its own: reading the grid must not import the heavy libraries.
-    probe = ("import sys; import grid; "
-             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-             "('numpy', 'sklearn', 'matplotlib', 'scipy')))")
+    probe = (
+        "import sys; import grid; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('numpy', 'sklearn', 'matplotlib', 'scipy')))"
+    )
     proc = run(["python", "-c", probe], code / EXAMPLE)
     assert proc.stdout == "[]\n", proc.stdout
 
@@ -152,18 +175,33 @@ def test_train_one_command_line(full_run, page_output):
     assert stderr.count("\n") == 1 and "invalid choice: 'hamming'" in stderr
     # Both runs rewrote files of the serial run (kept aside by full_run): with the same bytes.
     serial = full_run.parent / "serial_results"
-    for name in ["knn_k08_manhattan.json", "knn_k08_manhattan.png",
-                 "knn_k04_chebyshev.json", "knn_k04_chebyshev.png"]:
+    for name in [
+        "knn_k08_manhattan.json",
+        "knn_k08_manhattan.png",
+        "knn_k04_chebyshev.json",
+        "knn_k04_chebyshev.png",
+    ]:
         assert (full_run / "results" / name).read_bytes() == (serial / name).read_bytes(), name
     assert (full_run / "results" / "knn_k04_chebyshev.json").stat().st_mtime > (
-        serial / "knn_k04_chebyshev.json").stat().st_mtime, "train_one.py did not rewrite it"
+        serial / "knn_k04_chebyshev.json"
+    ).stat().st_mtime, "train_one.py did not rewrite it"
 
 
 def test_cv_repeats_makes_more_folds_but_keeps_the_test_accuracy(full_run, code):
     (code / "data").mkdir()
     (code / "data/iris_split.json").write_bytes((full_run / "data/iris_split.json").read_bytes())
-    python(f"{EXAMPLE}/train_one.py", "--n_neighbors", "4", "--metric", "chebyshev",
-           "--cv-repeats", "3", "--results-dir", "heavy", cwd=code)
+    python(
+        f"{EXAMPLE}/train_one.py",
+        "--n_neighbors",
+        "4",
+        "--metric",
+        "chebyshev",
+        "--cv-repeats",
+        "3",
+        "--results-dir",
+        "heavy",
+        cwd=code,
+    )
     heavy = json.loads((code / "heavy/knn_k04_chebyshev.json").read_text())
     light = json.loads((full_run / "results/knn_k04_chebyshev.json").read_text())
     assert heavy["cv_repeats"] == 3
@@ -177,7 +215,10 @@ def test_collect_results_table_and_figure(full_run):
     assert [(int(r["n_neighbors"]), r["metric"]) for r in rows] == GRID
     for row in rows:
         result = json.loads(
-            (full_run / f"results/knn_k{int(row['n_neighbors']):02d}_{row['metric']}.json").read_text())
+            (
+                full_run / f"results/knn_k{int(row['n_neighbors']):02d}_{row['metric']}.json"
+            ).read_text()
+        )
         for key in ("test_accuracy", "cv_accuracy_mean", "cv_accuracy_std"):
             assert row[key] == f"{result[key]:.4f}"
         assert int(row["cv_repeats"]) == 1
@@ -189,11 +230,19 @@ def test_collect_results_is_deterministic_and_tells_the_best(full_run, code):
     (code / "results").mkdir()
     for p in (full_run / "results").glob("knn_*.json"):
         (code / "results" / p.name).write_bytes(p.read_bytes())
-    proc = python(f"{EXAMPLE}/collect_results.py", "--table", "out/table.csv", "--figure",
-                  "out/fig.png", cwd=code)
+    proc = python(
+        f"{EXAMPLE}/collect_results.py",
+        "--table",
+        "out/table.csv",
+        "--figure",
+        "out/fig.png",
+        cwd=code,
+    )
     assert "Collected 35 results into out/table.csv and out/fig.png" in proc.stdout
-    best = max((json.loads(p.read_text()) for p in (code / "results").glob("*.json")),
-               key=lambda r: r["cv_accuracy_mean"])
+    best = max(
+        (json.loads(p.read_text()) for p in (code / "results").glob("*.json")),
+        key=lambda r: r["cv_accuracy_mean"],
+    )
     assert f"(k = {best['n_neighbors']}, {best['metric']})" in proc.stdout
     assert (code / "out/table.csv").read_bytes() == (full_run / "results/summary.csv").read_bytes()
     assert (code / "out/fig.png").read_bytes() == (full_run / "results/summary.png").read_bytes()
@@ -207,22 +256,28 @@ def test_collect_results_partial_grid(full_run, code):
     proc = python(f"{EXAMPLE}/collect_results.py", cwd=code, check=False)
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1
-    assert_one_error_line(proc, "no result for 25 of the 35 combinations in 'results'",
-                          "--allow-missing")
+    assert_one_error_line(
+        proc, "no result for 25 of the 35 combinations in 'results'", "--allow-missing"
+    )
     assert tree_bytes(code) == before
     python(f"{EXAMPLE}/collect_results.py", "--allow-missing", cwd=code)
     rows = list(csv.DictReader((code / "results/summary.csv").open()))
-    assert [(int(r["n_neighbors"]), r["metric"]) for r in rows] == [g for g in GRID if g[0] in (1, 4)]
+    assert [(int(r["n_neighbors"]), r["metric"]) for r in rows] == [
+        g for g in GRID if g[0] in (1, 4)
+    ]
     assert png_shape(code / "results/summary.png")[1] > 600
 
 
 # ---------------------------------------------------------------------------- bad input
 
+
 def _setup(code, full_run, what):
     """Put a good split, parameter file or results folder in place, as a case needs."""
     if "split" in what:
         (code / "data").mkdir(exist_ok=True)
-        (code / "data/iris_split.json").write_bytes((full_run / "data/iris_split.json").read_bytes())
+        (code / "data/iris_split.json").write_bytes(
+            (full_run / "data/iris_split.json").read_bytes()
+        )
     if "params" in what:
         (code / "params.txt").write_bytes((full_run / "params.txt").read_bytes())
     if "results" in what:
@@ -240,47 +295,149 @@ def _write(code, name, text):
 # (script, arguments, what to set up first, files to write first, words stderr must contain)
 BAD_INPUT = [
     ("grid.py", ["--metric", "cosine"], "", {}, ["unrecognized arguments: --metric cosine"]),
-    ("preprocess.py", ["--output", "blocker/split.json"], "", {"blocker": "a file"},
-     ["cannot write blocker/split.json", "blocker exists but is a file, not a folder"]),
-    ("train_and_plot.py", [], "", {}, ["data file 'data/iris_split.json' not found",
-                                       "preprocess.py"]),
-    ("train_and_plot.py", [], "", {"data/iris_split.json": "{not json"},
-     ["data/iris_split.json", "not a valid split file"]),
-    ("train_and_plot.py", ["--cv-repeats", "0"], "split", {},
-     ["--cv-repeats", "invalid positive integer value: '0'"]),
-    ("train_one.py", ["--n_neighbors", "3", "--metric", "haversine"], "split", {},
-     ["invalid choice: 'haversine'", "euclidean", "manhattan", "chebyshev", "canberra", "cosine"]),
-    ("train_one.py", ["--n_neighbors", "0", "--metric", "cosine"], "split", {},
-     ["--n_neighbors", "positive integer", "'0'"]),
-    ("train_one.py", ["--n_neighbors", "500", "--metric", "cosine"], "split", {},
-     ["n_neighbors must be between 1 and 84", "500"]),
-    ("train_one.py", ["--index", "35"], "split params", {},
-     ["index 35 is out of range", "between 0 and 34"]),
-    ("train_one.py", ["--index", "-1"], "split params", {},
-     ["index -1 is out of range", "between 0 and 34"]),
-    ("train_one.py", ["--index", "0", "--params", "nowhere.txt"], "split", {},
-     ["parameter file 'nowhere.txt' not found", "create_parameter_file.py"]),
-    ("train_one.py", ["--index", "1"], "split", {"params.txt": "1 euclidean\n2 hamming\n"},
-     ["parameter file 'params.txt', line 2", "'2 hamming'"]),
-    ("train_one.py", ["--index", "0"], "params", {}, ["data file 'data/iris_split.json' not found"]),
-    ("create_parameter_file.py", ["--output", "blocker/params.txt"], "", {"blocker": "a file"},
-     ["cannot write blocker/params.txt", "blocker exists but is a file, not a folder"]),
-    ("collect_results.py", [], "", {"results/notes.txt": "no results here"},
-     ["no result files (knn_*.json) in 'results'"]),
-    ("collect_results.py", [], "results", {"results/knn_k01_cosine.json": "{"},
-     ["malformed result file 'results/knn_k01_cosine.json'"]),
-    ("collect_results.py", [], "results",
-     {"results/knn_k02_cosine.json": json.dumps(
-         {"n_neighbors": 2, "metric": "cosine", "test_accuracy": 1.5, "cv_accuracy_mean": 0.5,
-          "cv_accuracy_std": 0.1, "cv_repeats": 1})},
-     ["malformed result file 'results/knn_k02_cosine.json'", "test_accuracy", "between 0 and 1"]),
-    ("knn_iris.py", ["--figure", "blocker/grid.png"], "", {"blocker": "a file"},
-     ["cannot create a folder for the figure 'blocker/grid.png'"]),
+    (
+        "preprocess.py",
+        ["--output", "blocker/split.json"],
+        "",
+        {"blocker": "a file"},
+        ["cannot write blocker/split.json", "blocker exists but is a file, not a folder"],
+    ),
+    (
+        "train_and_plot.py",
+        [],
+        "",
+        {},
+        ["data file 'data/iris_split.json' not found", "preprocess.py"],
+    ),
+    (
+        "train_and_plot.py",
+        [],
+        "",
+        {"data/iris_split.json": "{not json"},
+        ["data/iris_split.json", "not a valid split file"],
+    ),
+    (
+        "train_and_plot.py",
+        ["--cv-repeats", "0"],
+        "split",
+        {},
+        ["--cv-repeats", "invalid positive integer value: '0'"],
+    ),
+    (
+        "train_one.py",
+        ["--n_neighbors", "3", "--metric", "haversine"],
+        "split",
+        {},
+        [
+            "invalid choice: 'haversine'",
+            "euclidean",
+            "manhattan",
+            "chebyshev",
+            "canberra",
+            "cosine",
+        ],
+    ),
+    (
+        "train_one.py",
+        ["--n_neighbors", "0", "--metric", "cosine"],
+        "split",
+        {},
+        ["--n_neighbors", "positive integer", "'0'"],
+    ),
+    (
+        "train_one.py",
+        ["--n_neighbors", "500", "--metric", "cosine"],
+        "split",
+        {},
+        ["n_neighbors must be between 1 and 84", "500"],
+    ),
+    (
+        "train_one.py",
+        ["--index", "35"],
+        "split params",
+        {},
+        ["index 35 is out of range", "between 0 and 34"],
+    ),
+    (
+        "train_one.py",
+        ["--index", "-1"],
+        "split params",
+        {},
+        ["index -1 is out of range", "between 0 and 34"],
+    ),
+    (
+        "train_one.py",
+        ["--index", "0", "--params", "nowhere.txt"],
+        "split",
+        {},
+        ["parameter file 'nowhere.txt' not found", "create_parameter_file.py"],
+    ),
+    (
+        "train_one.py",
+        ["--index", "1"],
+        "split",
+        {"params.txt": "1 euclidean\n2 hamming\n"},
+        ["parameter file 'params.txt', line 2", "'2 hamming'"],
+    ),
+    (
+        "train_one.py",
+        ["--index", "0"],
+        "params",
+        {},
+        ["data file 'data/iris_split.json' not found"],
+    ),
+    (
+        "create_parameter_file.py",
+        ["--output", "blocker/params.txt"],
+        "",
+        {"blocker": "a file"},
+        ["cannot write blocker/params.txt", "blocker exists but is a file, not a folder"],
+    ),
+    (
+        "collect_results.py",
+        [],
+        "",
+        {"results/notes.txt": "no results here"},
+        ["no result files (knn_*.json) in 'results'"],
+    ),
+    (
+        "collect_results.py",
+        [],
+        "results",
+        {"results/knn_k01_cosine.json": "{"},
+        ["malformed result file 'results/knn_k01_cosine.json'"],
+    ),
+    (
+        "collect_results.py",
+        [],
+        "results",
+        {
+            "results/knn_k02_cosine.json": json.dumps(
+                {
+                    "n_neighbors": 2,
+                    "metric": "cosine",
+                    "test_accuracy": 1.5,
+                    "cv_accuracy_mean": 0.5,
+                    "cv_accuracy_std": 0.1,
+                    "cv_repeats": 1,
+                }
+            )
+        },
+        ["malformed result file 'results/knn_k02_cosine.json'", "test_accuracy", "between 0 and 1"],
+    ),
+    (
+        "knn_iris.py",
+        ["--figure", "blocker/grid.png"],
+        "",
+        {"blocker": "a file"},
+        ["cannot create a folder for the figure 'blocker/grid.png'"],
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    "name, args, setup, written, words", BAD_INPUT,
+    "name, args, setup, written, words",
+    BAD_INPUT,
     ids=[f"{case[0]}-{i}" for i, case in enumerate(BAD_INPUT)],
 )
 def test_bad_input_gives_one_clear_line(full_run, code, name, args, setup, written, words):
@@ -303,8 +460,15 @@ def test_a_failed_write_leaves_no_partial_file(full_run, code):
     results.mkdir()
     (results / "knn_k01_euclidean.png").mkdir()  # a folder where the PNG should go
     before = tree_bytes(prepared)
-    proc = python(f"{EXAMPLE}/train_one.py", "--n_neighbors", "1", "--metric", "euclidean",
-                  cwd=prepared, check=False)
+    proc = python(
+        f"{EXAMPLE}/train_one.py",
+        "--n_neighbors",
+        "1",
+        "--metric",
+        "euclidean",
+        cwd=prepared,
+        check=False,
+    )
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
     assert_one_error_line(proc, "knn_k01_euclidean.png")
     assert tree_bytes(prepared) == before

@@ -18,18 +18,9 @@ ADDED = ["sphinx_exercise", "lesson"]
 
 
 def test_the_extension_list_is_jupyter_books_defaults_less_thebe_plus_the_lessons_own():
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))[
-        "sphinx"
-    ]
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]
     defaults = get_default_sphinx_config()["extensions"]
-    assert set(LEFT_OUT) <= set(defaults), (
-        "Jupyter Book no longer loads it: drop it from LEFT_OUT"
-    )
-    assert (
-        config["config"]["extensions"]
-        == [e for e in defaults if e not in LEFT_OUT] + ADDED
-    )
-    assert "extra_extensions" not in config, (
-        "the list above is the only place to add one"
-    )
+    assert set(LEFT_OUT) <= set(defaults), "Jupyter Book no longer loads it: drop it from LEFT_OUT"
+    assert config["config"]["extensions"] == [e for e in defaults if e not in LEFT_OUT] + ADDED
+    assert "extra_extensions" not in config, "the list above is the only place to add one"
     assert list(config["local_extensions"]) == ["lesson"]

@@ -6,14 +6,26 @@ import subprocess
 import zipfile
 
 import code_archive
-
 from lessontest.paths import ROOT
 
 
 def _git_listed() -> list[str]:
     out = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "code", "exercises", "solutions"],
-        cwd=ROOT, capture_output=True, check=True,
+        [
+            "git",
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--",
+            "code",
+            "exercises",
+            "solutions",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return sorted(name for name in set(out.split("\0")) if name and (ROOT / name).is_file())
 
@@ -40,7 +52,9 @@ def test_archive_holds_the_tree_sorted_with_fixed_metadata(tmp_path):
             mode = (info.external_attr >> 16) & 0o777
             assert mode in (0o644, 0o755), (info.filename, oct(mode))
             relative = info.filename.split("/", 1)[1]
-            assert archive.read(info) == (ROOT / relative).read_bytes(), f"{relative} differs from the tree"
+            assert archive.read(info) == (ROOT / relative).read_bytes(), (
+                f"{relative} differs from the tree"
+            )
     outputs = {"__pycache__", ".snakemake", ".pyc"}
     assert not [n for n in names if any(o in n for o in outputs)], "caches or outputs were packed"
 

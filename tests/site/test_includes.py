@@ -18,7 +18,9 @@ _SELECTING = ("pyobject", "start-at", "start-after", "end-at", "end-before")
 
 
 def _includes(pages):
-    return [b for page in pages for b in page.blocks if b.is_directive and b.name == "literalinclude"]
+    return [
+        b for page in pages for b in page.blocks if b.is_directive and b.name == "literalinclude"
+    ]
 
 
 def _generated_outputs() -> set[str]:
@@ -44,7 +46,11 @@ def test_pages_were_found(pages):
 
 def test_every_literalinclude_target_exists(pages):
     includes = _includes(pages)
-    missing = [f"{b.where}: {b.argument}" for b in includes if not _exists_or_generated(site.resolve(b.page, b.argument))]
+    missing = [
+        f"{b.where}: {b.argument}"
+        for b in includes
+        if not _exists_or_generated(site.resolve(b.page, b.argument))
+    ]
     assert not missing, "literalinclude targets that do not exist:\n" + "\n".join(missing)
 
 
@@ -54,7 +60,9 @@ def test_every_download_target_exists(pages):
         for target, line in site.download_targets(page):
             if not _exists_or_generated(site.resolve(page.path, target)):
                 missing.append(f"{page.path.relative_to(ROOT)}:{line}: {target}")
-    assert not missing, "download targets that do not exist (and no generator makes):\n" + "\n".join(missing)
+    assert not missing, (
+        "download targets that do not exist (and no generator makes):\n" + "\n".join(missing)
+    )
 
 
 def test_every_image_and_figure_target_exists(pages):
@@ -74,7 +82,9 @@ def _shown_line_count(path: pathlib.Path, options: dict[str, str]) -> tuple[int,
     _, before_lines = LiteralIncludeReader(str(path), chosen, config).read()
     if "lines" not in options:
         return before_lines, before_lines
-    _, after_lines = LiteralIncludeReader(str(path), {**chosen, "lines": options["lines"]}, config).read()
+    _, after_lines = LiteralIncludeReader(
+        str(path), {**chosen, "lines": options["lines"]}, config
+    ).read()
     return before_lines, after_lines
 
 
@@ -89,7 +99,9 @@ def test_line_ranges_lie_inside_their_files(pages):
             if "lines" in b.options:
                 wanted = parselinenos(b.options["lines"], before)
                 if any(n >= before for n in wanted):
-                    problems.append(f"{b.where}: :lines: {b.options['lines']} but {b.argument} has {before} lines")
+                    problems.append(
+                        f"{b.where}: :lines: {b.options['lines']} but {b.argument} has {before} lines"
+                    )
             if "emphasize-lines" in b.options:
                 wanted = parselinenos(b.options["emphasize-lines"], shown)
                 if any(n >= shown for n in wanted):
@@ -101,7 +113,11 @@ def test_line_ranges_lie_inside_their_files(pages):
             problems.append(f"{b.where}: {b.argument}: {exc}")
     for page in pages:
         for b in page.blocks:
-            if b.is_directive and b.name in ("code-block", "code") and "emphasize-lines" in b.options:
+            if (
+                b.is_directive
+                and b.name in ("code-block", "code")
+                and "emphasize-lines" in b.options
+            ):
                 count = len(b.body.splitlines())
                 try:
                     wanted = parselinenos(b.options["emphasize-lines"], count)
@@ -109,7 +125,9 @@ def test_line_ranges_lie_inside_their_files(pages):
                     problems.append(f"{b.where}: {exc}")
                     continue
                 if any(n >= count for n in wanted):
-                    problems.append(f"{b.where}: :emphasize-lines: {b.options['emphasize-lines']} on a {count}-line block")
+                    problems.append(
+                        f"{b.where}: :emphasize-lines: {b.options['emphasize-lines']} on a {count}-line block"
+                    )
     assert not problems, "line ranges outside the shown text:\n" + "\n".join(problems)
 
 
@@ -124,6 +142,7 @@ def test_line_ranges_lie_inside_their_files(pages):
 # It cannot prove that the test runs the file; the folder's own tests do that and are reviewed as code.
 # Files under _generated/ are outputs of the build's generators, which run the code to make them.
 
+
 def _test_modules() -> dict[pathlib.Path, set[str]]:
     modules = {}
     for path in sorted((ROOT / "tests").rglob("*.py")):
@@ -131,7 +150,11 @@ def _test_modules() -> dict[pathlib.Path, set[str]]:
         if relative[0] in ("site", "browser"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        strings = {
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
         pieces = set()
         for s in strings:
             for word in s.split():
@@ -152,7 +175,10 @@ def _workflow_folders(relative: str) -> list[list[str]]:
     parts = relative.split("/")
     for depth in range(len(parts) - 1, 0, -1):
         folder = ROOT.joinpath(*parts[:depth])
-        if any((folder / marker).is_file() for marker in ("Snakefile", "workflow/Snakefile", "workflow.yml")):
+        if any(
+            (folder / marker).is_file()
+            for marker in ("Snakefile", "workflow/Snakefile", "workflow.yml")
+        ):
             found.append(parts[:depth])
     return found
 
@@ -183,7 +209,8 @@ def test_every_shown_file_is_named_by_a_test(pages):
     shown = {k: v for k, v in shown.items() if not k.startswith("_generated/")}
     modules = _test_modules()
     orphans = [
-        f"{where}: {relative}" for relative, where in sorted(shown.items())
+        f"{where}: {relative}"
+        for relative, where in sorted(shown.items())
         if not any(_named_by(strings, relative) for strings in modules.values())
     ]
     assert not orphans, "files shown on pages that no test module names:\n" + "\n".join(orphans)

@@ -47,7 +47,9 @@ def test_every_named_block_is_in_the_registry_and_every_entry_on_a_page(pages):
     }
     unlisted = [f"{b.where}: {key[1]}" for key, b in on_pages.items() if key not in registry]
     gone = [f"{page}#{name}" for page, name in registry if (page, name) not in on_pages]
-    assert not unlisted, "command blocks missing from tests/page_commands.yml:\n" + "\n".join(unlisted)
+    assert not unlisted, "command blocks missing from tests/page_commands.yml:\n" + "\n".join(
+        unlisted
+    )
     assert not gone, "tests/page_commands.yml lists blocks no page has:\n" + "\n".join(gone)
 
 

@@ -20,6 +20,7 @@ CHAPTER_PARTS = ("From a notebook", "Workflow managers")
 
 # --- Chapters -------------------------------------------------------------------------------------
 
+
 def _toc_chapters() -> list[str]:
     """Top-level chapter entries of the chapter parts. Nested `sections` (the notebook under
     notebook-to-script) are parts of their chapter, whose timing covers them."""
@@ -63,7 +64,9 @@ def _top_level_sequence(page) -> list[str]:
 
 
 def test_chapter_parts_exist():
-    assert len(_toc_chapters()) >= 10, "expected the two chapter parts of _toc.yml to list the chapters"
+    assert len(_toc_chapters()) >= 10, (
+        "expected the two chapter parts of _toc.yml to list the chapters"
+    )
 
 
 def test_every_chapter_has_timing_front_matter(pages):
@@ -72,7 +75,9 @@ def test_every_chapter_has_timing_front_matter(pages):
         for key in ("teaching", "exercises"):
             value = page.front_matter.get(key)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                problems.append(f"{page.docname}: front matter '{key}' must be whole minutes, got {value!r}")
+                problems.append(
+                    f"{page.docname}: front matter '{key}' must be whole minutes, got {value!r}"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -84,7 +89,9 @@ def test_every_chapter_opens_with_questions_and_objectives(pages):
             problems.append(f"{page.docname}: does not start with its title")
             continue
         if sorted(sequence[1:3]) != ["{objectives}", "{questions}"]:
-            problems.append(f"{page.docname}: after the title comes {sequence[1:3]}, not questions and objectives")
+            problems.append(
+                f"{page.docname}: after the title comes {sequence[1:3]}, not questions and objectives"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -109,14 +116,17 @@ def test_built_chapters_show_their_time_estimate(pages, site_dir):
             problems.append(f"{page.docname}: not in the built site {site_dir}")
             continue
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", built.read_text(encoding="utf-8")))
-        expected = (f"Time for this chapter: {page.front_matter.get('teaching')} min teaching, "
-                    f"{page.front_matter.get('exercises')} min exercises.")
+        expected = (
+            f"Time for this chapter: {page.front_matter.get('teaching')} min teaching, "
+            f"{page.front_matter.get('exercises')} min exercises."
+        )
         if expected not in text:
             problems.append(f"{page.docname}: the built page lacks '{expected}'")
     assert not problems, "\n".join(problems)
 
 
 # --- The exercise list --------------------------------------------------------------------------------
+
 
 def _exercise_labels(pages) -> dict[str, str]:
     labels = {}
@@ -130,7 +140,9 @@ def _exercise_labels(pages) -> dict[str, str]:
 
 
 def test_every_exercise_has_a_label(pages):
-    unlabelled = [where for label, where in _exercise_labels(pages).items() if label.startswith("<no label")]
+    unlabelled = [
+        where for label, where in _exercise_labels(pages).items() if label.startswith("<no label")
+    ]
     assert not unlabelled, "exercises without :label::\n" + "\n".join(unlabelled)
 
 
@@ -141,7 +153,9 @@ def test_exercise_list_is_complete(pages):
     referenced = set(re.findall(r"\{(?:ref|numref)\}`(?:[^`<]*<)?([^`<>]+)>?`", listing))
     missing = sorted(set(labels) - referenced)
     unknown = sorted(referenced - set(labels))
-    assert not missing, "content/exercises.md does not list: " + ", ".join(f"{l} ({labels[l]})" for l in missing)
+    assert not missing, "content/exercises.md does not list: " + ", ".join(
+        f"{label} ({labels[label]})" for label in missing
+    )
     assert not unknown, f"content/exercises.md lists labels that no exercise has: {unknown}"
 
 
@@ -171,13 +185,20 @@ def test_pages_reference_no_remote_images_scripts_or_styles(pages):
                 problems.append(f"{b.where}: remote {b.name} {b.argument}")
         for match in re.finditer(r"!\[[^\]]*\]\(\s*<?((?:https?:)?//[^)\s>]+)", page.text):
             problems.append(f"{page.path.relative_to(ROOT)}: remote image {match.group(1)}")
-        for match in re.finditer(r"<(img|script|link|iframe|video|audio|source)\b[^>]*\b(?:src|href)\s*=\s*[\"']((?:https?:)?//[^\"']+)",
-                                 page.text, re.I):
-            problems.append(f"{page.path.relative_to(ROOT)}: remote <{match.group(1)}> {match.group(2)}")
+        for match in re.finditer(
+            r"<(img|script|link|iframe|video|audio|source)\b[^>]*\b(?:src|href)\s*=\s*[\"']((?:https?:)?//[^\"']+)",
+            page.text,
+            re.I,
+        ):
+            problems.append(
+                f"{page.path.relative_to(ROOT)}: remote <{match.group(1)}> {match.group(2)}"
+            )
     for path in sorted((ROOT / "_static").rglob("*")):
         if path.is_file() and path.suffix in (".css", ".js", ".html"):
-            for match in re.finditer(r"(?:url\(\s*[\"']?|@import\s+[\"']|src\s*=\s*[\"'])((?:https?:)?//[^\"')\s]+)",
-                                     path.read_text(encoding="utf-8")):
+            for match in re.finditer(
+                r"(?:url\(\s*[\"']?|@import\s+[\"']|src\s*=\s*[\"'])((?:https?:)?//[^\"')\s]+)",
+                path.read_text(encoding="utf-8"),
+            ):
                 problems.append(f"{path.relative_to(ROOT)}: remote asset {match.group(1)}")
     assert not problems, "pages must not load anything from other hosts:\n" + "\n".join(problems)
 
@@ -191,11 +212,23 @@ class _AssetFinder(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag in ("script", "img", "iframe", "video", "audio", "source", "embed", "track") and attrs.get("src"):
+        if tag in (
+            "script",
+            "img",
+            "iframe",
+            "video",
+            "audio",
+            "source",
+            "embed",
+            "track",
+        ) and attrs.get("src"):
             self.urls.append((tag, attrs["src"]))
         if tag == "link" and attrs.get("href"):
             rel = (attrs.get("rel") or "").lower()
-            if any(word in rel for word in ("stylesheet", "preload", "icon", "modulepreload", "prefetch")):
+            if any(
+                word in rel
+                for word in ("stylesheet", "preload", "icon", "modulepreload", "prefetch")
+            ):
                 self.urls.append((tag, attrs["href"]))
         if tag == "object" and attrs.get("data"):
             self.urls.append((tag, attrs["data"]))
@@ -206,7 +239,10 @@ def test_built_pages_load_nothing_from_other_hosts(site_dir):
         pytest.skip(f"the site is not built at {site_dir} (run 'make html' or set SITE_DIR)")
     problems = []
     for path in sorted(site_dir.rglob("*.html")):
-        if "_static" in path.relative_to(site_dir).parts or "_sources" in path.relative_to(site_dir).parts:
+        if (
+            "_static" in path.relative_to(site_dir).parts
+            or "_sources" in path.relative_to(site_dir).parts
+        ):
             continue
         finder = _AssetFinder()
         finder.feed(path.read_text(encoding="utf-8", errors="replace"))
@@ -214,6 +250,9 @@ def test_built_pages_load_nothing_from_other_hosts(site_dir):
             if _REMOTE.match(url):
                 problems.append(f"{path.relative_to(site_dir)}: <{tag}> {url}")
     for path in sorted(site_dir.glob("_static/**/*.css")):
-        for match in re.finditer(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]+)", path.read_text(encoding="utf-8", errors="replace")):
+        for match in re.finditer(
+            r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]+)",
+            path.read_text(encoding="utf-8", errors="replace"),
+        ):
             problems.append(f"{path.relative_to(site_dir)}: css url {match.group(1)}")
     assert not problems, "the built site fetches from other hosts:\n" + "\n".join(problems)

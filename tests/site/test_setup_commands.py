@@ -11,7 +11,6 @@ import json
 import re
 
 import code_archive
-
 from lessontest.pages import command
 from lessontest.paths import ROOT
 from lessontest.shell import run
@@ -28,7 +27,9 @@ def test_setup_page_commands_work_on_the_archive(tmp_path):
     assert (result["n_neighbors"], result["metric"]) == (4, "euclidean")
     assert 0.0 < result["test_accuracy"] <= 1.0 and 0.0 < result["cv_accuracy_mean"] <= 1.0
     assert (code / "results" / "knn_k04_euclidean.png").read_bytes().startswith(b"\x89PNG")
-    assert proc.stdout.strip().splitlines()[-1] == _pinned("snakemake"), "the page says the version printed"
+    assert proc.stdout.strip().splitlines()[-1] == _pinned("snakemake"), (
+        "the page says the version printed"
+    )
 
 
 def _pinned(package: str) -> str:
@@ -48,5 +49,9 @@ def test_setup_page_pins_match_requirements():
     text = (ROOT / "content" / "setup.md").read_text(encoding="utf-8")
     pins = re.findall(r"\b([A-Za-z][\w.-]*)==([\w.]+)", text)
     assert pins, "the setup page installs no pinned packages"
-    wrong = [f"{name}=={version} (requirements.txt: {_pinned(name)})" for name, version in pins if _pinned(name) != version]
+    wrong = [
+        f"{name}=={version} (requirements.txt: {_pinned(name)})"
+        for name, version in pins
+        if _pinned(name) != version
+    ]
     assert not wrong, "setup.md pins differ from requirements.txt: " + ", ".join(wrong)

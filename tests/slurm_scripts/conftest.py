@@ -26,7 +26,7 @@ from lessontest.tree import copy_code
 # appends one JSON line per call to $FAKE_SBATCH_LOG and prints a job ID (5001, 5002, ...). With
 # --parsable it prints only the ID, or "ID;NAME" when FAKE_SBATCH_CLUSTER=NAME is set (the form a
 # multi-cluster site gives). FAKE_SBATCH_FAIL_AT=N makes the N-th call fail the way sbatch does.
-FAKE_SBATCH = r'''#!{python} -SI
+FAKE_SBATCH = r"""#!{python} -SI
 import json, os, sys
 log = os.environ["FAKE_SBATCH_LOG"]
 with open(log, "a+") as handle:
@@ -51,7 +51,7 @@ job_id = 5000 + number
 cluster = os.environ.get("FAKE_SBATCH_CLUSTER")
 parsable = f"{{job_id}};{{cluster}}" if cluster else str(job_id)
 print(parsable if "--parsable" in options else f"Submitted batch job {{job_id}}")
-'''
+"""
 
 
 @pytest.fixture
@@ -104,8 +104,12 @@ def code_copy(tmp_path):
 def params_file(tmp_path_factory) -> pathlib.Path:
     """The parameter file that create_parameter_file.py writes, made once per session."""
     folder = tmp_path_factory.mktemp("grid")
-    python(ROOT / "code/python/scikit_example/create_parameter_file.py", "--output",
-           folder / "params.txt", cwd=folder)
+    python(
+        ROOT / "code/python/scikit_example/create_parameter_file.py",
+        "--output",
+        folder / "params.txt",
+        cwd=folder,
+    )
     return folder / "params.txt"
 
 

@@ -17,6 +17,7 @@ import pytest
 from lessontest.paths import ROOT
 from lessontest.shell import assert_one_error_line, learner_env, run
 from lessontest.tree import copy_code
+
 SLURM_DIR = ROOT / "code" / "slurm" / "scikit_example"
 BATCH_SCRIPTS = ["serial.sh", "preprocess.sh", "array.sh", "collect.sh", "one_job.sh"]
 ALL_SCRIPTS = [SLURM_DIR / name for name in [*BATCH_SCRIPTS, "submit_pipeline.sh"]] + [
@@ -37,8 +38,9 @@ def expected_names(code: pathlib.Path) -> list[str]:
 def serial_run(tmp_path_factory, params_file):
     """serial.sh run once with bash in a fresh copy of code/, as the job would run it."""
     code = copy_code(tmp_path_factory.mktemp("serial"))
-    env = learner_env({"SLURM_JOB_ID": "101", "SLURM_JOB_NAME": "knn-serial",
-                       "SLURM_SUBMIT_DIR": str(code)})
+    env = learner_env(
+        {"SLURM_JOB_ID": "101", "SLURM_JOB_NAME": "knn-serial", "SLURM_SUBMIT_DIR": str(code)}
+    )
     run(["bash", "slurm/scikit_example/serial.sh"], code, env=env, timeout=300)
     shutil.copy(params_file, code / "params.txt")
     return code
@@ -63,7 +65,9 @@ def test_sbatch_header(script):
     """
     lines = script.read_text().splitlines()
     assert lines[0] == "#!/bin/bash"
-    first_command = next(i for i, line in enumerate(lines) if line.strip() and not line.startswith("#"))
+    first_command = next(
+        i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")
+    )
     options = {}
     for number, line in enumerate(lines):
         if line.startswith("#SBATCH"):
@@ -95,8 +99,12 @@ def test_serial_writes_every_combination(serial_run):
 
 def test_pipeline_steps_match_serial(serial_run, code_copy):
     """preprocess.sh, then array.sh as tasks 3 and N-1: the same bytes as the serial run."""
-    run(["bash", "slurm/scikit_example/preprocess.sh"], code_copy,
-        env=learner_env({"SLURM_JOB_ID": "201"}), timeout=120)
+    run(
+        ["bash", "slurm/scikit_example/preprocess.sh"],
+        code_copy,
+        env=learner_env({"SLURM_JOB_ID": "201"}),
+        timeout=120,
+    )
     split = "data/iris_split.json"
     assert (code_copy / split).read_bytes() == (serial_run / split).read_bytes()
 
@@ -104,13 +112,17 @@ def test_pipeline_steps_match_serial(serial_run, code_copy):
     names = expected_names(code_copy)
     last = len(names) - 1
     for task in (3, last):
-        task_env = learner_env({
-            "SLURM_JOB_ID": str(300 + task), "SLURM_ARRAY_JOB_ID": "300",
-            "SLURM_ARRAY_TASK_ID": str(task), "SLURM_ARRAY_TASK_MIN": "0",
-            "SLURM_ARRAY_TASK_MAX": str(last), "SLURM_ARRAY_TASK_COUNT": str(last + 1),
-        })
-        proc = run(["bash", "slurm/scikit_example/array.sh"], code_copy, env=task_env,
-                   timeout=120)
+        task_env = learner_env(
+            {
+                "SLURM_JOB_ID": str(300 + task),
+                "SLURM_ARRAY_JOB_ID": "300",
+                "SLURM_ARRAY_TASK_ID": str(task),
+                "SLURM_ARRAY_TASK_MIN": "0",
+                "SLURM_ARRAY_TASK_MAX": str(last),
+                "SLURM_ARRAY_TASK_COUNT": str(last + 1),
+            }
+        )
+        proc = run(["bash", "slurm/scikit_example/array.sh"], code_copy, env=task_env, timeout=120)
         assert f"task {task}" in proc.stdout
     written = sorted(p.name for p in (code_copy / "results").iterdir())
     assert written == sorted(f"{names[i]}.{ext}" for i in (3, last) for ext in ("json", "png"))
@@ -124,8 +136,12 @@ def test_one_job_forwards_arguments(serial_run, code_copy):
     """one_job.sh passes everything after the script name to train_one.py."""
     shutil.copytree(serial_run / "data", code_copy / "data")
     env = learner_env({"SLURM_JOB_ID": "401", "SLURM_JOB_NAME": "knn_k04_manhattan"})
-    run(["bash", "slurm/scikit_example/one_job.sh", "--n_neighbors", "4", "--metric", "manhattan"],
-        code_copy, env=env, timeout=120)
+    run(
+        ["bash", "slurm/scikit_example/one_job.sh", "--n_neighbors", "4", "--metric", "manhattan"],
+        code_copy,
+        env=env,
+        timeout=120,
+    )
     written = sorted(p.name for p in (code_copy / "results").iterdir())
     assert written == ["knn_k04_manhattan.json", "knn_k04_manhattan.png"]
     for name in written:
@@ -137,8 +153,12 @@ def test_one_job_forwards_arguments(serial_run, code_copy):
 def test_collect_summarises_all_results(serial_run, code_copy):
     """collect.sh, after every training: one table row per combination, and a figure."""
     shutil.copytree(serial_run / "results", code_copy / "results")
-    run(["bash", "slurm/scikit_example/collect.sh"], code_copy,
-        env=learner_env({"SLURM_JOB_ID": "501"}), timeout=120)
+    run(
+        ["bash", "slurm/scikit_example/collect.sh"],
+        code_copy,
+        env=learner_env({"SLURM_JOB_ID": "501"}),
+        timeout=120,
+    )
     table = (code_copy / "results" / "summary.csv").read_text().splitlines()
     assert len(table) == 1 + len(expected_names(serial_run))
     assert (code_copy / "results" / "summary.png").read_bytes().startswith(b"\x89PNG")
@@ -146,8 +166,12 @@ def test_collect_summarises_all_results(serial_run, code_copy):
 
 def test_array_task_needs_its_index(code_copy):
     """Run outside an array (no SLURM_ARRAY_TASK_ID): one clear line, nothing written."""
-    proc = run(["bash", "slurm/scikit_example/array.sh"], code_copy,
-               env=learner_env({"SLURM_JOB_ID": "601"}), check=False)
+    proc = run(
+        ["bash", "slurm/scikit_example/array.sh"],
+        code_copy,
+        env=learner_env({"SLURM_JOB_ID": "601"}),
+        check=False,
+    )
     assert_one_error_line(proc, "SLURM_ARRAY_TASK_ID", "--array")
     assert not (code_copy / "results").exists()
 
@@ -158,8 +182,9 @@ def test_array_task_index_out_of_range(serial_run, code_copy):
     shutil.copy(serial_run / "params.txt", code_copy / "params.txt")
     count = len(expected_names(code_copy))
     env = learner_env({"SLURM_ARRAY_JOB_ID": "700", "SLURM_ARRAY_TASK_ID": str(count)})
-    proc = run(["bash", "slurm/scikit_example/array.sh"], code_copy, env=env, check=False,
-               timeout=120)
+    proc = run(
+        ["bash", "slurm/scikit_example/array.sh"], code_copy, env=env, check=False, timeout=120
+    )
     assert_one_error_line(proc, f"index {count}", str(count - 1))
     assert not (code_copy / "results").exists()
 

@@ -15,6 +15,7 @@ import pytest
 from lessontest.paths import ROOT
 from lessontest.shell import assert_one_error_line, learner_env, run
 from lessontest.tree import tree_bytes
+
 EXERCISE = ROOT / "exercises" / "parallel-1"
 SOLUTION = ROOT / "solutions" / "parallel-1"
 
@@ -22,8 +23,12 @@ SOLUTION = ROOT / "solutions" / "parallel-1"
 @pytest.fixture
 def workdir(tmp_path):
     """A learner's folder: the downloaded cities.csv and long_code.py, plus the solution's files."""
-    for source in (EXERCISE / "cities.csv", EXERCISE / "long_code.py",
-                   SOLUTION / "long_code_for_index.py", SOLUTION / "cities_array.sh"):
+    for source in (
+        EXERCISE / "cities.csv",
+        EXERCISE / "long_code.py",
+        SOLUTION / "long_code_for_index.py",
+        SOLUTION / "cities_array.sh",
+    ):
         shutil.copy(source, tmp_path / source.name)
     return tmp_path
 
@@ -85,11 +90,15 @@ def test_array_script_matches_serial(workdir):
     run(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir)
     n = len(tree_bytes(workdir / "serial"))
     for task in reversed(range(n)):
-        task_env = learner_env({
-            "SLURM_ARRAY_JOB_ID": "900", "SLURM_ARRAY_TASK_ID": str(task),
-            "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": str(n - 1),
-            "SLURM_ARRAY_TASK_COUNT": str(n),
-        })
+        task_env = learner_env(
+            {
+                "SLURM_ARRAY_JOB_ID": "900",
+                "SLURM_ARRAY_TASK_ID": str(task),
+                "SLURM_ARRAY_TASK_MIN": "0",
+                "SLURM_ARRAY_TASK_MAX": str(n - 1),
+                "SLURM_ARRAY_TASK_COUNT": str(n),
+            }
+        )
         run(["bash", "cities_array.sh"], workdir, env=task_env)
     assert tree_bytes(workdir / "output") == tree_bytes(workdir / "serial")
 
@@ -107,8 +116,12 @@ def test_index_order_does_not_depend_on_row_order(workdir):
 
 @pytest.mark.parametrize(
     ("index", "words"),
-    [("x", ["'x' is not a whole number", "0..6"]), ("7", ["index 7 is out of range", "0..6"]),
-     ("-1", ["index -1 is out of range", "0..6"]), ("2.5", ["not a whole number", "0..6"])],
+    [
+        ("x", ["'x' is not a whole number", "0..6"]),
+        ("7", ["index 7 is out of range", "0..6"]),
+        ("-1", ["index -1 is out of range", "0..6"]),
+        ("2.5", ["not a whole number", "0..6"]),
+    ],
 )
 def test_bad_index(index, words, workdir):
     """The 7 countries give indices 0..6: anything else is one line naming the range, no output."""
@@ -140,7 +153,9 @@ def test_bad_cities_file(case, script, workdir):
     (workdir / "cities.csv").unlink()
     if text is not None:
         (workdir / "cities.csv").write_text(text, encoding="utf-8")
-    args = ["python", script, "--delay", "0"] + (["0"] if script == "long_code_for_index.py" else [])
+    args = ["python", script, "--delay", "0"] + (
+        ["0"] if script == "long_code_for_index.py" else []
+    )
     proc = run(args, workdir, check=False)
     assert_one_error_line(proc, "cities.csv", words)
     assert not (workdir / "output").exists()
@@ -161,8 +176,9 @@ def test_array_script_outside_an_array(workdir):
 @pytest.mark.parametrize(("first", "last"), [("0", "3"), ("0", "9"), ("1", "6")])
 def test_array_range_must_cover_every_country(first, last, workdir):
     """An array that misses countries or runs past them stops every task with the right range."""
-    env = learner_env({"SLURM_ARRAY_TASK_ID": first, "SLURM_ARRAY_TASK_MIN": first,
-                   "SLURM_ARRAY_TASK_MAX": last})
+    env = learner_env(
+        {"SLURM_ARRAY_TASK_ID": first, "SLURM_ARRAY_TASK_MIN": first, "SLURM_ARRAY_TASK_MAX": last}
+    )
     proc = run(["bash", "cities_array.sh"], workdir, env=env, check=False)
     assert_one_error_line(proc, f"runs {first}-{last}", "7 countries", "--array=0-6")
     assert not (workdir / "output").exists()

@@ -42,10 +42,20 @@ def test_batch_job_page(lesson, fake_sbatch):
 
 
 def test_array_jobs_page(lesson, fake_sbatch):
-    proc = run_page("array-jobs.md", [
-        "array-make-params", "array-try-one-task", "array-submit", "array-pipeline",
-        "array-rerun-failed", "array-collect", "array-rerun-then-collect",
-    ], lesson, fake_sbatch)
+    proc = run_page(
+        "array-jobs.md",
+        [
+            "array-make-params",
+            "array-try-one-task",
+            "array-submit",
+            "array-pipeline",
+            "array-rerun-failed",
+            "array-collect",
+            "array-rerun-then-collect",
+        ],
+        lesson,
+        fake_sbatch,
+    )
     code = lesson / "code"
     lines = (code / "params.txt").read_text().splitlines()
     last = len(lines) - 1
@@ -53,7 +63,8 @@ def test_array_jobs_page(lesson, fake_sbatch):
     assert "\n".join(lines[:3]) in proc.stdout
     k, metric = lines[3].split()
     assert sorted(p.name for p in (code / "results").iterdir()) == [
-        f"knn_k{int(k):02d}_{metric}.json", f"knn_k{int(k):02d}_{metric}.png"
+        f"knn_k{int(k):02d}_{metric}.json",
+        f"knn_k{int(k):02d}_{metric}.png",
     ]
     calls = [(call["options"], call["script"].rsplit("/", 1)[-1]) for call in fake_sbatch.calls()]
     assert calls == [
@@ -73,29 +84,43 @@ def expected_command(k, metric, dependency=None):
     options = ["--parsable", f"--job-name=knn_k{k:02d}_{metric}"]
     if dependency:
         options.append(f"--dependency={dependency}")
-    return ["sbatch", *options, "slurm/scikit_example/one_job.sh", "--n_neighbors", str(k),
-            "--metric", metric]
+    return [
+        "sbatch",
+        *options,
+        "slurm/scikit_example/one_job.sh",
+        "--n_neighbors",
+        str(k),
+        "--metric",
+        metric,
+    ]
 
 
 def test_submission_script_page(lesson, fake_sbatch, grid):
     """The dry run prints exactly the commands then submitted, as argument lists, one per
     combination, named after it; --dependency reaches every job."""
-    proc = run_page("submission-script.md", [
-        "submission-dry-run", "submission-submit", "submission-after-preprocess",
-    ], lesson, fake_sbatch)
+    proc = run_page(
+        "submission-script.md",
+        [
+            "submission-dry-run",
+            "submission-submit",
+            "submission-after-preprocess",
+        ],
+        lesson,
+        fake_sbatch,
+    )
     out = proc.stdout.splitlines()
     n = len(grid)
     assert out[:n] == [shlex.join(expected_command(k, metric)) for k, metric in grid]
     assert (lesson / "code" / "data" / "iris_split.json").exists()
     submitted = [f"knn_k{k:02d}_{metric}: job {5001 + i}" for i, (k, metric) in enumerate(grid)]
     start = out.index(submitted[0], n)  # after what preprocess.py prints
-    assert out[start:start + n + 1] == [*submitted, f"Submitted {n} jobs."]
+    assert out[start : start + n + 1] == [*submitted, f"Submitted {n} jobs."]
     calls = fake_sbatch.calls()
     assert len(calls) == 2 * n + 1
-    plain, preprocess, chained = calls[:n], calls[n], calls[n + 1:]
+    plain, preprocess, chained = calls[:n], calls[n], calls[n + 1 :]
     assert [["sbatch", *call["argv"]] for call in plain] == [shlex.split(line) for line in out[:n]]
     # The fake splits like sbatch: options (with the job name), the script, the script's arguments.
-    for call, (k, metric) in zip(plain, grid):
+    for call, (k, metric) in zip(plain, grid, strict=True):
         assert call["script"] == "slurm/scikit_example/one_job.sh"
         assert call["script_args"] == ["--n_neighbors", str(k), "--metric", metric]
     assert preprocess["script"] == "slurm/scikit_example/preprocess.sh"
@@ -106,8 +131,9 @@ def test_submission_script_page(lesson, fake_sbatch, grid):
 
 
 def test_exercise_parallel_1_page(lesson, fake_sbatch):
-    proc = run_page("exercise-parallel-1.md", ["parallel-1-start", "parallel-1-solution"],
-                    lesson, fake_sbatch)
+    proc = run_page(
+        "exercise-parallel-1.md", ["parallel-1-start", "parallel-1-solution"], lesson, fake_sbatch
+    )
     folder = lesson / "exercises" / "parallel-1"
     assert len(list((folder / "output").iterdir())) == 7
     assert "\n7\n" in proc.stdout
@@ -120,21 +146,65 @@ def test_exercise_parallel_1_page(lesson, fake_sbatch):
 # The lines each page highlights in an included file, and a word every one of them must contain.
 HIGHLIGHTS = {
     ("array-jobs.md", "/code/slurm/scikit_example/array.sh"): {
-        8: "%A_%a", 29: "train_one.py", 30: "SLURM_ARRAY_TASK_ID"},
+        8: "%A_%a",
+        29: "train_one.py",
+        30: "SLURM_ARRAY_TASK_ID",
+    },
     ("array-jobs.md", "/code/slurm/scikit_example/submit_pipeline.sh"): {
-        23: "wc -l", 32: "--parsable", 35: "afterok", 36: "--array", 39: "afterok", 40: "collect.sh"},
+        23: "wc -l",
+        32: "--parsable",
+        35: "afterok",
+        36: "--array",
+        39: "afterok",
+        40: "collect.sh",
+    },
     ("submission-script.md", "/code/slurm/scikit_example/one_job.sh"): {26: '"$@"'},
     ("submission-script.md", "/code/python/scikit_example/submit_jobs.py"): {
-        19: "combinations", 20: "import", 25: "def sbatch_command", 26: '"""', 27: "result_name",
-        28: "--job-name", 29: "if dependency", 30: "--dependency", 31: "script", 32: "script",
-        33: "BATCH_SCRIPT", 34: "--n_neighbors", 35: "return command", 42: "subprocess.run(command"},
+        19: "combinations",
+        20: "import",
+        25: "def sbatch_command",
+        26: '"""',
+        27: "result_name",
+        28: "--job-name",
+        29: "if dependency",
+        30: "--dependency",
+        31: "script",
+        32: "script",
+        33: "BATCH_SCRIPT",
+        34: "--n_neighbors",
+        35: "return command",
+        42: "subprocess.run(command",
+    },
     ("exercise-parallel-1.md", "/solutions/parallel-1/long_code_for_index.py"): {
-        90: "add_argument(", 91: '"index"', 92: "nargs", 93: "help", 94: ")", 95: "add_argument(",
-        96: "--count", 97: "store_true", 98: "help", 99: ")", 119: "args.index is None", 120: "fail(",
-        127: "stable order", 128: "sorted(", 129: "count", 130: "len(countries)", 131: "return",
-        132: "valid", 133: "valid indices", 134: "len(countries)", 135: ")", 136: "try",
-        137: "int(args.index)", 138: "except", 139: "fail(", 140: "len(countries)", 141: "fail(",
-        142: "countries[index]"},
+        90: "add_argument(",
+        91: '"index"',
+        92: "nargs",
+        93: "help",
+        94: ")",
+        95: "add_argument(",
+        96: "--count",
+        97: "store_true",
+        98: "help",
+        99: ")",
+        119: "args.index is None",
+        120: "fail(",
+        127: "stable order",
+        128: "sorted(",
+        129: "count",
+        130: "len(countries)",
+        131: "return",
+        132: "valid",
+        133: "valid indices",
+        134: "len(countries)",
+        135: ")",
+        136: "try",
+        137: "int(args.index)",
+        138: "except",
+        139: "fail(",
+        140: "len(countries)",
+        141: "fail(",
+        142: "countries[index]",
+    },
 }
 
 
@@ -150,8 +220,9 @@ def expand(spec: str) -> list[int]:
 def test_highlighted_lines(page):
     text = (CONTENT / page).read_text(encoding="utf-8")
     found = {}
-    for path, spec in re.findall(r"```\{literalinclude\} (\S+)\n(?::[^\n]*\n)*?:emphasize-lines: ([^\n]+)",
-                                 text):
+    for path, spec in re.findall(
+        r"```\{literalinclude\} (\S+)\n(?::[^\n]*\n)*?:emphasize-lines: ([^\n]+)", text
+    ):
         found[(page, path)] = expand(spec)
     expected = {key: sorted(lines) for key, lines in HIGHLIGHTS.items() if key[0] == page}
     assert found == expected

@@ -23,6 +23,7 @@ def replace_parameter_writer(code, lines):
 
 # --- submit_pipeline.sh -------------------------------------------------------------------------
 
+
 def test_pipeline_chains_three_jobs(code_copy, fake_sbatch):
     """preprocess, then the array (one task per params line) after it, then collect after that."""
     proc = run(["bash", PIPELINE], code_copy, env=fake_sbatch.env({"FAKE_SBATCH_CLUSTER": "test"}))
@@ -38,7 +39,9 @@ def test_pipeline_chains_three_jobs(code_copy, fake_sbatch):
     # stripped from the IDs before they are used.
     assert calls[0]["options"] == ["--parsable"]
     assert calls[1]["options"] == [
-        "--parsable", "--dependency=afterok:5001", f"--array=0-{len(lines) - 1}"
+        "--parsable",
+        "--dependency=afterok:5001",
+        f"--array=0-{len(lines) - 1}",
     ]
     assert calls[2]["options"] == ["--parsable", "--dependency=afterok:5002"]
     assert all(call["script_args"] == [] for call in calls)
@@ -73,8 +76,12 @@ def test_pipeline_without_sbatch(code_copy, no_sbatch_env):
 def test_pipeline_stops_when_a_submission_fails(code_copy, fake_sbatch):
     """sbatch refuses the array job: the script stops with sbatch's message; collect is never sent."""
     replace_parameter_writer(code_copy, ["1 euclidean", "4 manhattan"])
-    proc = run(["bash", PIPELINE], code_copy, env=fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "2"}),
-               check=False)
+    proc = run(
+        ["bash", PIPELINE],
+        code_copy,
+        env=fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "2"}),
+        check=False,
+    )
     assert_one_error_line(proc, "sbatch: error")
     assert len(fake_sbatch.calls()) == 2
     assert "collect" not in proc.stdout
@@ -88,6 +95,7 @@ def test_pipeline_wrong_folder(tmp_path, code_copy, fake_sbatch):
 
 
 # --- submit_jobs.py -----------------------------------------------------------------------------
+
 
 def test_dry_run_needs_no_sbatch(code_copy, no_sbatch_env):
     proc = run(["python", SUBMIT_JOBS, "--dry-run"], code_copy, env=no_sbatch_env)
@@ -105,8 +113,9 @@ def test_stops_at_the_first_failed_submission(code_copy, fake_sbatch, grid):
     env = fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "5", "FAKE_SBATCH_CLUSTER": "c"})
     proc = run(["python", SUBMIT_JOBS], code_copy, env=env, check=False)
     k, metric = grid[4]
-    assert_one_error_line(proc, f"n_neighbors={k} metric={metric}", "Invalid account",
-                   "(scancel 5001 5002 5003 5004)")
+    assert_one_error_line(
+        proc, f"n_neighbors={k} metric={metric}", "Invalid account", "(scancel 5001 5002 5003 5004)"
+    )
     assert len(fake_sbatch.calls()) == 5
     assert proc.stdout.splitlines() == [
         f"knn_k{k:02d}_{metric}: job {5001 + i}" for i, (k, metric) in enumerate(grid[:4])
@@ -114,15 +123,23 @@ def test_stops_at_the_first_failed_submission(code_copy, fake_sbatch, grid):
 
 
 def test_first_submission_fails(code_copy, fake_sbatch):
-    proc = run(["python", SUBMIT_JOBS], code_copy, env=fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "1"}),
-               check=False)
+    proc = run(
+        ["python", SUBMIT_JOBS],
+        code_copy,
+        env=fake_sbatch.env({"FAKE_SBATCH_FAIL_AT": "1"}),
+        check=False,
+    )
     assert_one_error_line(proc, "no job was submitted")
     assert len(fake_sbatch.calls()) == 1
 
 
 def test_wrong_folder(tmp_path, code_copy, fake_sbatch):
-    proc = run(["python", code_copy / SUBMIT_JOBS, "--dry-run"], tmp_path, env=fake_sbatch.env(),
-               check=False)
+    proc = run(
+        ["python", code_copy / SUBMIT_JOBS, "--dry-run"],
+        tmp_path,
+        env=fake_sbatch.env(),
+        check=False,
+    )
     assert_one_error_line(proc, "one_job.sh", "code/ folder")
     assert fake_sbatch.calls() == []
 

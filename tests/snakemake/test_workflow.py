@@ -46,8 +46,11 @@ def output(proc) -> str:
 
 
 def mtimes(folder: pathlib.Path) -> dict[str, int]:
-    return {str(p.relative_to(folder)): p.stat().st_mtime_ns
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.stat().st_mtime_ns
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +78,10 @@ def test_dry_run_lists_one_job_per_step_and_combination(tmp_path):
     code = copy_code(tmp_path)
     proc = run(command(PAGE, "snakemake-dry-run"), code)
     assert job_counts(output(proc)) == {
-        "preprocess": 1, "train": len(GRID), "collect": 1, "all": 1,
+        "preprocess": 1,
+        "train": len(GRID),
+        "collect": 1,
+        "all": 1,
     }
     # Every combination appears as its own job with the script's options.
     for _, _, name in GRID:
@@ -85,7 +91,9 @@ def test_dry_run_lists_one_job_per_step_and_combination(tmp_path):
 
 def test_local_run_matches_the_serial_script_byte_for_byte(finished, tmp_path):
     code, proc = finished
-    assert job_counts(output(proc)).get("train") == len(GRID), "no 'Job stats' table, or a wrong one"
+    assert job_counts(output(proc)).get("train") == len(GRID), (
+        "no 'Job stats' table, or a wrong one"
+    )
     serial = copy_code(tmp_path)
     for script in ("preprocess.py", "train_and_plot.py", "collect_results.py"):
         run(["python", f"{SCRIPTS}/{script}"], serial, timeout=900)
@@ -109,7 +117,9 @@ def test_local_run_matches_the_array_path_byte_for_byte(finished, tmp_path):
     last = len(lines) - 1
     indices = sorted({0, last // 4, last // 2, 3 * last // 4, last})
     for index in indices:
-        run(["python", f"{SCRIPTS}/train_one.py", "--index", index, "--params", "params.txt"], array)
+        run(
+            ["python", f"{SCRIPTS}/train_one.py", "--index", index, "--params", "params.txt"], array
+        )
     made = tree_bytes(array / "results")
     assert len(made) == 2 * len(indices)
     for name, content in made.items():
@@ -181,15 +191,21 @@ def test_changed_config_reruns_every_training_job(finished, tmp_path):
     assert re.search(r"reason: .*params", proc.stdout, flags=re.I)
 
 
-@pytest.mark.parametrize("setting, message", [
-    ("cv_repeats=0", "config cv_repeats must be a whole number of at least 1, got 0"),
-    ("cv_repeats=many", "config cv_repeats must be a whole number of at least 1, got 'many'"),
-    ("cv_repeat=3", "unknown config key(s) cv_repeat; this workflow knows: cv_repeats"),
-])
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ("cv_repeats=0", "config cv_repeats must be a whole number of at least 1, got 0"),
+        ("cv_repeats=many", "config cv_repeats must be a whole number of at least 1, got 'many'"),
+        ("cv_repeat=3", "unknown config key(s) cv_repeat; this workflow knows: cv_repeats"),
+    ],
+)
 def test_bad_config_value_is_a_clear_error(tmp_path, setting, message):
     code = copy_code(tmp_path)
-    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "2", "--config", setting], code,
-               check=False)
+    proc = run(
+        ["snakemake", "--snakefile", SNAKEFILE, "--cores", "2", "--config", setting],
+        code,
+        check=False,
+    )
     assert proc.returncode != 0
     assert message in output(proc)
     assert not (code / "data").exists() and not (code / "results").exists()
@@ -197,8 +213,9 @@ def test_bad_config_value_is_a_clear_error(tmp_path, setting, message):
 
 def test_running_from_the_wrong_folder_names_the_missing_input(tmp_path):
     copy_code(tmp_path)
-    proc = run(["snakemake", "--snakefile", f"code/{SNAKEFILE}", "--cores", "2"], tmp_path,
-               check=False)
+    proc = run(
+        ["snakemake", "--snakefile", f"code/{SNAKEFILE}", "--cores", "2"], tmp_path, check=False
+    )
     out = output(proc)
     assert proc.returncode != 0
     assert "MissingInputException" in out
@@ -211,8 +228,11 @@ def test_failing_job_leaves_no_result_behind(finished, tmp_path):
     code = clone(finished[0], tmp_path / "code")
     (code / "data" / "iris_split.json").write_text("{ not json")
     name = GRID[0][2]
-    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "1", f"results/{name}.json"], code,
-               check=False)
+    proc = run(
+        ["snakemake", "--snakefile", SNAKEFILE, "--cores", "1", f"results/{name}.json"],
+        code,
+        check=False,
+    )
     assert proc.returncode != 0
     assert "is not a valid split file" in (code / "logs" / "train" / f"{name}.log").read_text()
     assert not (code / "results" / f"{name}.json").exists()

@@ -51,7 +51,9 @@ def step(script: str, *args, cwd: pathlib.Path) -> subprocess.CompletedProcess:
             try:
                 runpy.run_path(str(SCRIPTS / script), run_name="__main__")
             except SystemExit as exit_:
-                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+                code = (
+                    exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+                )
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
         os.chdir(saved_cwd)
@@ -65,7 +67,11 @@ def test_a_step_behaves_the_same_in_a_real_process(data, tmp_path):
     args = ["--classifier", "svm", "--data", data, "--output", tmp_path / "x.json"]
     real = python(SCRIPTS / "train_classifier.py", *args, cwd=tmp_path, check=False, timeout=300)
     here = step("train_classifier.py", *args, cwd=tmp_path)
-    assert (real.returncode, real.stdout, real.stderr) == (here.returncode, here.stdout, here.stderr)
+    assert (real.returncode, real.stdout, real.stderr) == (
+        here.returncode,
+        here.stdout,
+        here.stderr,
+    )
     assert real.returncode == 1 and real.stderr.count("\n") == 1
 
 
@@ -82,7 +88,16 @@ def two_results(data) -> list[pathlib.Path]:
     out = []
     for name in ("linear_svm", "decision_tree"):
         target = data.parent / f"{name}.json"
-        proc = step("train_classifier.py", "--classifier", name, "--data", data, "--output", target, cwd=data.parent)
+        proc = step(
+            "train_classifier.py",
+            "--classifier",
+            name,
+            "--data",
+            data,
+            "--output",
+            target,
+            cwd=data.parent,
+        )
         assert proc.returncode == 0, proc.stderr
         out.append(target)
     return out
@@ -110,19 +125,42 @@ def test_the_data_are_made_locally_with_a_fixed_seed(data, tmp_path):
 
 
 def test_a_negative_seed_is_refused(tmp_path):
-    assert_one_error_line(step("prepare_data.py", "--seed", "-1", "--output", tmp_path / "m.json", cwd=tmp_path), "--seed")
+    assert_one_error_line(
+        step("prepare_data.py", "--seed", "-1", "--output", tmp_path / "m.json", cwd=tmp_path),
+        "--seed",
+    )
     assert not list(tmp_path.iterdir())
 
 
 def test_an_unknown_classifier_lists_the_valid_ones(data, tmp_path):
-    proc = step("train_classifier.py", "--classifier", "svm", "--data", data, "--output", tmp_path / "x.json", cwd=tmp_path)
-    assert_one_error_line(proc, "unknown classifier 'svm'", "choose one of: " + ", ".join(CLASSIFIERS))
+    proc = step(
+        "train_classifier.py",
+        "--classifier",
+        "svm",
+        "--data",
+        data,
+        "--output",
+        tmp_path / "x.json",
+        cwd=tmp_path,
+    )
+    assert_one_error_line(
+        proc, "unknown classifier 'svm'", "choose one of: " + ", ".join(CLASSIFIERS)
+    )
     assert not list(tmp_path.iterdir()), "no partial output"
 
 
 def test_training_is_deterministic_and_writes_what_the_plot_needs(two_results, data, tmp_path):
     again = tmp_path / "again.json"
-    proc = step("train_classifier.py", "--classifier", "linear_svm", "--data", data, "--output", again, cwd=tmp_path)
+    proc = step(
+        "train_classifier.py",
+        "--classifier",
+        "linear_svm",
+        "--data",
+        data,
+        "--output",
+        again,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0
     assert again.read_bytes() == two_results[0].read_bytes()
     result = json.loads(again.read_text())
@@ -138,7 +176,10 @@ def test_training_is_deterministic_and_writes_what_the_plot_needs(two_results, d
         ("{not json", "is not valid JSON"),
         ("[1, 2]", "should hold a JSON object"),
         ('{"x_train": [[0, 1]], "y_train": [0]}', "has no 'x_test'"),
-        ('{"x_train": [[0, 1, 2]], "y_train": [0], "x_test": [[0, 1]], "y_test": [1]}', "not N pairs"),
+        (
+            '{"x_train": [[0, 1, 2]], "y_train": [0], "x_test": [[0, 1]], "y_test": [1]}',
+            "not N pairs",
+        ),
     ],
 )
 def test_bad_data_files_are_one_line_errors(content, needle, tmp_path):
@@ -146,20 +187,38 @@ def test_bad_data_files_are_one_line_errors(content, needle, tmp_path):
     if content is not None:
         data.write_text(content)
     out = tmp_path / "out" / "result.json"
-    proc = step("train_classifier.py", "--classifier", "rbf_svm", "--data", data, "--output", out, cwd=tmp_path)
+    proc = step(
+        "train_classifier.py",
+        "--classifier",
+        "rbf_svm",
+        "--data",
+        data,
+        "--output",
+        out,
+        cwd=tmp_path,
+    )
     assert_one_error_line(proc, needle, str(data))
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def _merge(tmp_path, data, *results):
     return step(
-        "merge_and_plot.py", "--data", data, "--figure", tmp_path / "f.png", "--summary", tmp_path / "s.csv",
-        *results, cwd=tmp_path,
+        "merge_and_plot.py",
+        "--data",
+        data,
+        "--figure",
+        tmp_path / "f.png",
+        "--summary",
+        tmp_path / "s.csv",
+        *results,
+        cwd=tmp_path,
     )
 
 
 def test_merge_refuses_the_same_classifier_twice(data, two_results, tmp_path):
-    assert_one_error_line(_merge(tmp_path, data, two_results[0], two_results[0]), "'linear_svm' appears twice")
+    assert_one_error_line(
+        _merge(tmp_path, data, two_results[0], two_results[0]), "'linear_svm' appears twice"
+    )
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "s.csv").exists()
 
 
@@ -170,7 +229,9 @@ def test_merge_refuses_results_from_other_data(two_results, tmp_path):
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "s.csv").exists()
 
 
-@pytest.mark.parametrize("content, needle", [(None, "does not exist"), ('{"classifier": "x"}', "lacks")])
+@pytest.mark.parametrize(
+    "content, needle", [(None, "does not exist"), ('{"classifier": "x"}', "lacks")]
+)
 def test_merge_refuses_missing_or_malformed_results(data, two_results, tmp_path, content, needle):
     bad = tmp_path / "bad.json"
     if content is not None:
@@ -188,7 +249,9 @@ def test_merge_writes_a_summary_and_a_figure_sized_by_the_panels(data, two_resul
     png = (tmp_path / "f.png").read_bytes()
     assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (600, 300)
     assert b"tEXt" not in png or b"Software" not in png, "no tool version in the PNG"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.png", "s.csv"], "no temporary files left"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.png", "s.csv"], (
+        "no temporary files left"
+    )
 
 
 # --- the workflow files -------------------------------------------------------------------------
@@ -200,12 +263,16 @@ def _validate(toplevel: pathlib.Path, workflow: str) -> subprocess.CompletedProc
 
 def test_the_yadage_workflow_is_valid():
     proc = _validate(YADAGE, "workflow.yml")
-    assert proc.returncode == 0 and "validates against schema" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "validates against schema" in proc.stdout, (
+        proc.stdout + proc.stderr
+    )
 
 
 def test_the_container_variant_is_valid_with_the_same_workflow_file():
     proc = _validate(YADAGE / "container", "../workflow.yml")
-    assert proc.returncode == 0 and "validates against schema" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "validates against schema" in proc.stdout, (
+        proc.stdout + proc.stderr
+    )
 
 
 def test_the_container_variant_differs_only_in_the_environments():
@@ -229,8 +296,11 @@ def test_the_workflows_train_the_classifiers_the_code_knows():
 
 
 def test_snakemake_lint_is_clean(tmp_path):
-    proc = run(["snakemake", "--snakefile", "snakemake/scatter_gather/Snakefile", "--lint"], copy_code(tmp_path),
-               timeout=300)
+    proc = run(
+        ["snakemake", "--snakefile", "snakemake/scatter_gather/Snakefile", "--lint"],
+        copy_code(tmp_path),
+        timeout=300,
+    )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0 and "Lints for" not in output, output
 
@@ -251,4 +321,7 @@ def test_the_starter_asks_for_a_classifier_only_the_solution_knows():
     assert starter["classifiers"] == [*CLASSIFIERS, "random_forest"]
     assert starter["seed"] == yaml.safe_load((YADAGE / "inputs.yml").read_text())["seed"]
     assert '"random_forest"' not in (SCRIPTS / "classifiers.py").read_text()
-    assert '"random_forest"' in (ROOT / "solutions" / "scatter-gather-1" / "classifiers.py").read_text()
+    assert (
+        '"random_forest"'
+        in (ROOT / "solutions" / "scatter-gather-1" / "classifiers.py").read_text()
+    )
