@@ -1,6 +1,8 @@
 """What the assignment's test modules share beyond lessontest: where the starting scripts and the
-reference workflows are, a fresh copy of one workflow, and the page's runs by block name. Imported as `from assignment.assignment_helpers import ...` (tests/
-is on sys.path; tests/assignment is a namespace package).
+reference workflows are, a fresh copy of one workflow, and the page's runs by block name.
+
+Imported as `from assignment.assignment_helpers import ...` (tests/ is on sys.path;
+tests/assignment is a namespace package).
 """
 
 from __future__ import annotations

@@ -88,7 +88,10 @@ def test_same_results_as_starting_script(clean_run, tmp_path):
 
 
 def test_broken_image_fails_its_branch_only(clean_run, tmp_path):
-    """A corrupt input file: its job fails with a clear log; --keep-going finishes the other images."""
+    """A corrupt input file: its job fails with a clear log.
+
+    --keep-going finishes the other images.
+    """
     workdir = copy_workflow("images", tmp_path)
     run(["snakemake", "export_digits", "--cores", CORES, "--configfile", *SMALL], workdir)
     (workdir / "resources" / "images" / "digit1_00.pgm").write_text("P2\n8 8\n16\n1 2 3\n")

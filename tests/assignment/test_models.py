@@ -1,4 +1,4 @@
-"""Option c, trying different models: the starting script, the reference workflow, and a failing job."""
+"""Option c, trying different models: the starting script, the reference workflow, a failing job."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The files that describe how to run the reference workflows elsewhere: Slurm profiles and software.
+"""The files that say how to run the reference workflows elsewhere: Slurm profiles and software.
 
 Submitting to Slurm needs a cluster (see tests/cluster/); here each profile is loaded by Snakemake
 in a dry run, which rejects unknown options and plans the same jobs as a local dry run. The conda

@@ -23,7 +23,10 @@ FINAL = ["results/tuning.csv", "results/tuning.png", "results/best.json"]
 
 @pytest.fixture(scope="module")
 def clean_run(page_runs):
-    """The page's run of this workflow on the small config (a fresh copy), shared by the checks below."""
+    """The page's run of this workflow on the small config (a fresh copy).
+
+    Shared by the checks below.
+    """
     base, _, proc = page_run(page_runs, "assignment-tuning-solution")
     return base / "solutions" / "assignment" / "tuning", proc
 

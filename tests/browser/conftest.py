@@ -1,9 +1,10 @@
-"""A real browser over the built site: serve it on localhost, crawl it once, keep what each page showed.
+"""A real browser over the built site: serve it on localhost, crawl it once, keep what each page
+showed.
 
 SITE_DIR chooses the built site (default: _build/html); SCREENSHOT_DIR where page screenshots go
-(default: _build/screenshots, which CI keeps as an artifact). Every test here is marked `browser`, so
-tests/conftest.py skips them (with the reason) where Chromium or the built site is missing, and fails
-them under REQUIRE_BROWSER=1.
+(default: _build/screenshots, which CI keeps as an artifact). Every test here is marked `browser`,
+so tests/conftest.py skips them (with the reason) where Chromium or the built site is missing, and
+fails them under REQUIRE_BROWSER=1.
 """
 
 from __future__ import annotations
@@ -66,7 +67,10 @@ def browser():
 
 @pytest.fixture(scope="session")
 def crawl(browser, base_url) -> dict[str, PageVisit]:
-    """Visit every page reachable from the index once: errors, requests, ids, links, axe, screenshot."""
+    """Visit every page reachable from the index once.
+
+    Keeps its errors, requests, ids, links, axe results and a screenshot.
+    """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOT_DIR.glob("*.png"):  # the folder shows this run only
         old.unlink()

@@ -1,4 +1,7 @@
-"""The built site in Chromium, page by page, the way readers meet it (see conftest.py for the crawl)."""
+"""The built site in Chromium, page by page, the way readers meet it.
+
+See conftest.py for the crawl.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ def _report(problems: dict[str, list[str]]) -> str:
     )
 
 
-# --- Every page, from one crawl -----------------------------------------------------------------------
+# --- Every page, from one crawl -------------------------------------------------------------------
 
 
 def test_crawl_reaches_every_page_of_the_toc(crawl):
@@ -97,7 +100,8 @@ def test_internal_links_and_anchors_resolve(crawl, base_url, browser):
 def test_accessibility_no_critical_or_serious_axe_violations(crawl):
     problems = {
         path: [
-            f"{v['rule']} ({v['impact']}): {v['help']}; {v['count']} element(s), e.g. {v['targets']}"
+            f"{v['rule']} ({v['impact']}): {v['help']}; "
+            f"{v['count']} element(s), e.g. {v['targets']}"
             for v in visit.violations
         ]
         for path, visit in crawl.items()
@@ -107,17 +111,21 @@ def test_accessibility_no_critical_or_serious_axe_violations(crawl):
     )
 
 
-# --- Interactions ---------------------------------------------------------------------------------------
+# --- Interactions ---------------------------------------------------------------------------------
 
-_FOLDS_JS = """() => {
-  const found = [];
-  document.querySelectorAll('.admonition.toggle').forEach(el => found.push({kind: 'admonition', id: el.id}));
-  document.querySelectorAll('details.toggle-details, details.sd-dropdown').forEach((el, i) => {
-    if (!el.id) el.id = 'fold-details-' + i;
-    found.push({kind: 'details', id: el.id});
-  });
-  return found;
-}"""
+_FOLDS_JS = (
+    "() => {\n"
+    "  const found = [];\n"
+    "  document.querySelectorAll('.admonition.toggle')"
+    ".forEach(el => found.push({kind: 'admonition', id: el.id}));\n"
+    "  document.querySelectorAll('details.toggle-details, details.sd-dropdown')"
+    ".forEach((el, i) => {\n"
+    "    if (!el.id) el.id = 'fold-details-' + i;\n"
+    "    found.push({kind: 'details', id: el.id});\n"
+    "  });\n"
+    "  return found;\n"
+    "}"
+)
 
 
 def _fold_content_visible(page, fold) -> bool:
@@ -222,7 +230,8 @@ def test_search_finds_pages(word, page_expected, browser, base_url):
     try:
         page.goto(f"{base_url}search.html?q={urllib.parse.quote(word)}", wait_until="networkidle")
         page.wait_for_function(
-            "() => { const s = document.querySelector('#search-results .search-summary, p.search-summary');"
+            "() => { const s = document.querySelector("
+            "'#search-results .search-summary, p.search-summary');"
             " return s && /found|did not match/i.test(s.textContent); }",
             timeout=20000,
         )
@@ -287,7 +296,8 @@ def test_dark_mode_has_no_contrast_violations(content_pages, browser, base_url):
             for v in result.response["violations"]:
                 if v.get("impact") in helpers.BLOCKING_IMPACTS:
                     problems.setdefault(path, []).append(
-                        f"{v['id']} ({v['impact']}) in dark mode: {len(v['nodes'])} element(s), e.g. "
+                        f"{v['id']} ({v['impact']}) in dark mode: "
+                        f"{len(v['nodes'])} element(s), e.g. "
                         f"{[' '.join(map(str, n['target'])) for n in v['nodes'][:5]]}"
                     )
     finally:
@@ -301,16 +311,23 @@ def test_nothing_scrolls_sideways_at_375_px(content_pages, browser, base_url):
     try:
         for path in content_pages:
             page.goto(base_url + path, wait_until="networkidle")
-            widths = page.evaluate("""() => {
-              const root = document.scrollingElement || document.documentElement;
-              const wide = [...document.querySelectorAll('body *')]
-                .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1 && el.getClientRects().length)
-                .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
-              return {scroll: root.scrollWidth, client: root.clientWidth, wide};
-            }""")
+            widths = page.evaluate(
+                "() => {\n"
+                "              const root = "
+                "document.scrollingElement || document.documentElement;\n"
+                "              const wide = [...document.querySelectorAll('body *')]\n"
+                "                .filter(el => "
+                "el.getBoundingClientRect().right > root.clientWidth + 1"
+                " && el.getClientRects().length)\n"
+                "                .slice(0, 3).map(el => el.tagName.toLowerCase()"
+                " + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));\n"
+                "              return {scroll: root.scrollWidth, client: root.clientWidth, wide};\n"
+                "            }"
+            )
             if widths["scroll"] > widths["client"]:
                 problems.setdefault(path, []).append(
-                    f"page is {widths['scroll']} px wide in a {widths['client']} px window; e.g. {widths['wide']}"
+                    f"page is {widths['scroll']} px wide in a {widths['client']} px window; "
+                    f"e.g. {widths['wide']}"
                 )
     finally:
         context.close()

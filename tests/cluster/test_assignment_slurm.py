@@ -1,9 +1,9 @@
 """The assignment's reference workflows on the real cluster, each with its own Slurm profile.
 
 Each solution runs twice in fresh copies: once locally (`--cores 2`) and once through Slurm with the
-command its README gives (`snakemake --profile profiles/slurm`, here with the small test config so the
-suite stays short). The Slurm run must produce the same result files, byte for byte, and every job
-Snakemake says it submitted must appear in Slurm's accounting as COMPLETED, run in that copy.
+command its README gives (`snakemake --profile profiles/slurm`, here with the small test config so
+the suite stays short). The Slurm run must produce the same result files, byte for byte, and every
+job Snakemake says it submitted must appear in Slurm's accounting as COMPLETED, run in that copy.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _snakemake(cwd, *args: str, timeout: int = 900) -> str:
 
 
 def _solution(option: str, dest: pathlib.Path) -> pathlib.Path:
-    """A learner's copy of the solution `option` (solutions/assignment/<option>), without outputs."""
+    """A learner's copy of the solution `option` (solutions/assignment/<option>), no outputs."""
     return copy_lesson(dest, folders=("solutions",)) / "solutions" / "assignment" / option
 
 

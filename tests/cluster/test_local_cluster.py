@@ -25,7 +25,10 @@ def daemon_pids() -> dict[str, str]:
 
 @pytest.mark.slurm
 def test_check_script_runs_a_job(tmp_path, shell):
-    """cluster/check.sh, as the page shows it: sinfo, one job with sbatch --wait, its sacct record."""
+    """cluster/check.sh, as the page shows it.
+
+    sinfo, one job with sbatch --wait, its sacct record.
+    """
     out = shell.run(["bash", ROOT / "cluster" / "check.sh"], cwd=tmp_path, timeout=300).stdout
     assert re.search(r"^lesson\*?\s+up", out, re.MULTILINE) or "PARTITION" in out, out
     hello = re.search(r"^Hello from \S+, job (\d+)$", out, re.MULTILINE)

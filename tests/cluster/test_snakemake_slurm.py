@@ -20,7 +20,10 @@ PROFILE = "snakemake/scikit_example/profiles/slurm"
 
 @pytest.mark.timeout(1800)  # 37 Slurm jobs, each starting Snakemake twice, on two cores
 def test_workflow_on_slurm(shell, code_dir, local_results):
-    """The command the Snakemake chapter shows, run from code/: every result file, as the serial run."""
+    """The command the Snakemake chapter shows, run from code/.
+
+    Every result file is as in the serial run.
+    """
     since = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 1))
     out = shell.run(command("snakemake.md", "snakemake-slurm"), timeout=1500)
     produced = tree_bytes(code_dir / "results")

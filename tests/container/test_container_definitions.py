@@ -156,12 +156,16 @@ def test_direct_dependencies_match_requirements_txt():
     docker = pinned(dockerfile_installs()[0])
     for name in ("numpy", "scikit-learn", "matplotlib"):
         assert docker.get(name) == requirements[name], (
-            f"{name}: container installs {docker.get(name)}, requirements.txt pins {requirements[name]}"
+            f"{name}: container installs {docker.get(name)}, "
+            f"requirements.txt pins {requirements[name]}"
         )
 
 
 def test_recipes_install_the_whole_dependency_closure_at_the_constrained_versions():
-    """The list is complete (nothing left for pip to pick) and every version is the project's pin."""
+    """The list is complete (nothing left for pip to pick).
+
+    Every version is the project's pin.
+    """
     constraints = read_pins(ROOT / "constraints.txt")
     docker = pinned(dockerfile_installs()[0])
     direct = [

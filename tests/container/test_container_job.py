@@ -150,7 +150,8 @@ def test_missing_image_is_a_clear_error_and_creates_nothing(job_dir):
     proc = run_job(code, bin_dir, log)
     assert proc.returncode != 0
     assert proc.stderr.strip().splitlines() == [
-        "error: container image 'knn-iris.sif' not found; build it first (see the container chapter)"
+        "error: container image 'knn-iris.sif' not found; "
+        "build it first (see the container chapter)"
     ]
     assert calls(log) == []
     assert not (code / "data").exists() and not (code / "results").exists()

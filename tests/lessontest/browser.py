@@ -61,7 +61,8 @@ class Guard:
             lambda msg: (
                 msg.type == "error"
                 and self.console_errors.append(
-                    f"{msg.text} ({msg.location.get('url', '')}:{msg.location.get('lineNumber', '')})"
+                    f"{msg.text} ({msg.location.get('url', '')}:"
+                    f"{msg.location.get('lineNumber', '')})"
                 )
             ),
         )

@@ -63,7 +63,10 @@ class Block:
 
 
 def _split_options(content: str) -> tuple[dict[str, str], str, int]:
-    """Options at the top of a directive's content, the remaining body, and how many lines they took."""
+    """Options at the top of a directive's content, the remaining body.
+
+    Also how many lines the options took.
+    """
     lines = content.splitlines()
     options: dict[str, str] = {}
     used = 0

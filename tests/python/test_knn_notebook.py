@@ -95,7 +95,10 @@ def test_nbval_catches_drifted_outputs(tmp_path):
 
 
 def test_export_and_cleaned_script(full_run, page_output):
-    """The page's nbconvert command makes the raw export; knn_iris.py, the cleaned one, runs headless."""
+    """The page's nbconvert command makes the raw export.
+
+    knn_iris.py, the cleaned one, runs headless.
+    """
     export = (full_run / "jupyter" / "knn_iris.py").read_text()
     assert "# In[" in export and "plt.show()" in export  # the raw export, before cleaning
     compile(export, "knn_iris.py", "exec")

@@ -1,4 +1,7 @@
-"""Fixtures for the site checks: the parsed pages and the built site (SITE_DIR, default _build/html)."""
+"""Fixtures for the site checks: the parsed pages and the built site.
+
+The built site is SITE_DIR, default _build/html.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What pages show from files: the files exist, line ranges fit, and a test looks after each file."""
+"""What pages show from files: the files exist, line ranges fit, a test looks after each file."""
 
 from __future__ import annotations
 
@@ -100,13 +100,15 @@ def test_line_ranges_lie_inside_their_files(pages):
                 wanted = parselinenos(b.options["lines"], before)
                 if any(n >= before for n in wanted):
                     problems.append(
-                        f"{b.where}: :lines: {b.options['lines']} but {b.argument} has {before} lines"
+                        f"{b.where}: :lines: {b.options['lines']} "
+                        f"but {b.argument} has {before} lines"
                     )
             if "emphasize-lines" in b.options:
                 wanted = parselinenos(b.options["emphasize-lines"], shown)
                 if any(n >= shown for n in wanted):
                     problems.append(
-                        f"{b.where}: :emphasize-lines: {b.options['emphasize-lines']} but only {shown} lines are shown"
+                        f"{b.where}: :emphasize-lines: {b.options['emphasize-lines']} "
+                        f"but only {shown} lines are shown"
                         f" from {b.argument}"
                     )
         except ValueError as exc:  # a marker that is not in the file, an unreadable line spec
@@ -126,20 +128,22 @@ def test_line_ranges_lie_inside_their_files(pages):
                     continue
                 if any(n >= count for n in wanted):
                     problems.append(
-                        f"{b.where}: :emphasize-lines: {b.options['emphasize-lines']} on a {count}-line block"
+                        f"{b.where}: :emphasize-lines: {b.options['emphasize-lines']} "
+                        f"on a {count}-line block"
                     )
     assert not problems, "line ranges outside the shown text:\n" + "\n".join(problems)
 
 
 # --- Is every shown file looked after by a test? -------------------------------------------------
 #
-# What this checks, honestly: that some test module (outside tests/site and tests/browser, which only
-# look at pages), together with its folder's conftest.py, NAMES the file, in one of these ways:
+# What this checks, honestly: that some test module (outside tests/site and tests/browser, which
+# only look at pages), together with its folder's conftest.py, NAMES the file, in one of these ways:
 #   - as one string such as "code/slurm/x/array.sh";
 #   - as the pieces a test joins into its path (ROOT / "code" / "slurm" / "x" and "array.sh");
-#   - by naming the workflow folder it belongs to (a folder with a Snakefile, workflow/Snakefile or a
-#     yadage workflow.yml), since a test that runs a workflow runs its rules, scripts and configs.
-# It cannot prove that the test runs the file; the folder's own tests do that and are reviewed as code.
+#   - by naming the workflow folder it belongs to (a folder with a Snakefile, workflow/Snakefile or
+#     a yadage workflow.yml), since a test that runs a workflow runs its rules, scripts and configs.
+# It cannot prove that the test runs the file; the folder's own tests do that and are reviewed as
+# code.
 # Files under _generated/ are outputs of the build's generators, which run the code to make them.
 
 

@@ -14,7 +14,8 @@ import yaml
 from lessontest import pages as site
 from lessontest.paths import ROOT
 
-# The parts of _toc.yml whose pages are all chapters (front matter timing, questions ... key points).
+# The parts of _toc.yml whose pages are all chapters (front matter timing, questions ... key
+# points).
 CHAPTER_PARTS = ("From a notebook", "Workflow managers")
 
 
@@ -90,7 +91,8 @@ def test_every_chapter_opens_with_questions_and_objectives(pages):
             continue
         if sorted(sequence[1:3]) != ["{objectives}", "{questions}"]:
             problems.append(
-                f"{page.docname}: after the title comes {sequence[1:3]}, not questions and objectives"
+                f"{page.docname}: after the title comes {sequence[1:3]}, "
+                "not questions and objectives"
             )
     assert not problems, "\n".join(problems)
 
@@ -125,7 +127,7 @@ def test_built_chapters_show_their_time_estimate(pages, site_dir):
     assert not problems, "\n".join(problems)
 
 
-# --- The exercise list --------------------------------------------------------------------------------
+# --- The exercise list ----------------------------------------------------------------------------
 
 
 def _exercise_labels(pages) -> dict[str, str]:
@@ -172,7 +174,7 @@ def test_every_solution_is_folded_and_belongs_to_an_exercise(pages):
     assert not problems, "\n".join(problems)
 
 
-# --- Nothing fetched from third-party hosts -----------------------------------------------------------
+# --- Nothing fetched from third-party hosts -------------------------------------------------------
 
 _REMOTE = re.compile(r"^(?:https?:)?//", re.I)
 
@@ -204,7 +206,10 @@ def test_pages_reference_no_remote_images_scripts_or_styles(pages):
 
 
 class _AssetFinder(html.parser.HTMLParser):
-    """Collects the URLs a browser fetches while loading a page (not the links a reader may follow)."""
+    """Collects the URLs a browser fetches while loading a page.
+
+    Not the links a reader may follow.
+    """
 
     def __init__(self):
         super().__init__()

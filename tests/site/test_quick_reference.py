@@ -1,8 +1,8 @@
 """The quick reference only lists what the lesson really uses, and links where it is used.
 
 For every row of a `command | what | chapter` table in content/quick-reference.md, the command's
-program and each of its long options (`--array`, `--dry-run`, ...) must appear in the chapter the row
-links to: in the page's own text or in a file the page includes with {literalinclude}.
+program and each of its long options (`--array`, `--dry-run`, ...) must appear in the chapter the
+row links to: in the page's own text or in a file the page includes with {literalinclude}.
 """
 
 from __future__ import annotations

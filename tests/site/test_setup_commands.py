@@ -1,4 +1,4 @@
-"""Run the commands content/setup.md tells learners to type, as written, on the downloadable archive.
+"""Run the commands content/setup.md tells learners to type, as written, on the download archive.
 
 The page's blocks `setup-unzip` and `setup-first-run` are read from the page and run one after the
 other in one shell, in a fresh folder, with the lesson's Python environment on PATH (as after

@@ -26,7 +26,8 @@ from lessontest.tree import copy_code
 # appends one JSON line per call to $FAKE_SBATCH_LOG and prints a job ID (5001, 5002, ...). With
 # --parsable it prints only the ID, or "ID;NAME" when FAKE_SBATCH_CLUSTER=NAME is set (the form a
 # multi-cluster site gives). FAKE_SBATCH_FAIL_AT=N makes the N-th call fail the way sbatch does.
-FAKE_SBATCH = r"""#!{python} -SI
+FAKE_SBATCH = (
+    r"""#!{python} -SI
 import json, os, sys
 log = os.environ["FAKE_SBATCH_LOG"]
 with open(log, "a+") as handle:
@@ -44,7 +45,8 @@ record = {{"argv": args, "options": options, "script": script, "script_args": sc
 with open(log, "a") as handle:
     handle.write(json.dumps(record) + "\n")
 if os.environ.get("FAKE_SBATCH_FAIL_AT") == str(number):
-    sys.exit("sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified")
+    sys.exit("sbatch: error: Batch job submission failed: Invalid account or account/"""
+    r"""partition combination specified")
 if script is None or not os.path.isfile(script):
     sys.exit(f"sbatch: error: Unable to open file {{script}}")
 job_id = 5000 + number
@@ -52,6 +54,7 @@ cluster = os.environ.get("FAKE_SBATCH_CLUSTER")
 parsable = f"{{job_id}};{{cluster}}" if cluster else str(job_id)
 print(parsable if "--parsable" in options else f"Submitted batch job {{job_id}}")
 """
+)
 
 
 @pytest.fixture

@@ -86,7 +86,10 @@ def test_every_index_gives_the_serial_files(workdir):
 
 
 def test_array_script_matches_serial(workdir):
-    """cities_array.sh, run as tasks 0..N-1 of one array (in reverse order), equals the serial run."""
+    """cities_array.sh, run as tasks 0..N-1 of one array (in reverse order).
+
+    The result equals the serial run.
+    """
     run(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir)
     n = len(tree_bytes(workdir / "serial"))
     for task in reversed(range(n)):

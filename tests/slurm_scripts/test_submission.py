@@ -74,7 +74,10 @@ def test_pipeline_without_sbatch(code_copy, no_sbatch_env):
 
 
 def test_pipeline_stops_when_a_submission_fails(code_copy, fake_sbatch):
-    """sbatch refuses the array job: the script stops with sbatch's message; collect is never sent."""
+    """sbatch refuses the array job: the script stops with sbatch's message.
+
+    collect is never sent.
+    """
     replace_parameter_writer(code_copy, ["1 euclidean", "4 manhattan"])
     proc = run(
         ["bash", PIPELINE],

@@ -1,4 +1,4 @@
-"""Run every command of content/scatter-gather.md, in order, as a learner would, and check the results.
+"""Run every command of content/scatter-gather.md, in order, as a learner would; check the results.
 
 Each block is taken from the page by its name (lessontest.pages.command). They run one after the
 other in a learner's copy of the lesson (code/, exercises/ and solutions/ side by side, as in the
@@ -122,7 +122,8 @@ def _record(lesson, name):
     _, records = lesson
     if name not in records:
         pytest.fail(
-            f"block {name} never ran because an earlier block misbehaved (see test_every_block_behaved)"
+            f"block {name} never ran because an earlier block misbehaved "
+            "(see test_every_block_behaved)"
         )
     return records[name]
 
