@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pathlib
 import re
-import time
 
 import pytest
 
 from lessontest.shell import run
+from lessontest.slurm import jobs_run_in, now_for_sacct
 from lessontest.tree import assert_same_files, copy_lesson, tree_bytes
 
 pytestmark = pytest.mark.slurm
@@ -43,29 +43,13 @@ def test_solution_on_slurm_gives_the_local_results(option, tmp_path):
     assert expected, f"the local run of {option} produced no result files"
 
     on_slurm = _solution(option, tmp_path / "slurm")
-    since = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 1))
+    since = now_for_sacct()
     output = _snakemake(on_slurm, "--profile", "profiles/slurm", "--configfile", SMALL)
 
     assert_same_files(tree_bytes(on_slurm / "results"), expected)
 
     submitted = set(SUBMITTED.findall(output))
     assert submitted, f"{option}: Snakemake submitted nothing to Slurm:\n{output[-3000:]}"
-    acct = run(
-        [
-            "sacct",
-            "--noheader",
-            "--parsable2",
-            "--allocations",
-            f"--starttime={since}",
-            "--format=JobID,State,WorkDir",
-        ],
-        tmp_path,
-        timeout=60,
-    ).stdout
-    ours = {
-        job: state
-        for job, state, workdir in (line.split("|") for line in acct.splitlines())
-        if workdir == str(on_slurm)
-    }
+    ours, acct = jobs_run_in(on_slurm, since)
     assert set(ours) == submitted, (acct, sorted(submitted))
     assert set(ours.values()) == {"COMPLETED"}, acct

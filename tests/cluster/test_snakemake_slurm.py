@@ -5,12 +5,12 @@ from __future__ import annotations
 import pathlib
 import re
 import shutil
-import time
 
 import pytest
 
 from lessontest.pages import command
 from lessontest.paths import ROOT
+from lessontest.slurm import jobs_run_in, now_for_sacct
 from lessontest.tree import assert_same_files, tree_bytes
 
 pytestmark = pytest.mark.slurm
@@ -24,7 +24,7 @@ def test_workflow_on_slurm(shell, code_dir, local_results):
 
     Every result file is as in the serial run.
     """
-    since = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 1))
+    since = now_for_sacct()
     out = shell.run(command("snakemake.md", "snakemake-slurm"), timeout=1500)
     produced = tree_bytes(code_dir / "results")
     summary = {name: produced.pop(name) for name in ("summary.csv", "summary.png")}
@@ -32,19 +32,9 @@ def test_workflow_on_slurm(shell, code_dir, local_results):
     assert summary["summary.csv"].count(b"\n") > len(local_results) // 2
     # Every job really went through Slurm: preprocess, one per combination, and collect, all
     # COMPLETED, run in this folder.
-    acct = shell.run(
-        [
-            "sacct",
-            "--noheader",
-            "--parsable2",
-            "--allocations",
-            f"--starttime={since}",
-            "--format=JobID,State,WorkDir",
-        ]
-    ).stdout
-    ours = [line.split("|") for line in acct.splitlines() if line.endswith(f"|{code_dir}")]
+    ours, acct = jobs_run_in(code_dir, since)
     assert len(ours) == len(local_results) // 2 + 2, (acct, out.stderr[-2000:])
-    assert {state for _job, state, _dir in ours} == {"COMPLETED"}, acct
+    assert set(ours.values()) == {"COMPLETED"}, acct
 
 
 def test_failing_rule_reports_slurm_state_and_log(tmp_path, shell):

@@ -1,0 +1,114 @@
+"""Talking to a real Slurm cluster as a learner does: a shell in one folder, waiting for jobs to
+reach a final state in sacct, and picking a test's own jobs out of the accounting (other suites'
+jobs share the cluster)."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import time
+
+import pytest
+
+from bench_names import FINAL_STATES  # every state a job can end in
+from lessontest.shell import learner_env, run
+
+
+class Shell:
+    """A learner's shell in one folder (by default): lessontest.shell.run there, so a list is run
+    as it is, a string (a page's block) by `bash -euo pipefail`, and a failing command fails the
+    test with its output."""
+
+    def __init__(self, cwd: pathlib.Path):
+        self.cwd = cwd
+        self.env = learner_env()
+
+    def run(self, cmd, *, check=True, timeout=600, cwd=None) -> subprocess.CompletedProcess:
+        return run(cmd, cwd or self.cwd, env=self.env, check=check, timeout=timeout)
+
+
+class Slurm:
+    """Small helpers around squeue/sacct/scancel for waiting on real jobs."""
+
+    def __init__(self, shell: Shell):
+        self.shell = shell
+
+    def queued(self, job_ids) -> list[tuple[str, str, str]]:
+        """(job id, state, reason) of every job or array task of job_ids still in the queue."""
+        out = self.shell.run(
+            ["squeue", "--noheader", "--array", f"--jobs={','.join(job_ids)}", "--format=%i|%T|%r"],
+            check=False,
+        )
+        return [tuple(line.split("|")) for line in out.stdout.splitlines() if line.strip()]
+
+    def accounting(self, job_ids) -> dict[str, str]:
+        """{job id (with _task for array tasks): state} from sacct, job allocations only."""
+        out = self.shell.run(
+            [
+                "sacct",
+                "--noheader",
+                "--parsable2",
+                "--allocations",
+                "--duplicates",
+                f"--jobs={','.join(job_ids)}",
+                "--format=JobID,State",
+            ]
+        )
+        states = {}
+        for line in out.stdout.splitlines():
+            job, state = line.split("|")
+            states[job] = state.split()[0]  # "CANCELLED by 0" -> "CANCELLED"
+        return states
+
+    def wait(self, job_ids, timeout=600, records=None) -> dict[str, str]:
+        """Wait until every job (and array task) has left the queue and sacct has its final state.
+
+        records: how many sacct records to wait for; by default one per job ID, but an array job
+        that ran has one per task. slurmdbd does not record them all at the same moment.
+        """
+        job_ids = [str(j) for j in job_ids]
+        records = len(job_ids) if records is None else records
+        end = time.monotonic() + timeout
+        while self.queued(job_ids):
+            if time.monotonic() > end:
+                pytest.fail(
+                    f"jobs {job_ids} still queued after {timeout} s: {self.queued(job_ids)}"
+                )
+            time.sleep(1)
+        # slurmdbd records the end of a job shortly after it leaves the queue.
+        while True:
+            states = self.accounting(job_ids)
+            if len(states) >= records and all(s in FINAL_STATES for s in states.values()):
+                return states
+            if time.monotonic() > end:
+                pytest.fail(f"sacct has no final state for {job_ids} after {timeout} s: {states}")
+            time.sleep(1)
+
+
+def now_for_sacct() -> str:
+    """A start time for `jobs_run_in`: one second ago, in the local time sacct expects."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 1))
+
+
+def jobs_run_in(folder: pathlib.Path, since: str) -> tuple[dict[str, str], str]:
+    """({job ID: state} of the job allocations that started at or after `since` and ran in
+    `folder`, sacct's whole output for messages). Other suites' jobs share the cluster, so a
+    test picks out its own by their working folder."""
+    acct = run(
+        [
+            "sacct",
+            "--noheader",
+            "--parsable2",
+            "--allocations",
+            f"--starttime={since}",
+            "--format=JobID,State,WorkDir",
+        ],
+        folder,
+        timeout=60,
+    ).stdout
+    ours = {
+        job: state
+        for job, state, workdir in (line.split("|") for line in acct.splitlines())
+        if workdir == str(folder)
+    }
+    return ours, acct
