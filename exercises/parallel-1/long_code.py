@@ -115,7 +115,8 @@ def main():
     by_country = read_cities(args.cities)
     output_dir = pathlib.Path(args.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    for country in sorted(by_country):
+    # The countries in the order they first appear in the file.
+    for country in by_country:
         target = write_country(
             country, by_country[country], output_dir, args.delay
         )

@@ -68,3 +68,13 @@ def test_cities_array_job(tmp_path, shell, slurm):
     assert sorted(states) == sorted(f"{job}_{i}" for i in range(count)), states
     assert set(states.values()) == {"COMPLETED"}, states
     assert_same_files(tree_bytes(parallel / "output"), expected)
+
+    # Array-1's repair: lose two countries' files, rerun only those two tasks.
+    lost = sorted(expected)[1], sorted(expected)[4]
+    for name in lost:
+        (parallel / "output" / name).unlink()
+    out = shell.run(["sbatch", "--array=1,4", "cities_array.sh"], cwd=parallel).stdout
+    rerun = re.search(r"Submitted batch job (\d+)", out).group(1)
+    states = slurm.wait([rerun], timeout=300, records=2)
+    assert states == {f"{rerun}_1": "COMPLETED", f"{rerun}_4": "COMPLETED"}, states
+    assert_same_files(tree_bytes(parallel / "output"), expected)

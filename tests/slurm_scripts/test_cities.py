@@ -176,12 +176,41 @@ def test_array_script_outside_an_array(workdir):
     assert not (workdir / "output").exists()
 
 
-@pytest.mark.parametrize(("first", "last"), [("0", "3"), ("0", "9"), ("1", "6")])
-def test_array_range_must_cover_every_country(first, last, workdir):
-    """An array that misses countries or runs past them stops every task with the right range."""
+def _task(workdir, task, first, last):
+    """cities_array.sh as task `task` of an array that runs `first`..`last`."""
     env = learner_env(
-        {"SLURM_ARRAY_TASK_ID": first, "SLURM_ARRAY_TASK_MIN": first, "SLURM_ARRAY_TASK_MAX": last}
+        {"SLURM_ARRAY_TASK_ID": task, "SLURM_ARRAY_TASK_MIN": first, "SLURM_ARRAY_TASK_MAX": last}
     )
-    proc = run(["bash", "cities_array.sh"], workdir, env=env, check=False)
-    assert_one_error_line(proc, f"runs {first}-{last}", "7 countries", "--array=0-6")
+    return run(["bash", "cities_array.sh"], workdir, env=env, check=False)
+
+
+@pytest.mark.parametrize("task", ["7", "9"])
+def test_a_task_past_the_last_country_names_the_valid_range(task, workdir):
+    proc = _task(workdir, task, "0", "9")
+    assert_one_error_line(proc, f"index {task} is out of range", "0..6", "7 countries")
     assert not (workdir / "output").exists()
+
+
+def test_a_rerun_of_some_countries_runs_only_those(workdir):
+    """Array-1 teaches rerunning only the failed tasks (--array=1,4): each task works on its own,
+    and writes exactly the file the serial run writes for that country."""
+    run(["python", "long_code.py", "--delay", "0", "--output-dir", "serial"], workdir)
+    countries = sorted({row[1] for row in read_rows()[1:]})
+    for task in ("1", "4"):
+        proc = _task(workdir, task, "1", "4")
+        assert proc.returncode == 0, proc.stderr
+    written = tree_bytes(workdir / "output")
+    names = [f"{countries[i].lower().replace(' ', '_')}.txt" for i in (1, 4)]
+    assert sorted(written) == sorted(names)
+    serial = tree_bytes(workdir / "serial")
+    assert {name: serial[name] for name in names} == written
+
+
+def test_the_starting_script_numbers_countries_in_file_order(workdir):
+    """The trap Parallel-1's first question is about: long_code.py visits the countries in the
+    order they first appear in cities.csv, which is not the sorted order the solution uses."""
+    proc = run(["python", "long_code.py", "--delay", "0"], workdir)
+    in_file = list(dict.fromkeys(row[1] for row in read_rows()[1:]))
+    assert in_file != sorted(in_file), "cities.csv must list the countries unsorted"
+    written = [line.split("/", 1)[1] for line in proc.stdout.splitlines()]
+    assert written == [f"{c.lower().replace(' ', '_')}.txt" for c in in_file]
