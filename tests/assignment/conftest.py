@@ -6,6 +6,8 @@ never leave results/, logs/ or .snakemake/ behind in the repository and can run 
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from lessontest.pages import command, command_blocks, is_site_specific
@@ -18,17 +20,40 @@ PAGE = "assignment.md"
 @pytest.fixture(scope="session")
 def page_runs(tmp_path_factory):
     """Every command block of the page (blocks marked site-specific are not run), run once as the
-    page shows it, in page order, in one learner's copy of exercises/ and solutions/.
+    page shows it, in page order, in one learner's copy of exercises/ and solutions/, and in ONE
+    shell, as a learner types them one after another into one terminal: a block that leaves the
+    shell in another folder breaks the next one.
 
-    The copy is laid out like the repository (exercises/assignment/, solutions/assignment/), so the
-    page's `cd` lines work. Each block runs with `bash -euo pipefail`. Returns the copy's root and
-    {block name: (block, CompletedProcess)}. Other tests reuse these runs' outputs instead of
-    running the same workflows again (assignment_helpers.page_run).
+    Each block's output goes to its own files, so tests can read what each printed. The shell runs
+    with `bash -euo pipefail`: the first failing block stops it, and the blocks after it have no
+    result. Returns the copy's root and {block name: (block, CompletedProcess)}. Other tests reuse
+    these runs' outputs instead of running the same workflows again (assignment_helpers.page_run).
     """
     base = copy_lesson(tmp_path_factory.mktemp("page"), folders=("exercises", "solutions"))
+    outputs = tmp_path_factory.mktemp("page-outputs")
+    names = [
+        name
+        for (page, name), block in command_blocks().items()
+        if page == PAGE and not is_site_specific(block)
+    ]
+    texts = {name: command(PAGE, name) for name in names}
+    session = "".join(
+        f"{{\n{texts[name]}}} >{outputs / name}.out 2>{outputs / name}.err\n"
+        f"touch {outputs / name}.ok\n"
+        for name in names
+    )
+    shell = run(session, base, check=False, timeout=1200)
     runs = {}
-    for (page, name), block in command_blocks().items():
-        if page == PAGE and not is_site_specific(block):
-            text = command(PAGE, name)
-            runs[name] = (text, run(text, base, check=False))
+    for name in names:
+        ok = (outputs / f"{name}.ok").exists()
+        out, err = outputs / f"{name}.out", outputs / f"{name}.err"
+        runs[name] = (
+            texts[name],
+            subprocess.CompletedProcess(
+                texts[name],
+                0 if ok else (shell.returncode or 1),
+                out.read_text() if out.exists() else "",
+                err.read_text() if err.exists() else "",
+            ),
+        )
     return base, runs
