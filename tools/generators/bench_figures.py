@@ -19,6 +19,7 @@ OUTPUTS = [
     "_generated/bench_table.md",
     "_generated/bench_summary.md",
     "_generated/bench_machine.md",
+    "_generated/bench_overhead.md",
 ]
 
 # The methods' names and colours are kept once, with the bench that measures them.
@@ -44,7 +45,11 @@ def load(root: pathlib.Path) -> dict:
 
 
 def rows(record: dict) -> list[dict]:
-    """One row per (workload, method) with the derived numbers."""
+    """One row per (workload, method) with the derived numbers.
+
+    The serial job runs on one core and is the baseline: its speedup is 1 by definition, and it has
+    no parallel efficiency (None), where speedup / cores would wrongly read as half the cores idle.
+    """
     n, cores = len(record["tasks"]), record["cores_used"]
     out = []
     for entry in record["workloads"]:
@@ -60,7 +65,7 @@ def rows(record: dict) -> list[dict]:
                     "seconds": run["seconds"],
                     "per_task": serial / n,
                     "speedup": speedup,
-                    "efficiency": speedup / cores,
+                    "efficiency": None if method == "serial" else speedup / cores,
                     "extra_per_job": (run["seconds"] - array) / n,
                     "load": run.get("load_before"),
                     "identical": run.get("results_identical_to_serial"),
@@ -74,7 +79,14 @@ def seconds_since(stamp: str, origin: dt.datetime) -> float:
     return (dt.datetime.fromisoformat(stamp) - origin).total_seconds()
 
 
-def speedup_figure(record: dict, path: pathlib.Path) -> None:
+# The speedup figure is drawn for a phone's width (about 340 CSS px of content at 375 px): an SVG
+# shows at its natural size of 72 px per inch at most, and scales down on narrower screens.
+SPEEDUP_FIGSIZE = (4.8, 5.8)
+FONT = 11  # points; at a phone's width the figure shows at about 0.9 of its natural size
+
+
+def speedup_plot(record: dict):
+    """The speedup figure: one group of bars per workload, the legend below the axes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -84,9 +96,10 @@ def speedup_figure(record: dict, path: pathlib.Path) -> None:
     table = rows(record)
     cores = record["cores_used"]
     workloads = [e["cv_repeats"] for e in record["workloads"]]
-    methods = [m for m in LABELS if any(r["method"] == m for r in table)]
-    fig, ax = plt.subplots(figsize=(8, 5))
-    width = 0.8 / len(methods)
+    # The serial job is the line at 1 (its speedup is 1 by definition), not a bar of its own.
+    methods = [m for m in LABELS if m != "serial" and any(r["method"] == m for r in table)]
+    fig, ax = plt.subplots(figsize=SPEEDUP_FIGSIZE, layout="constrained")
+    width = 0.84 / len(methods)
     for i, method in enumerate(methods):
         xs, ys = [], []
         for j, cv in enumerate(workloads):
@@ -95,34 +108,43 @@ def speedup_figure(record: dict, path: pathlib.Path) -> None:
                 xs.append(j + (i - (len(methods) - 1) / 2) * width)
                 ys.append(match[0]["speedup"])
         ax.bar(xs, ys, width, label=LABELS[method], color=COLOURS[method])
+    ax.axhline(cores, color="black", linewidth=0.8, linestyle="--", label=f"ideal: {cores} cores")
     for j, entry in enumerate(record["workloads"]):
         if "ceiling" in entry:  # what two plain processes reached at the same time, outside Slurm
             ax.hlines(
                 entry["ceiling"]["ceiling_speedup"],
-                j - 0.42,
-                j + 0.42,
+                j - 0.45,
+                j + 0.45,
                 color="black",
-                linewidth=1.2,
+                linewidth=1.4,
                 linestyle=":",
-                label="two cores at most, measured (two plain processes)" if j == 0 else None,
+                label="measured ceiling (two plain processes)" if j == 0 else None,
             )
-    ax.axhline(1, color="black", linewidth=0.8)
-    ax.axhline(cores, color="black", linewidth=0.8, linestyle="--")
-    ax.text(-0.45, cores, f"ideal: {cores} cores", va="bottom", ha="left", fontsize=8)
+    ax.axhline(1, color="black", linewidth=1.0, label="serial job (speedup 1)")
     ax.set_xticks(range(len(workloads)))
     per_task = {r["cv"]: r["per_task"] for r in table}
     ax.set_xticklabels(
-        [f"--cv-repeats {cv}\n(about {per_task[cv]:.1f} s of work per task)" for cv in workloads]
+        [f"{per_task[cv]:.1f} s\n({cv} repeat{'s' * (cv != 1)})" for cv in workloads], fontsize=FONT
     )
-    ax.set_ylabel("speedup over the serial job")
+    ax.set_xlabel("work per task (--cv-repeats N)", fontsize=FONT)
+    ax.set_xlim(-0.5, len(workloads) - 0.5)
+    ax.set_ylabel("speedup over the serial job", fontsize=FONT)
     ax.set_ylim(0, max(cores * 1.15, max(r["speedup"] for r in table) * 1.1))
     right = ax.secondary_yaxis(
         "right", functions=(lambda s: 100 * s / cores, lambda e: e * cores / 100)
     )
-    right.set_ylabel("parallel efficiency (%)")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
-    ax.set_title(f"{len(record['tasks'])} training tasks on a {cores}-core Slurm node", fontsize=10)
-    fig.tight_layout()
+    right.set_ylabel("parallel efficiency (%)", fontsize=FONT)
+    ax.tick_params(labelsize=FONT)
+    right.tick_params(labelsize=FONT)
+    ax.set_title(f"{len(record['tasks'])} training tasks, {cores}-core Slurm node", fontsize=FONT)
+    fig.legend(loc="outside lower center", ncols=1, fontsize=FONT - 1, frameon=False)
+    return fig
+
+
+def speedup_figure(record: dict, path: pathlib.Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig = speedup_plot(record)
     fig.savefig(path, format="svg", metadata=SVG_METADATA)
     plt.close(fig)
 
@@ -170,23 +192,138 @@ def gantt_figure(record: dict, path: pathlib.Path) -> None:
 
 
 def table_markdown(record: dict) -> str:
-    lines = [
-        "| work per task | how it ran | time (s) | speedup | efficiency | vs. array, per job "
-        "| load |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in rows(record):
-        extra = "" if r["method"] in ("serial", "array") else f"{r['extra_per_job']:+.1f} s"
-        note = "" if r["identical"] else " (results differ!)"
+    """The table's numbers pivoted for a phone: one small table per quantity, one row per way of
+    running, one column per workload (its work per task), so no row repeats the workload.
+
+    Options are inline code, so that they can be copied: in plain table text Sphinx's smartquotes
+    would turn `--` into an en dash.
+    """
+    table = rows(record)
+    cores = record["cores_used"]
+    workloads = [e["cv_repeats"] for e in record["workloads"]]
+    per_task = {r["cv"]: r["per_task"] for r in table}
+    methods = [m for m in LABELS if any(r["method"] == m for r in table)]
+    cell = {(r["method"], r["cv"]): r for r in table}
+
+    def note(r: dict) -> str:
+        text = "" if r["identical"] else " (results differ!)"
         if r["other_jobs"]:
-            note += (
-                f" ({r['other_jobs']} other job{'s' if r['other_jobs'] > 1 else ''} on the node)"
-            )
-        load = "" if r["load"] is None else f"{r['load']:.1f}"
-        lines.append(
-            f"| {r['per_task']:.1f} s (--cv-repeats {r['cv']}) | {LABELS[r['method']]}{note} | "
-            f"{r['seconds']:.1f} | {r['speedup']:.2f} | {r['efficiency']:.0%} | {extra} | {load} |"
+            s = "s" if r["other_jobs"] > 1 else ""
+            text += f" ({r['other_jobs']} other job{s} on the node)"
+        return text
+
+    def speedup(r: dict) -> str:
+        efficiency = "—" if r["efficiency"] is None else f"{r['efficiency']:.0%}"
+        return f"{r['speedup']:.2f} ({efficiency})"
+
+    quantities = [
+        (
+            "**Time** in seconds, from the first submission until the last job left the queue:",
+            methods,
+            lambda r: f"{r['seconds']:.1f}{note(r)}",
+        ),
+        (
+            f"**Speedup** over the serial job, and in brackets the parallel efficiency (the "
+            f"speedup divided by the {cores} cores). The serial job has none (—): it runs on one "
+            "core, which it keeps busy by definition, and it is the baseline the others are "
+            "measured against:",
+            methods,
+            speedup,
+        ),
+        (
+            "**vs. array, per job**: the extra time per job compared with the array job, in "
+            "seconds:",
+            [m for m in methods if m not in ("serial", "array")],
+            lambda r: f"{r['extra_per_job']:+.1f}",
+        ),
+        (
+            "**Load**: the machine's load average just before the run:",
+            methods,
+            lambda r: "" if r["load"] is None else f"{r['load']:.1f}",
+        ),
+    ]
+    options = ", ".join(f"`--cv-repeats {cv}`" for cv in workloads)
+    lines = [
+        "Each table has one row per way of running and one column per amount of work per task "
+        f"({options}, in this order).",
+        "",
+    ]
+    for title, shown, value in quantities:
+        lines += [
+            title,
+            "",
+            # a no-break space keeps "0.8 s" on one line in a narrow column
+            "| how it ran | " + " | ".join(f"{per_task[cv]:.1f}\u00a0s" for cv in workloads) + " |",
+            "| --- |" + " ---: |" * len(workloads),
+        ]
+        for method in shown:
+            values = [value(cell[method, cv]) if (method, cv) in cell else "" for cv in workloads]
+            lines.append(f"| {LABELS[method]} | " + " | ".join(values) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def overhead(record: dict) -> list[dict]:
+    """Exercise speedup-1's answer for each workload, with the exercise's own formulas.
+
+    The array job's extra time over perfect sharing of the serial work, per task:
+    s = (array time - serial time / c) * c / n. For 90 % efficiency, w / (w + s) >= 0.9, that is
+    w >= 9 s: the work per task must be at least nine times the overhead.
+    """
+    n, cores = len(record["tasks"]), record["cores_used"]
+    out = []
+    for entry in record["workloads"]:
+        serial = entry["runs"]["serial"]["seconds"]
+        array = entry["runs"]["array"]["seconds"]
+        s = (array - serial / cores) * cores / n
+        ceiling = entry.get("ceiling", {}).get("ceiling_speedup")
+        out.append(
+            {
+                "cv": entry["cv_repeats"],
+                "per_task": serial / n,
+                "serial": serial,
+                "array": array,
+                "overhead": s,
+                "min_work": 9 * s,
+                # the part of s that is only the cores slowing each other down (plain processes)
+                "sharing": (serial / ceiling - serial / cores) * cores / n if ceiling else None,
+            }
         )
+    return out
+
+
+def overhead_markdown(record: dict) -> str:
+    n, cores = len(record["tasks"]), record["cores_used"]
+    found = overhead(record)
+    light = min(found, key=lambda o: o["cv"])
+
+    def worked(o: dict) -> str:
+        s = round(o["overhead"], 1)  # the product is written with the s the reader sees
+        return (
+            f"`s ≈ ({o['array']:.2f} − {o['serial']:.2f} / {cores}) × {cores} / {n} "
+            f"≈ {s:.1f} s`, so `w ≥ 9 × {s:.1f} s ≈ {9 * s:.0f} s`"
+        )
+
+    lines = [
+        f"With the recorded numbers ({n} tasks, `c = {cores}` cores) and the lightest workload "
+        f"(`--cv-repeats {light['cv']}`, about {light['per_task']:.1f} s of work per task), where "
+        f"the overhead weighs most: the array job took {light['array']:.2f} s and the serial job "
+        f"{light['serial']:.2f} s, so {worked(light)} of work per task.",
+        "",
+        "The same for the other workloads:",
+        "",
+    ]
+    for o in found:
+        if o is light:
+            continue
+        line = f"- `--cv-repeats {o['cv']}`: {worked(o)}."
+        if o["sharing"] is not None and o["sharing"] > 0.25 * o["overhead"]:
+            line += (
+                f" Here `s` also counts that two tasks running at once were each slower than one "
+                f"alone (the dotted ceiling in the figure): that alone accounts for about "
+                f"{o['sharing']:.1f} s of it, which is not a cost of separate jobs."
+            )
+        lines.append(line)
     lines.append("")
     return "\n".join(lines)
 
@@ -259,7 +396,7 @@ def summary_markdown(record: dict) -> str:
             f"{heavy_runs['serial']['seconds'] / n:.1f} s per task inside the serial job. "
             "A separate "
             "job pays for starting Python and loading its libraries each time; the machine's "
-            "changing load (last column of the table) shifts both numbers too."
+            "changing load (the load table above) shifts both numbers too."
         )
     smk = runs.get("snakemake_slurm_tuned", {}).get("jobs", [])
     if jobs and smk:
@@ -311,3 +448,4 @@ def generate(root: pathlib.Path) -> None:
     (out / "bench_table.md").write_text(table_markdown(record), encoding="utf-8")
     (out / "bench_summary.md").write_text(summary_markdown(record), encoding="utf-8")
     (out / "bench_machine.md").write_text(machine_markdown(record), encoding="utf-8")
+    (out / "bench_overhead.md").write_text(overhead_markdown(record), encoding="utf-8")
