@@ -59,9 +59,14 @@ def test_cities_array_job(tmp_path, shell, slurm):
     count = int(shell.run(["python", "long_code_for_index.py", "--count"], cwd=parallel).stdout)
     assert count == len(expected)
 
-    # The submission line from the script's header, typed as it stands.
-    header = (parallel / "cities_array.sh").read_text()
-    command = re.search(r"^#\s+(sbatch --array=.*cities_array\.sh)$", header, re.MULTILINE).group(1)
+    # The submission line from the script's header, typed as it stands (a comment may continue
+    # the command on the next comment line with a backslash).
+    header = "\n".join(
+        line.lstrip("#").strip()
+        for line in (parallel / "cities_array.sh").read_text().splitlines()
+        if line.startswith("#")
+    ).replace("\\\n", " ")
+    command = re.search(r"^(sbatch --array=.*cities_array\.sh)$", header, re.MULTILINE).group(1)
     out = shell.run(command, cwd=parallel).stdout
     job = re.search(r"Submitted batch job (\d+)", out).group(1)
     states = slurm.wait([job], timeout=600, records=count)

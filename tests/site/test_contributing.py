@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import pathlib
 import re
-import subprocess
-import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from lessontest.paths import ROOT
+from lessontest.shell import python
+
 SCRIPTS = ROOT / "code" / "python" / "scikit_example"
 HEADER = "| script (in `python/scikit_example/`) | does |"
+# The runnable scripts; the folder's helper modules (script_io.py, knn_files.py) have no
+# command line and are described below the table.
+RUNNABLE = sorted(p.name for p in SCRIPTS.glob("*.py") if "__main__" in p.read_text())
 
 
 def interface_rows() -> dict[str, str]:
@@ -32,23 +35,21 @@ def interface_rows() -> dict[str, str]:
 
 
 def options_in_help(script: pathlib.Path) -> set[str]:
-    proc = subprocess.run(
-        [sys.executable, str(script), "--help"],
-        cwd=ROOT / "code",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = python(script, "--help", cwd=ROOT / "code", timeout=120)
     return set(re.findall(r"(?<![\w-])--[a-z][\w-]*", proc.stdout)) - {"--help"}
 
 
 def test_every_script_of_the_example_has_a_row():
-    assert sorted(interface_rows()) == sorted(p.name for p in SCRIPTS.glob("*.py"))
+    assert sorted(interface_rows()) == RUNNABLE
 
 
-@pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.py")))
+def test_the_helper_modules_are_described():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    helpers = sorted(set(p.name for p in SCRIPTS.glob("*.py")) - set(RUNNABLE))
+    assert helpers and all(f"`{name}`" in text for name in helpers), helpers
+
+
+@pytest.mark.parametrize("script", RUNNABLE)
 def test_the_row_names_every_option_of_the_script(script):
     cell = interface_rows().get(script, "")
     missing = sorted(

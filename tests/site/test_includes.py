@@ -164,12 +164,14 @@ def _test_modules() -> dict[pathlib.Path, set[str]]:
             for word in s.split():
                 pieces.update(part for part in word.replace("\\", "/").split("/") if part)
         modules[path] = strings | pieces
-    # A test module and its folder's conftest.py work together (the conftest builds the paths and
-    # copies that the tests use), so a module counts with its conftest's names too.
+    # A test module works together with its folder's conftest.py and helper modules (they build
+    # the paths and copies the tests use), so a module counts with their names too.
     for path in list(modules):
-        conftest = path.with_name("conftest.py")
-        if conftest in modules and conftest != path:
-            modules[path] = modules[path] | modules[conftest]
+        if not path.name.startswith("test_"):
+            continue
+        for other in path.parent.glob("*.py"):
+            if other != path and not other.name.startswith("test_") and other in modules:
+                modules[path] = modules[path] | modules[other]
     return modules
 
 
