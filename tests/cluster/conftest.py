@@ -12,6 +12,7 @@ import pathlib
 
 import pytest
 
+from lessontest.shared import serial_reference
 from lessontest.slurm import Shell, Slurm
 from lessontest.tree import copy_code, tree_bytes
 
@@ -34,9 +35,5 @@ def slurm(shell) -> Slurm:
 
 @pytest.fixture(scope="session")
 def local_results(tmp_path_factory) -> dict[str, bytes]:
-    """The result files of a plain serial run on this machine (no Slurm): the reference."""
-    code = copy_code(tmp_path_factory.mktemp("local"))
-    sh = Shell(code)
-    sh.run(["python", "python/scikit_example/preprocess.py"])
-    sh.run(["python", "python/scikit_example/train_and_plot.py"])
-    return tree_bytes(code / "results")
+    """The result files of the plain serial run on this machine (no Slurm): the reference."""
+    return tree_bytes(serial_reference(tmp_path_factory) / "results")

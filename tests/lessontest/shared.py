@@ -40,3 +40,18 @@ def once(tmp_path_factory, name: str, make: Callable[[pathlib.Path], None]) -> p
                 raise
             done.touch()
     return folder
+
+
+def serial_reference(tmp_path_factory) -> pathlib.Path:
+    """A learner's code/ folder after the plain serial run of the k-NN example (preprocess.py,
+    then train_and_plot.py over the whole grid): the reference that the array, Snakemake and
+    Slurm runs are compared with, byte for byte. Made once per test run."""
+    from lessontest.shell import run
+    from lessontest.tree import copy_lesson
+
+    def make(folder: pathlib.Path) -> None:
+        code = copy_lesson(folder) / "code"
+        for script in ("preprocess.py", "train_and_plot.py"):
+            run(["python", f"python/scikit_example/{script}"], code, timeout=900)
+
+    return once(tmp_path_factory, "knn-serial-reference", make) / "code"
