@@ -5,6 +5,10 @@ SITE_DIR chooses the built site (default: _build/html); SCREENSHOT_DIR where pag
 (default: _build/screenshots, which CI keeps as an artifact). Every test here is marked `browser`,
 so tests/conftest.py skips them (with the reason) where Chromium or the built site is missing, and
 fails them under REQUIRE_BROWSER=1.
+
+The server, the browser and the crawl live as long as the suite's one test module (scope
+"module"), not the whole session: under pytest-xdist the same worker goes on with other suites,
+and an idle headless Chromium left open keeps using a tenth of a core all that time.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ def site_dir():
     return SITE_DIR
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def base_url(site_dir):
     """The site served over http on a free localhost port, for the whole session."""
     handler = functools.partial(QuietHandler, directory=str(site_dir))
@@ -53,7 +57,7 @@ def base_url(site_dir):
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -65,7 +69,7 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def crawl(browser, base_url) -> dict[str, PageVisit]:
     """Visit every page reachable from the index once.
 
@@ -120,7 +124,7 @@ def crawl(browser, base_url) -> dict[str, PageVisit]:
     return visits
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def content_pages(crawl) -> list[str]:
     """Crawled pages that are real pages (not the root redirect)."""
     return sorted(path for path, visit in crawl.items() if visit.screenshot is not None)
