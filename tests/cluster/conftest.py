@@ -12,7 +12,7 @@ import pathlib
 
 import pytest
 
-from lessontest.shared import serial_reference
+from lessontest.shared import serial_reference, shrink_grid
 from lessontest.slurm import Shell, Slurm
 from lessontest.tree import copy_code, tree_bytes
 
@@ -37,3 +37,11 @@ def slurm(shell) -> Slurm:
 def local_results(tmp_path_factory) -> dict[str, bytes]:
     """The result files of the plain serial run on this machine (no Slurm): the reference."""
     return tree_bytes(serial_reference(tmp_path_factory) / "results")
+
+
+@pytest.fixture
+def small_grid(code_dir, tmp_path_factory) -> dict[str, bytes]:
+    """Shrink the grid of code_dir to lessontest.shared.SMALL_GRID (for the tests that start one
+    Slurm job per combination); returns the result files of the serial run over that grid."""
+    shrink_grid(code_dir)
+    return tree_bytes(serial_reference(tmp_path_factory, small=True) / "results")

@@ -14,12 +14,12 @@ pytestmark = pytest.mark.slurm
 
 
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
-def test_custom_submission_script(shell, slurm, code_dir, local_results):
-    """submit_jobs.py, run as submission-script.md shows it (after preprocess.py): one job per
-    combination, named after it; the results match the serial run."""
+def test_custom_submission_script(shell, slurm, code_dir, small_grid):
+    """submit_jobs.py, run as submission-script.md shows it (after preprocess.py), over the small
+    grid: one job per combination, named after it; the results match the serial run."""
     out = shell.run(command("submission-script.md", "submission-submit")).stdout
     submitted = dict(re.findall(r"^(knn_k\d\d_[a-z]+): job (\d+)$", out, re.MULTILINE))
-    expected_names = sorted(name[:-5] for name in local_results if name.endswith(".json"))
+    expected_names = sorted(name[:-5] for name in small_grid if name.endswith(".json"))
     assert sorted(submitted) == expected_names, out  # one job per combination of the grid
     assert f"Submitted {len(expected_names)} jobs." in out
 
@@ -39,7 +39,7 @@ def test_custom_submission_script(shell, slurm, code_dir, local_results):
     assert dict(line.split("|")[::-1] for line in names.splitlines()) == submitted
     for name, job in submitted.items():
         assert (code_dir / f"slurm-{name}-{job}.out").exists()
-    assert_same_files(tree_bytes(code_dir / "results"), local_results)
+    assert_same_files(tree_bytes(code_dir / "results"), small_grid)
 
 
 def test_cities_array_job(tmp_path, shell, slurm):

@@ -12,8 +12,15 @@ from __future__ import annotations
 import fcntl
 import os
 import pathlib
+import re
 import shutil
 from collections.abc import Callable
+
+# A 2 x 2 corner of the k-NN grid (code/python/scikit_example/grid.py), for the tests that repeat
+# the whole example once per combination on the cluster, where every combination is a Slurm job
+# that starts Python (and Snakemake) again. The full grid is run on the cluster by the serial
+# batch job and the array pipeline, and locally by every other suite.
+SMALL_GRID = ([1, 8], ["euclidean", "cosine"])
 
 
 def run_folder(tmp_path_factory) -> pathlib.Path:
@@ -42,16 +49,31 @@ def once(tmp_path_factory, name: str, make: Callable[[pathlib.Path], None]) -> p
     return folder
 
 
-def serial_reference(tmp_path_factory) -> pathlib.Path:
+def shrink_grid(code: pathlib.Path) -> None:
+    """Give the k-NN example in the learner's copy `code` (a code/ folder) the SMALL_GRID: every
+    script, the Snakefile and the parameter file take their combinations from grid.py, so this one
+    edit changes them all."""
+    path = code / "python" / "scikit_example" / "grid.py"
+    text = path.read_text()
+    for name, values in zip(("NEIGHBOURS", "METRICS"), SMALL_GRID, strict=True):
+        text, found = re.subn(rf"^{name} = \[.*\]$", f"{name} = {values!r}", text, flags=re.M)
+        assert found == 1, f"no single '{name} = [...]' line in {path}"
+    path.write_text(text)
+
+
+def serial_reference(tmp_path_factory, small: bool = False) -> pathlib.Path:
     """A learner's code/ folder after the plain serial run of the k-NN example (preprocess.py,
-    then train_and_plot.py over the whole grid): the reference that the array, Snakemake and
-    Slurm runs are compared with, byte for byte. Made once per test run."""
+    then train_and_plot.py over the whole grid, or over the SMALL_GRID): the reference that the
+    array, Snakemake and Slurm runs are compared with, byte for byte. Made once per test run."""
     from lessontest.shell import run
     from lessontest.tree import copy_lesson
 
     def make(folder: pathlib.Path) -> None:
         code = copy_lesson(folder) / "code"
+        if small:
+            shrink_grid(code)
         for script in ("preprocess.py", "train_and_plot.py"):
             run(["python", f"python/scikit_example/{script}"], code, timeout=900)
 
-    return once(tmp_path_factory, "knn-serial-reference", make) / "code"
+    name = "knn-serial-reference-small" if small else "knn-serial-reference"
+    return once(tmp_path_factory, name, make) / "code"
