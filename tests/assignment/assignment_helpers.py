@@ -8,11 +8,14 @@ tests/assignment is a namespace package).
 from __future__ import annotations
 
 import pathlib
+import subprocess
 
 import pytest
 
 from lessontest.pages import command
 from lessontest.paths import ROOT
+from lessontest.shared import once
+from lessontest.shell import run
 from lessontest.tree import copy_lesson
 
 PAGE = "assignment.md"
@@ -20,6 +23,8 @@ SOLUTIONS = ROOT / "solutions" / "assignment"
 EXERCISES = ROOT / "exercises" / "assignment"
 # Never more than the 2 cores the lesson's machines have.
 CORES = "2"
+# Each reference workflow's small test configuration (inside its folder).
+SMALL = ".test/config_small/config.yaml"
 
 
 def copy_workflow(option: str, dest: pathlib.Path) -> pathlib.Path:
@@ -40,3 +45,21 @@ def page_run(page_runs, name: str):
             f"page block {name} failed ({proc.returncode}):\n{block}\n{proc.stdout}\n{proc.stderr}"
         )
     return base, block, proc
+
+
+def small_run(tmp_path_factory, option: str):
+    """One workflow run locally on its small config (`snakemake --cores 2 --configfile SMALL`) in
+    a fresh copy: (its folder, the process). Made once per test run and shared by every worker
+    (lessontest.shared.once): tests/assignment checks it, and tests/cluster compares the Slurm
+    run with it. Treat the folder as read-only."""
+
+    def make(folder: pathlib.Path) -> None:
+        workdir = copy_workflow(option, folder / "copy")
+        proc = run(["snakemake", "--cores", CORES, "--configfile", SMALL], workdir)
+        (folder / "stdout").write_text(proc.stdout)
+        (folder / "stderr").write_text(proc.stderr)
+
+    folder = once(tmp_path_factory, f"assignment-{option}-small", make)
+    workdir = folder / "copy" / "solutions" / "assignment" / option
+    output = [(folder / name).read_text() for name in ("stdout", "stderr")]
+    return workdir, subprocess.CompletedProcess(["snakemake"], 0, *output)

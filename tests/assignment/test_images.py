@@ -12,21 +12,18 @@ import time
 
 import pytest
 
-from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow
+from assignment.assignment_helpers import CORES, EXERCISES, SMALL, copy_workflow, small_run
 from lessontest.shell import assert_one_error_line, learner_env, python, run
 from lessontest.snakemake import finished_jobs
 from lessontest.tree import tree_bytes
 
-SMALL = [".test/config_small/config.yaml"]
 SMALL_IMAGES = ["digit0_00", "digit1_00"]
 FINAL = ["results/features.csv", "results/summary.csv", "results/mean_images.png"]
 
 
 @pytest.fixture(scope="module")
 def clean_run(tmp_path_factory):
-    workdir = copy_workflow("images", tmp_path_factory.mktemp("images"))
-    proc = run(["snakemake", "--cores", CORES, "--configfile", *SMALL], workdir)
-    return workdir, proc
+    return small_run(tmp_path_factory, "images")
 
 
 def starting_script(cwd, script, *args, check=True):
@@ -93,10 +90,10 @@ def test_broken_image_fails_its_branch_only(clean_run, tmp_path):
     --keep-going finishes the other images.
     """
     workdir = copy_workflow("images", tmp_path)
-    run(["snakemake", "export_digits", "--cores", CORES, "--configfile", *SMALL], workdir)
+    run(["snakemake", "export_digits", "--cores", CORES, "--configfile", SMALL], workdir)
     (workdir / "resources" / "images" / "digit1_00.pgm").write_text("P2\n8 8\n16\n1 2 3\n")
     proc = run(
-        ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--keep-going"],
+        ["snakemake", "--cores", CORES, "--configfile", SMALL, "--keep-going"],
         workdir,
         check=False,
     )
@@ -136,7 +133,7 @@ def test_interrupted_run_resumes(clean_run, tmp_path):
     progress = tmp_path / "first-run.txt"
     with progress.open("w") as out:
         first = subprocess.Popen(
-            ["snakemake", "--cores", "1", "--configfile", *SMALL],
+            ["snakemake", "--cores", "1", "--configfile", SMALL],
             cwd=workdir,
             env=learner_env(),
             stdout=out,
@@ -166,7 +163,7 @@ def test_interrupted_run_resumes(clean_run, tmp_path):
 
     # SIGTERM lets Snakemake clean up: no --unlock needed this time.
     rerun = run(
-        ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--rerun-incomplete"], workdir
+        ["snakemake", "--cores", CORES, "--configfile", SMALL, "--rerun-incomplete"], workdir
     )
     ran = finished_jobs(rerun.stdout + rerun.stderr)
     assert ran["export_digits"] == 0

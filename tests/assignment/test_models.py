@@ -7,20 +7,22 @@ import json
 
 import pytest
 
-from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, page_run
+from assignment.assignment_helpers import (
+    EXERCISES,
+    copy_workflow,
+    page_run,
+    small_run,
+)
 from lessontest.shell import assert_one_error_line, python, run
 from lessontest.snakemake import finished_jobs
 
-SMALL = [".test/config_small/config.yaml"]
 SMALL_MODELS = ["decision_tree", "knn", "naive_bayes"]
 FINAL = ["results/models.csv", "results/models.png"]
 
 
 @pytest.fixture(scope="module")
 def clean_run(tmp_path_factory):
-    workdir = copy_workflow("models", tmp_path_factory.mktemp("models"))
-    proc = run(["snakemake", "--cores", CORES, "--configfile", *SMALL], workdir)
-    return workdir, proc
+    return small_run(tmp_path_factory, "models")
 
 
 def run_starting_script(cwd, *args):

@@ -11,11 +11,10 @@ import time
 
 import pytest
 
-from assignment.assignment_helpers import CORES, EXERCISES, copy_workflow, page_run
+from assignment.assignment_helpers import CORES, EXERCISES, SMALL, copy_workflow, page_run
 from lessontest.shell import assert_one_error_line, learner_env, python, run
 from lessontest.snakemake import finished_jobs
 
-SMALL = [".test/config_small/config.yaml"]
 # The small config's grid: 2 values of C times 2 of gamma, 3 folds.
 SMALL_PAIRS = ["C1_gamma0.0001", "C1_gamma0.001", "C10_gamma0.0001", "C10_gamma0.001"]
 FINAL = ["results/tuning.csv", "results/tuning.png", "results/best.json"]
@@ -103,7 +102,7 @@ def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, tmp_path):
     """SIGKILL the whole run while cross-validation jobs are running, then finish it."""
     workdir = copy_workflow("tuning", tmp_path)
     first = subprocess.Popen(
-        ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--config", "pause_seconds=120"],
+        ["snakemake", "--cores", CORES, "--configfile", SMALL, "--config", "pause_seconds=120"],
         cwd=workdir,
         env=learner_env(),
         stdout=subprocess.DEVNULL,
@@ -129,12 +128,12 @@ def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, tmp_path):
     assert not list((workdir / "results" / "cv").glob("*.json"))
 
     # A kill leaves Snakemake's lock behind: the next run refuses to start until --unlock.
-    locked = run(["snakemake", "--cores", CORES, "--configfile", *SMALL], workdir, check=False)
+    locked = run(["snakemake", "--cores", CORES, "--configfile", SMALL], workdir, check=False)
     assert locked.returncode != 0
     assert "Directory cannot be locked" in locked.stdout + locked.stderr
     run(["snakemake", "--unlock"], workdir)
     rerun = run(
-        ["snakemake", "--cores", CORES, "--configfile", *SMALL, "--rerun-incomplete"], workdir
+        ["snakemake", "--cores", CORES, "--configfile", SMALL, "--rerun-incomplete"], workdir
     )
     # The split had finished before the kill, so it is not made again; everything else is.
     assert finished_jobs(rerun.stdout + rerun.stderr) == {
@@ -146,6 +145,6 @@ def test_killed_run_resumes_with_only_the_missing_jobs(clean_run, tmp_path):
     for name in FINAL:
         assert (workdir / name).read_bytes() == (clean_run[0] / name).read_bytes(), name
     # A third run has nothing left to do.
-    again = run(["snakemake", "--cores", CORES, "--configfile", *SMALL], workdir)
+    again = run(["snakemake", "--cores", CORES, "--configfile", SMALL], workdir)
     assert finished_jobs(again.stdout + again.stderr) == {}
     assert "Nothing to be done" in again.stdout + again.stderr
