@@ -24,6 +24,8 @@ import pytest
 from lessontest.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
     SCREENSHOT_DIR,
     PageVisit,
     QuietHandler,
@@ -31,6 +33,8 @@ from lessontest.browser import (
     is_page,
     new_context,
     relative,
+    set_theme,
+    too_wide,
 )
 from lessontest.paths import SITE_DIR
 
@@ -73,7 +77,10 @@ def browser():
 def crawl(browser, base_url) -> dict[str, PageVisit]:
     """Visit every page reachable from the index once.
 
-    Keeps its errors, requests, ids, links, axe results and a screenshot.
+    Keeps its errors, requests, ids, links and a screenshot; then what axe-core finds in the light
+    theme (every rule) and in the dark one (color-contrast), and whether the page scrolls
+    sideways in a phone's 375 px window. One visit per page: loading a page again for each check
+    cost more than the checks.
     """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOT_DIR.glob("*.png"):  # the folder shows this run only
@@ -107,13 +114,21 @@ def crawl(browser, base_url) -> dict[str, PageVisit]:
                 list(guard.failed),
                 list(guard.external),
             )
-            shot = None
-            violations = []
+            shot, wide = None, None
+            violations, dark = [], []
             if not refresh:
                 shot = SCREENSHOT_DIR / (path.replace("/", "__") + ".png")
                 page.screenshot(path=str(shot), full_page=True)
                 violations = axe_blocking(page)
-            visits[path] = PageVisit(path, errors, failed, external, ids, links, violations, shot)
+                set_theme(page, "dark")
+                dark = axe_blocking(page, runOnly=["color-contrast"])
+                set_theme(page, "light")
+                page.set_viewport_size(PHONE)
+                wide = too_wide(page)
+                page.set_viewport_size(DESKTOP)
+            visits[path] = PageVisit(
+                path, errors, failed, external, ids, links, violations, dark, wide, shot
+            )
             for link in links:
                 target = urllib.parse.urldefrag(link).url
                 if is_page(target, base_url) and target not in seen:

@@ -9,6 +9,7 @@ import urllib.parse
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lessontest import browser as helpers
 from lessontest.paths import ROOT
@@ -128,48 +129,27 @@ _FOLDS_JS = (
 )
 
 
-def _fold_content_visible(page, fold) -> bool:
+def _fold_content(page, fold):
     selector = f'[id="{fold["id"]}"]'
     if fold["kind"] == "admonition":
-        return page.locator(f"{selector} > :not(.admonition-title)").first.is_visible()
-    return page.locator(f"{selector} > :not(summary)").first.is_visible()
+        return page.locator(f"{selector} > :not(.admonition-title)").first
+    return page.locator(f"{selector} > :not(summary)").first
 
 
-def test_solutions_and_toggles_are_folded_on_load_and_open_on_click(
-    crawl, content_pages, browser, base_url
-):
-    context, page, guard = helpers.new_context(browser, base_url)
-    problems: dict[str, list[str]] = {}
-    counted = 0
-    solutions = 0
-    try:
-        for path in content_pages:
-            page.goto(base_url + path, wait_until="networkidle")
-            folds = page.evaluate(_FOLDS_JS)
-            solutions += page.locator(".solution.admonition.toggle").count()
-            for fold in folds:
-                counted += 1
-                name = f"{fold['kind']} #{fold['id']}"
-                selector = f'[id="{fold["id"]}"]'
-                if fold["kind"] == "details" and page.get_attribute(selector, "open") is not None:
-                    continue  # a dropdown its author opened on purpose (:open:)
-                if _fold_content_visible(page, fold):
-                    problems.setdefault(path, []).append(f"{name} is open on load")
-                    continue
-                clicker = (
-                    f"{selector} > .admonition-title"
-                    if fold["kind"] == "admonition"
-                    else f"{selector} > summary"
-                )
-                page.locator(clicker).first.scroll_into_view_if_needed()
-                page.locator(clicker).first.click()
-                page.wait_for_timeout(400)  # togglebutton's opening transition
-                if not _fold_content_visible(page, fold):
-                    problems.setdefault(path, []).append(f"{name} stays closed after a click")
-    finally:
-        context.close()
-    assert counted > 0 and solutions > 0, "no folded solutions found anywhere on the site"
-    assert not problems, "folds that misbehave:\n" + _report(problems)
+def _opens_on_click(page, fold) -> bool:
+    selector = f'[id="{fold["id"]}"]'
+    clicker = (
+        f"{selector} > .admonition-title"
+        if fold["kind"] == "admonition"
+        else f"{selector} > summary"
+    )
+    page.locator(clicker).first.scroll_into_view_if_needed()
+    page.locator(clicker).first.click()
+    try:  # togglebutton opens with a short transition
+        _fold_content(page, fold).wait_for(state="visible", timeout=3000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 _EXPECTED_COPY_JS = """button => {
@@ -180,41 +160,71 @@ _EXPECTED_COPY_JS = """button => {
 }"""
 
 
-def test_copy_buttons_copy_the_code(content_pages, browser, base_url):
+def _copy_problems(page) -> tuple[int, list[str]]:
+    """Click every visible copy button of the page: (buttons tried, those that copied wrongly)."""
+    problems, tried = [], 0
+    buttons = page.locator("button.copybtn")
+    for index in range(buttons.count()):
+        button = buttons.nth(index)
+        if not button.is_visible():
+            continue
+        expected = button.evaluate(_EXPECTED_COPY_JS)
+        page.evaluate("() => navigator.clipboard.writeText('')")
+        button.scroll_into_view_if_needed()
+        button.click(force=True)  # copybutton shows its button on hover only
+        page.wait_for_timeout(50)
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        tried += 1
+        if copied.strip() != expected.strip() or not copied.strip():
+            problems.append(
+                f"button {index}: copied {copied[:60]!r}..., expected {expected[:60]!r}..."
+            )
+    return tried, problems
+
+
+@pytest.fixture(scope="module")
+def interactions(content_pages, browser, base_url):
+    """Every page once more, clicked as a reader does: each fold (solutions, toggles, dropdowns)
+    must be closed on load and open on a click; then, with every fold open, each copy button must
+    copy its code block's text. Returns the counts and the problems, by page."""
     context, page, _ = helpers.new_context(browser, base_url)
-    origin = base_url.rstrip("/")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-    problems: dict[str, list[str]] = {}
-    tried = 0
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    found = {"folds": 0, "solutions": 0, "copied": 0}
+    folds_wrong: dict[str, list[str]] = {}
+    copies_wrong: dict[str, list[str]] = {}
     try:
         for path in content_pages:
-            page.goto(base_url + path, wait_until="networkidle")
-            # Open every fold first, so that copy buttons inside solutions are reachable too.
-            page.evaluate(
-                "() => document.querySelectorAll("
-                "'.admonition.toggle.toggle-hidden > .admonition-title > button.toggle-button')"
-                ".forEach(button => button.click())"
-            )
-            buttons = page.locator("button.copybtn")
-            for index in range(buttons.count()):
-                button = buttons.nth(index)
-                if not button.is_visible():
-                    continue
-                expected = button.evaluate(_EXPECTED_COPY_JS)
-                page.evaluate("() => navigator.clipboard.writeText('')")
-                button.scroll_into_view_if_needed()
-                button.click(force=True)  # copybutton shows its button on hover only
-                page.wait_for_timeout(50)
-                copied = page.evaluate("() => navigator.clipboard.readText()")
-                tried += 1
-                if copied.strip() != expected.strip() or not copied.strip():
-                    problems.setdefault(path, []).append(
-                        f"button {index}: copied {copied[:60]!r}..., expected {expected[:60]!r}..."
-                    )
+            page.goto(base_url + path, wait_until="load")
+            found["solutions"] += page.locator(".solution.admonition.toggle").count()
+            for fold in page.evaluate(_FOLDS_JS):
+                found["folds"] += 1
+                name = f"{fold['kind']} #{fold['id']}"
+                selector = f'[id="{fold["id"]}"]'
+                if fold["kind"] == "details" and page.get_attribute(selector, "open") is not None:
+                    continue  # a dropdown its author opened on purpose (:open:)
+                if _fold_content(page, fold).is_visible():
+                    folds_wrong.setdefault(path, []).append(f"{name} is open on load")
+                elif not _opens_on_click(page, fold):
+                    folds_wrong.setdefault(path, []).append(f"{name} stays closed after a click")
+            tried, problems = _copy_problems(page)
+            found["copied"] += tried
+            if problems:
+                copies_wrong[path] = problems
     finally:
         context.close()
-    assert tried >= 5, f"only {tried} copy buttons were found on the whole site"
-    assert not problems, "copy buttons that did not copy their code:\n" + _report(problems)
+    return found, folds_wrong, copies_wrong
+
+
+def test_solutions_and_toggles_are_folded_on_load_and_open_on_click(interactions):
+    found, folds_wrong, _ = interactions
+    assert found["folds"] > 0 and found["solutions"] > 0, "no folded solutions anywhere on the site"
+    assert not folds_wrong, "folds that misbehave:\n" + _report(folds_wrong)
+
+
+def test_copy_buttons_copy_the_code(interactions):
+    found, _, copies_wrong = interactions
+    assert found["copied"] >= 5, f"only {found['copied']} copy buttons were found on the whole site"
+    assert not copies_wrong, "copy buttons that did not copy their code:\n" + _report(copies_wrong)
 
 
 @pytest.mark.parametrize(
@@ -281,54 +291,34 @@ def test_dark_mode_switch(browser, base_url):
         context.close()
 
 
-def test_dark_mode_has_no_contrast_violations(content_pages, browser, base_url):
-    from axe_playwright_python.sync_playwright import Axe
-
+def test_dark_system_setting_gives_the_dark_theme(browser, base_url):
+    """A reader whose system prefers dark gets the dark theme without touching the switch (the
+    crawl checks every page's contrast in that theme)."""
     context, page, _ = helpers.new_context(browser, base_url, color_scheme="dark")
-    problems: dict[str, list[str]] = {}
     try:
-        for path in content_pages:
-            page.goto(base_url + path, wait_until="networkidle")
-            assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-            result = Axe().run(
-                page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"]}
-            )
-            for v in result.response["violations"]:
-                if v.get("impact") in helpers.BLOCKING_IMPACTS:
-                    problems.setdefault(path, []).append(
-                        f"{v['id']} ({v['impact']}) in dark mode: "
-                        f"{len(v['nodes'])} element(s), e.g. "
-                        f"{[' '.join(map(str, n['target'])) for n in v['nodes'][:5]]}"
-                    )
+        page.goto(base_url + "content/index.html", wait_until="load")
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        assert _background_luminance(page) < 0.3
     finally:
         context.close()
-    assert not problems, "axe-core violations in dark mode, by page and rule:\n" + _report(problems)
 
 
-def test_nothing_scrolls_sideways_at_375_px(content_pages, browser, base_url):
-    context, page, _ = helpers.new_context(browser, base_url, viewport=helpers.PHONE)
-    problems: dict[str, list[str]] = {}
-    try:
-        for path in content_pages:
-            page.goto(base_url + path, wait_until="networkidle")
-            widths = page.evaluate(
-                "() => {\n"
-                "              const root = "
-                "document.scrollingElement || document.documentElement;\n"
-                "              const wide = [...document.querySelectorAll('body *')]\n"
-                "                .filter(el => "
-                "el.getBoundingClientRect().right > root.clientWidth + 1"
-                " && el.getClientRects().length)\n"
-                "                .slice(0, 3).map(el => el.tagName.toLowerCase()"
-                " + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));\n"
-                "              return {scroll: root.scrollWidth, client: root.clientWidth, wide};\n"
-                "            }"
-            )
-            if widths["scroll"] > widths["client"]:
-                problems.setdefault(path, []).append(
-                    f"page is {widths['scroll']} px wide in a {widths['client']} px window; "
-                    f"e.g. {widths['wide']}"
-                )
-    finally:
-        context.close()
+def test_dark_mode_has_no_contrast_violations(crawl):
+    problems = {
+        path: [
+            f"{v['rule']} ({v['impact']}) in dark mode: "
+            f"{v['count']} element(s), e.g. {v['targets']}"
+            for v in visit.dark_violations
+        ]
+        for path, visit in crawl.items()
+    }
+    assert not any(problems.values()), (
+        "axe-core violations in dark mode, by page and rule:\n" + _report(problems)
+    )
+
+
+def test_nothing_scrolls_sideways_at_375_px(crawl):
+    problems = {
+        path: [visit.too_wide_at_375] for path, visit in crawl.items() if visit.too_wide_at_375
+    }
     assert not problems, "pages that scroll sideways at 375 px:\n" + _report(problems)

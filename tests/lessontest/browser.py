@@ -101,6 +101,8 @@ class PageVisit:
     ids: set[str]
     links: list[str]  # absolute URLs of every <a href> on the page
     violations: list[dict]  # axe-core violations with a blocking impact
+    dark_violations: list[dict]  # the same for color-contrast, with the dark theme switched on
+    too_wide_at_375: str | None  # what scrolls sideways in a 375 px window, if anything
     screenshot: pathlib.Path | None  # None for the root redirect, which shows nothing
 
 
@@ -113,10 +115,12 @@ def is_page(url: str, base_url: str) -> bool:
     return url.startswith(base_url) and (urllib.parse.urlsplit(url).path.endswith((".html", "/")))
 
 
-def axe_blocking(page) -> list[dict]:
+def axe_blocking(page, **options) -> list[dict]:
+    """axe-core's violations with a blocking impact on the page as it is now; `options` go to
+    axe.run (e.g. runOnly=["color-contrast"])."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    results = Axe().run(page, options={"resultTypes": ["violations"], **options})
     return [
         {
             "rule": v["id"],
@@ -128,3 +132,34 @@ def axe_blocking(page) -> list[dict]:
         for v in results.response["violations"]
         if v.get("impact") in BLOCKING_IMPACTS
     ]
+
+
+_WIDTH_JS = """() => {
+  const root = document.scrollingElement || document.documentElement;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1
+                  && el.getClientRects().length)
+    .slice(0, 3)
+    .map(el => el.tagName.toLowerCase()
+               + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
+  return {scroll: root.scrollWidth, client: root.clientWidth, wide};
+}"""
+
+
+def too_wide(page) -> str | None:
+    """Whether the page, at its current window size, is wider than the window (so it scrolls
+    sideways): None, or what is too wide."""
+    widths = page.evaluate(_WIDTH_JS)
+    if widths["scroll"] <= widths["client"]:
+        return None
+    return (
+        f"page is {widths['scroll']} px wide in a {widths['client']} px window; "
+        f"e.g. {widths['wide']}"
+    )
+
+
+def set_theme(page, theme: str) -> None:
+    """Switch the page to the theme's "light" or "dark" mode, as its theme switch does (the
+    data-theme attribute the theme's stylesheets follow), and let colour transitions finish."""
+    page.evaluate(f"document.documentElement.dataset.theme = {theme!r}")
+    page.wait_for_timeout(300)
