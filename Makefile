@@ -17,11 +17,17 @@ PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadsc
 # subprocesses and the jobs they submit find the pinned versions.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: venv html serve test test-code test-slurm test-browser lint \
+.PHONY: venv system-packages html serve test test-code test-slurm test-browser lint \
         bench-overhead bench-build clean
 
+# What the build needs from the system (Graphviz, Python's venv module) comes first: as root on
+# Debian or Ubuntu it is installed with apt-get, otherwise make stops here, before .venv, with
+# the command that installs it. It is checked on every run, and takes milliseconds.
+system-packages:
+	@bash tools/system_packages.sh "$(PYTHON)" "$(VENV)"
+
 # The virtual environment is (re)made whenever the pins change.
-$(VENV)/.installed: requirements.txt constraints.txt
+$(VENV)/.installed: requirements.txt constraints.txt | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
