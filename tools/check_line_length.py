@@ -26,18 +26,18 @@ NAMES = {"Snakefile", "Dockerfile"}
 SUFFIXES = {".sh", ".smk", ".yml", ".yaml", ".def"}
 
 
-def _archive_members() -> list[str]:
-    """The files of code/, exercises/, solutions/: what the code archive holds."""
+def _code_files() -> list[str]:
+    """The files of code/, exercises/ and solutions/, whose code pages show."""
     path = ROOT / "tools" / "generators" / "code_archive.py"
     spec = importlib.util.spec_from_file_location("code_archive", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.archive_members(ROOT)
+    return module.code_files(ROOT)
 
 
 def shown_files() -> list[pathlib.Path]:
     """Every shell script, Snakefile, .smk, YAML, Dockerfile and .def file."""
-    paths = (ROOT / name for name in _archive_members())
+    paths = (ROOT / name for name in _code_files())
     return [p for p in paths if p.name in NAMES or p.suffix in SUFFIXES]
 
 

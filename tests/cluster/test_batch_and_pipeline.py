@@ -8,17 +8,12 @@ import time
 import pytest
 
 from lessontest.pages import command
+from lessontest.slurm import submitted_id
 from lessontest.tree import assert_same_files, tree_bytes
 
 pytestmark = pytest.mark.slurm
 
 GRID_SIZE = 35  # 7 neighbour counts x 5 metrics; checked against params.txt below
-
-
-def submitted_id(stdout: str) -> str:
-    match = re.search(r"Submitted batch job (\d+)", stdout)
-    assert match, f"sbatch printed no job ID: {stdout!r}"
-    return match.group(1)
 
 
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node

@@ -5,6 +5,7 @@ jobs share the cluster)."""
 from __future__ import annotations
 
 import pathlib
+import re
 import subprocess
 import time
 
@@ -83,6 +84,13 @@ class Slurm:
             if time.monotonic() > end:
                 pytest.fail(f"sacct has no final state for {job_ids} after {timeout} s: {states}")
             time.sleep(1)
+
+
+def submitted_id(stdout: str) -> str:
+    """The job ID in sbatch's 'Submitted batch job N'."""
+    match = re.search(r"Submitted batch job (\d+)", stdout)
+    assert match, f"sbatch printed no job ID: {stdout!r}"
+    return match.group(1)
 
 
 def now_for_sacct() -> str:

@@ -1,8 +1,8 @@
 """A learner's copy of the lesson's files, and folders read back as bytes.
 
-A learner's copy holds exactly what the download (the zip the setup page links) holds: the files
-git tracks or would add under code/, exercises/ and solutions/, never the outputs of earlier runs
-in this checkout. tools/generators/code_archive.py decides that list once, for both.
+A learner's copy holds exactly what the download (the zip the setup page links) holds under
+code/, exercises/ and solutions/: the files git tracks or would add there, never the outputs of
+earlier runs in this checkout. tools/generators/code_archive.py decides that list once, for both.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def copy_lesson(destination: pathlib.Path, folders=("code",)) -> pathlib.Path:
     learner who unpacked the zip has them; return `destination`."""
     unknown = set(folders) - set(code_archive.FOLDERS)
     assert not unknown, f"not part of the download: {sorted(unknown)}"
-    for name in code_archive.archive_members(ROOT):
+    for name in code_archive.code_files(ROOT):
         if name.split("/", 1)[0] in folders:
             target = destination / name
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -261,3 +261,105 @@ def test_built_pages_load_nothing_from_other_hosts(site_dir):
         ):
             problems.append(f"{path.relative_to(site_dir)}: css url {match.group(1)}")
     assert not problems, "the built site fetches from other hosts:\n" + "\n".join(problems)
+
+
+# --- The built pages' furniture: one search box, folded listings ----------------------------------
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+_VOID |= {"track", "wbr"}
+
+
+class _Elements(html.parser.HTMLParser):
+    """Every element of a page with the classes of the elements around it, and the text of each
+    <pre> with whether it sits inside a <details> (a folded box)."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[tuple[str, set[str]]] = []
+        self.elements: list[tuple[str, set[str], list[set[str]]]] = []
+        self.pres: list[tuple[list[str], bool]] = []  # (text pieces, folded)
+
+    def handle_starttag(self, tag, attrs):
+        classes = set((dict(attrs).get("class") or "").split())
+        self.elements.append((tag, classes, [c for _, c in self.open]))
+        if tag == "pre":
+            self.pres.append(([], any(t == "details" for t, _ in self.open)))
+        if tag not in _VOID:
+            self.open.append((tag, classes))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth][0] == tag:
+                del self.open[depth:]
+                break
+
+    def handle_data(self, data):
+        if any(t == "pre" for t, _ in self.open):
+            self.pres[-1][0].append(data)
+
+
+def _parsed(path) -> _Elements:
+    elements = _Elements()
+    elements.feed(path.read_text(encoding="utf-8"))
+    return elements
+
+
+def _require_site(site_dir) -> None:
+    if not (site_dir / "index.html").exists():
+        pytest.skip(f"the site is not built at {site_dir} (run 'make html' or set SITE_DIR)")
+
+
+def _built_pages(site_dir) -> list:
+    _require_site(site_dir)
+    skip = {"_static", "_sources", "_images", "_downloads"}
+    return [
+        p for p in sorted(site_dir.rglob("*.html")) if not skip & set(p.relative_to(site_dir).parts)
+    ]
+
+
+def test_every_page_has_one_search_box(site_dir):
+    """The sidebar's search field only; the theme's top bar would add a second one
+    (_config.yml, html_theme_options). On narrow screens, where the sidebar folds away, an icon
+    in the article's header opens the same search instead."""
+    problems = []
+    pages = _built_pages(site_dir)
+    for path in pages:
+        elements = _parsed(path).elements
+        if not any(tag == "body" for tag, _, _ in elements):
+            continue  # the top folder's index.html only redirects to content/index.html
+        fields = [outer for _, classes, outer in elements if "search-button-field" in classes]
+        in_sidebar = [o for o in fields if any("bd-sidebar-primary" in c for c in o)]
+        icons = [
+            outer
+            for _, classes, outer in elements
+            if "search-button" in classes and "search-button-field" not in classes
+        ]
+        name = path.relative_to(site_dir)
+        if len(fields) != 1 or len(in_sidebar) != 1:
+            problems.append(
+                f"{name}: {len(fields)} search fields, {len(in_sidebar)} in the sidebar"
+            )
+        if len(icons) != 1 or not any("bd-header-article" in c for c in icons[0]):
+            problems.append(
+                f"{name}: {len(icons)} search icons, expected one in the article header"
+            )
+    assert len(pages) > 20, f"only {len(pages)} built pages found in {site_dir}"
+    assert not problems, "\n".join(problems)
+
+
+def test_assignment_page_folds_its_full_listings(pages, site_dir):
+    """The assignment page shows whole files (the starting scripts and the reference workflows):
+    each sits in a folded box, in the page's source and in the built page."""
+    page = next(p for p in pages if p.path.name == "assignment.md")
+    includes = [b for b in page.blocks if b.is_directive and b.name == "literalinclude"]
+    starters = [b for b in includes if b.argument.startswith("/exercises/assignment/")]
+    assert len(starters) == 3, f"expected the three starting scripts, found {len(starters)}"
+    unfolded = [f"{b.where}: {b.argument}" for b in includes if "dropdown" not in b.parents]
+    assert not unfolded, "listings not inside a {dropdown}:\n" + "\n".join(unfolded)
+    _require_site(site_dir)
+    built = _parsed(site_dir / "content" / "assignment.html")
+    listings = {"".join(text).strip(): folded for text, folded in built.pres}
+    for block in includes:
+        shown = site.resolve(page.path, block.argument).read_text(encoding="utf-8").strip()
+        assert shown in listings, f"{block.argument} is not shown whole on the built page"
+        assert listings[shown], f"{block.argument} is not folded on the built page"

@@ -28,6 +28,7 @@ from lessontest.paths import CONTENT, ROOT
 from lessontest.shell import python, run
 from lessontest.snakemake import finished_jobs
 from lessontest.tree import copy_code, copy_lesson
+from lessontest.yadage import ran_tasks
 
 PAGE = "scatter-gather.md"
 CLASSIFIERS = ["nearest_neighbours", "linear_svm", "rbf_svm", "gaussian_process", "decision_tree"]
@@ -63,11 +64,6 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def rows(summary: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(summary.decode("utf-8"))))
-
-
-def ran_tasks(log: str) -> set[str]:
-    """Steps whose command really ran: packtivity logs 'pack.<step>.step | INFO | running [...]'."""
-    return set(re.findall(r"pack\.(\w+)\.step \|\s+INFO \| running \[", log))
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,15 @@
-"""A downloadable zip of the lesson's code tree (code/, exercises/, solutions/) for the setup page.
+"""The learners' download: a zip of the lesson's code tree and everything else a page tells them
+to run, for the setup page.
 
-The archive holds what git would hold: every tracked or new-but-not-ignored file of the three
-folders (asked from `git ls-files`; outside a git checkout, a walk of the folders that skips the
-usual outputs). Its bytes depend only on the files' paths, contents and executable bits: entries are
-sorted, every timestamp is 1980-01-01 00:00, permissions are 644 or 755, and the compression level
-is fixed. Entries sit under one top folder, so unzipping gives `parallel-workflows-code/code/...`.
+It holds the code (code/, exercises/, solutions/) and, so that a learner with only the zip can
+follow every page, the local cluster's scripts (cluster/, for `sudo make cluster-up`), the
+benchmark (`make bench`), the pinned requirements the container chapter refers to, and a
+Makefile with those entry points (the repository keeps it as learners.mk, which its own Makefile
+includes). Folders hold what git would hold: every tracked or new-but-not-ignored file (asked from
+`git ls-files`; outside a git checkout, a walk of the folders that skips the usual outputs). The
+archive's bytes depend only on the files' paths, contents and executable bits: entries are sorted,
+every timestamp is 1980-01-01 00:00, permissions are 644 or 755, and the compression level is
+fixed. Entries sit under one top folder, so unzipping gives `parallel-workflows-code/code/...`.
 """
 
 from __future__ import annotations
@@ -15,8 +20,20 @@ import subprocess
 import tempfile
 import zipfile
 
+# The learners' code tree: what the chapters work in, and what tests copy (lessontest.tree).
 FOLDERS = ("code", "exercises", "solutions")
-INPUTS = [f"{folder}/**/*" for folder in FOLDERS]
+# Folders that go into the download whole, under the same name.
+EXTRA_FOLDERS = ("cluster",)
+# Single files: {path in the download: path in the repository}.
+EXTRA_FILES = {
+    "Makefile": "learners.mk",
+    "requirements.txt": "requirements.txt",
+    "constraints.txt": "constraints.txt",
+    "bench/run_bench.py": "bench/run_bench.py",
+    "bench/bench_names.py": "bench/bench_names.py",
+    "bench/serial_sweep.py": "bench/serial_sweep.py",
+}
+INPUTS = [f"{folder}/**/*" for folder in FOLDERS + EXTRA_FOLDERS] + list(EXTRA_FILES.values())
 OUTPUTS = ["_generated/parallel-workflows-code.zip"]
 TOP = "parallel-workflows-code"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -26,10 +43,10 @@ _SKIP_DIRS = {"__pycache__", ".snakemake", ".ipynb_checkpoints", ".pytest_cache"
 _SKIP_SUFFIXES = (".pyc",)
 
 
-def _git_files(root: pathlib.Path) -> list[str] | None:
+def _git_files(root: pathlib.Path, folders) -> list[str] | None:
     try:
         proc = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *FOLDERS],
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *folders],
             cwd=root,
             capture_output=True,
             check=True,
@@ -42,9 +59,9 @@ def _git_files(root: pathlib.Path) -> list[str] | None:
     return sorted(name for name in names if (root / name).is_file())
 
 
-def _walk_files(root: pathlib.Path) -> list[str]:
+def _walk_files(root: pathlib.Path, folders) -> list[str]:
     found = []
-    for folder in FOLDERS:
+    for folder in folders:
         for dirpath, dirnames, filenames in os.walk(root / folder):
             dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
             for name in filenames:
@@ -53,24 +70,39 @@ def _walk_files(root: pathlib.Path) -> list[str]:
     return sorted(found)
 
 
-def archive_members(root: pathlib.Path) -> list[str]:
-    """Repository-relative paths that go into the archive, sorted."""
-    files = _git_files(root)
-    return files if files is not None else _walk_files(root)
+def _folder_files(root: pathlib.Path, folders) -> list[str]:
+    files = _git_files(root, folders)
+    return files if files is not None else _walk_files(root, folders)
+
+
+def code_files(root: pathlib.Path) -> list[str]:
+    """The files of code/, exercises/ and solutions/, repository-relative and sorted: the same
+    paths in the repository and in the download."""
+    return _folder_files(root, FOLDERS)
+
+
+def archive_members(root: pathlib.Path) -> dict[str, str]:
+    """{path in the download: path in the repository} of every file the archive holds, sorted."""
+    members = {name: name for name in _folder_files(root, FOLDERS + EXTRA_FOLDERS)}
+    members.update(EXTRA_FILES)
+    return dict(sorted(members.items()))
 
 
 def write_archive(root: pathlib.Path, target: pathlib.Path) -> None:
     members = archive_members(root)
-    if not members:
+    if not code_files(root):
         raise SystemExit("code_archive: found no files under code/, exercises/ or solutions/")
+    missing = sorted(source for source in members.values() if not (root / source).is_file())
+    if missing:
+        raise SystemExit(f"code_archive: missing {', '.join(missing)}")
     target.parent.mkdir(parents=True, exist_ok=True)
     # Write next to the target, then rename: a failed run never leaves half an archive.
     fd, tmp_name = tempfile.mkstemp(prefix=".code_archive-", suffix=".zip", dir=target.parent)
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp_name, "w") as archive:
-            for name in members:
-                path = root / name
+            for name, source in members.items():
+                path = root / source
                 info = zipfile.ZipInfo(f"{TOP}/{name}", date_time=FIXED_TIME)
                 mode = 0o755 if os.access(path, os.X_OK) else 0o644
                 info.external_attr = (0o100000 | mode) << 16
