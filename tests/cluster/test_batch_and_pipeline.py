@@ -43,6 +43,9 @@ def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results):
     ids = pipeline_ids(out.stdout)
     lines = (code_dir / "params.txt").read_text().splitlines()
     assert len(lines) == GRID_SIZE
+    # The tasks read their own copy, named after the preprocess job (see array-jobs.md).
+    own = (code_dir / f"params-{ids['preprocess']}.txt").read_text().splitlines()
+    assert own == lines
 
     # Right after submission the later steps wait for the earlier ones.
     queued = {job: reason for job, _state, reason in slurm.queued([ids["collect"]])}

@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from lessontest.paths import ROOT
-from lessontest.shell import learner_env, python
+from lessontest.shell import learner_env, python, run
 from lessontest.tree import copy_code
 
 # A stand-in for sbatch: it parses the command line the way sbatch does (options up to the first
@@ -80,6 +80,21 @@ def fake_sbatch(tmp_path):
         @staticmethod
         def env(extra: dict[str, str] | None = None) -> dict:
             return learner_env({"FAKE_SBATCH_LOG": str(log), **(extra or {})}, [bin_dir])
+
+        @staticmethod
+        def start(call: dict, task: int | None = None):
+            """Run a recorded job the way Slurm starts it, whenever the test chooses: its script,
+            read NOW, with the arguments given after the script name, in the folder it was
+            submitted from; `task` is the index of an array task."""
+            job = {"SLURM_JOB_ID": "9001"}
+            if task is not None:
+                job |= {"SLURM_ARRAY_JOB_ID": "9001", "SLURM_ARRAY_TASK_ID": str(task)}
+            return run(
+                ["bash", call["script"], *call["script_args"]],
+                pathlib.Path(call["cwd"]),
+                env=learner_env(job),
+                timeout=120,
+            )
 
     return Fake
 

@@ -189,6 +189,20 @@ def test_array_task_index_out_of_range(serial_run, code_copy):
     assert not (code_copy / "results").exists()
 
 
+def test_sbatch_option_after_the_script_name_fails_the_task(code_copy):
+    """array-jobs.md: an sbatch option written after the script name reaches the script as its
+    parameter file's name, and the task fails at once with the page's message, writing nothing."""
+    env = learner_env({"SLURM_ARRAY_JOB_ID": "750", "SLURM_ARRAY_TASK_ID": "0"})
+    proc = run(
+        ["bash", "slurm/scikit_example/array.sh", "--dependency=afterok:123"],
+        code_copy,
+        env=env,
+        check=False,
+    )
+    assert_one_error_line(proc, "error: parameter file '--dependency=afterok:123' not found")
+    assert proc.stdout == "" and not (code_copy / "results").exists()
+
+
 def test_one_job_without_arguments(code_copy):
     proc = run(["bash", "slurm/scikit_example/one_job.sh"], code_copy, check=False)
     assert_one_error_line(proc, "--n_neighbors")

@@ -42,6 +42,7 @@ def test_batch_job_page(lesson, fake_sbatch):
 
 
 def test_array_jobs_page(lesson, fake_sbatch):
+    copied = "params-5002.txt"  # named after the pipeline's preprocess job, the 2nd call
     proc = run_page(
         "array-jobs.md",
         [
@@ -66,17 +67,22 @@ def test_array_jobs_page(lesson, fake_sbatch):
         f"knn_k{int(k):02d}_{metric}.json",
         f"knn_k{int(k):02d}_{metric}.png",
     ]
-    calls = [(call["options"], call["script"].rsplit("/", 1)[-1]) for call in fake_sbatch.calls()]
-    assert calls == [
-        ([f"--array=0-{last}"], "array.sh"),
-        (["--parsable"], "preprocess.sh"),  # submit_pipeline.sh: three chained jobs
-        (["--parsable", "--dependency=afterok:5002", f"--array=0-{last}"], "array.sh"),
-        (["--parsable", "--dependency=afterok:5003"], "collect.sh"),
-        (["--array=3,17"], "array.sh"),  # the exercise's solution
-        ([], "collect.sh"),
-        (["--parsable", "--array=3,17"], "array.sh"),
-        (["--dependency=afterok:5007"], "collect.sh"),
+    calls = [
+        (call["options"], call["script"].rsplit("/", 1)[-1], call["script_args"])
+        for call in fake_sbatch.calls()
     ]
+    assert calls == [
+        ([f"--array=0-{last}"], "array.sh", []),
+        (["--parsable"], "preprocess.sh", []),  # submit_pipeline.sh: three chained jobs
+        # ... whose array reads a copy of params.txt named after the preprocess job
+        (["--parsable", "--dependency=afterok:5002", f"--array=0-{last}"], "array.sh", [copied]),
+        (["--parsable", "--dependency=afterok:5003"], "collect.sh", []),
+        (["--array=3,17"], "array.sh", []),  # the exercise's solution
+        ([], "collect.sh", []),
+        (["--parsable", "--array=3,17"], "array.sh", []),
+        (["--dependency=afterok:5007"], "collect.sh", []),
+    ]
+    assert (code / copied).read_text() == (code / "params.txt").read_text()
 
 
 def expected_command(k, metric, dependency=None):
@@ -146,17 +152,20 @@ def test_exercise_parallel_1_page(lesson, fake_sbatch):
 # The lines each page highlights in an included file, and a word every one of them must contain.
 HIGHLIGHTS = {
     ("array-jobs.md", "/code/slurm/scikit_example/array.sh"): {
-        8: "%A_%a",
-        29: "train_one.py",
-        30: "SLURM_ARRAY_TASK_ID",
+        9: "%A_%a",
+        30: "params.txt",
+        37: "train_one.py",
+        38: "SLURM_ARRAY_TASK_ID",
     },
     ("array-jobs.md", "/code/slurm/scikit_example/submit_pipeline.sh"): {
         23: "wc -l",
         32: "--parsable",
-        35: "afterok",
-        36: "--array",
-        39: "afterok",
-        40: "collect.sh",
+        39: "preprocess_id",
+        40: "cp params.txt",
+        42: "afterok",
+        43: "array.sh",
+        46: "afterok",
+        47: "collect.sh",
     },
     ("submission-script.md", "/code/slurm/scikit_example/one_job.sh"): {26: '"$@"'},
     ("submission-script.md", "/code/python/scikit_example/submit_jobs.py"): {

@@ -2,11 +2,15 @@
 
 The fake sbatch (see conftest.py) records its arguments, split the way sbatch splits them: options
 before the script name, the script's own arguments after it. These tests check what would be
-submitted; that the submitted jobs really run on a scheduler is tested in tests/cluster/.
+submitted, and one of them then starts a recorded job the way Slurm would, later; that the
+submitted jobs really run on a scheduler is tested in tests/cluster/.
 """
 
 from __future__ import annotations
 
+import shutil
+
+from lessontest.shared import serial_reference
 from lessontest.shell import assert_one_error_line, run
 
 PIPELINE = "slurm/scikit_example/submit_pipeline.sh"
@@ -44,11 +48,13 @@ def test_pipeline_chains_three_jobs(code_copy, fake_sbatch):
         f"--array=0-{len(lines) - 1}",
     ]
     assert calls[2]["options"] == ["--parsable", "--dependency=afterok:5002"]
-    assert all(call["script_args"] == [] for call in calls)
+    # The array reads a copy of params.txt of its own, named after the preprocess job.
+    assert [call["script_args"] for call in calls] == [[], ["params-5001.txt"], []]
+    assert (code_copy / "params-5001.txt").read_text() == (code_copy / "params.txt").read_text()
     assert all(call["cwd"] == str(code_copy) for call in calls)
     out = proc.stdout.splitlines()
     assert "preprocess job: 5001" in out
-    assert f"array job:      5002 (tasks 0-{len(lines) - 1})" in out
+    assert f"array job:      5002 (tasks 0-{len(lines) - 1} of params-5001.txt)" in out
     assert "collect job:    5003" in out
 
 
@@ -57,6 +63,30 @@ def test_pipeline_array_range_follows_params(code_copy, fake_sbatch):
     replace_parameter_writer(code_copy, ["1 euclidean", "4 manhattan", "8 cosine"])
     run(["bash", PIPELINE], code_copy, env=fake_sbatch.env())
     assert "--array=0-2" in fake_sbatch.calls()[1]["options"]
+
+
+def test_pending_tasks_keep_their_own_parameters(code_copy, fake_sbatch, tmp_path_factory):
+    """Submit the pipeline; before any of its jobs has started, change the grid and submit it
+    again. When the first pipeline's array task then starts, it trains its own line of the FIRST
+    grid, not the line of the new one, byte for byte as the serial run does."""
+    replace_parameter_writer(code_copy, ["1 euclidean", "4 manhattan"])
+    run(["bash", PIPELINE], code_copy, env=fake_sbatch.env())
+    replace_parameter_writer(code_copy, ["8 cosine", "16 chebyshev"])
+    run(["bash", PIPELINE], code_copy, env=fake_sbatch.env())
+    first_array = fake_sbatch.calls()[1]
+
+    # The preprocess job's output, from the shared serial run (it makes the same split).
+    reference = serial_reference(tmp_path_factory)
+    shutil.copytree(reference / "data", code_copy / "data")
+    proc = fake_sbatch.start(first_array, task=1)
+    assert "task 1" in proc.stdout
+    results = code_copy / "results"
+    assert sorted(p.name for p in results.iterdir()) == [
+        "knn_k04_manhattan.json",
+        "knn_k04_manhattan.png",
+    ]
+    for result in results.iterdir():
+        assert result.read_bytes() == (reference / "results" / result.name).read_bytes()
 
 
 def test_pipeline_empty_params(code_copy, fake_sbatch):

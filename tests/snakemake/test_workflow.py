@@ -15,7 +15,10 @@ import shutil
 import sys
 
 import pytest
+import snakemake_on_slurm
+import yaml
 
+from lessontest import figures
 from lessontest.pages import command, command_lines
 from lessontest.paths import ROOT
 from lessontest.shared import serial_reference
@@ -262,3 +265,24 @@ def test_rulegraph_command_draws_the_workflow(tmp_path):
     svg = (code / out).read_text()
     for rule in ("preprocess", "train", "collect", "all"):
         assert f">{rule}</text>" in svg
+
+
+def test_the_slurm_picture_comes_from_the_snakefile_and_profile(finished, tmp_path):
+    """tools/generators/snakemake_on_slurm.py draws one kind of Slurm job per rule of Snakemake's
+    own job table, except `all`, which only names the targets and which the controller checks
+    itself; and the limits of the real profile."""
+    _, proc = finished
+    rules = set(job_counts(output(proc)))
+    copy_code(tmp_path)
+    (tmp_path / "_generated").mkdir()
+    snakemake_on_slurm.generate(tmp_path)
+    svg = (tmp_path / snakemake_on_slurm.OUTPUTS[0]).read_text()
+    text = figures.texts(svg)
+    as_jobs = [text[i - 1] for i, line in enumerate(text) if line == "one Slurm job"]
+    assert sorted(as_jobs) == sorted(rules - {"all"}) and "all" in rules
+    assert "rule all: checked here, no job" in text
+    settings = yaml.safe_load((tmp_path / "code" / SLURM_PROFILE / "config.yaml").read_text())
+    assert f"{settings['jobs']} Slurm jobs queued or running" in text
+    interval = settings["seconds-between-status-checks"]
+    assert f"and asks Slurm about them every {interval} s" in text
+    figures.assert_readable_on_a_phone(svg)

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Step 2: an array job, one task per line of params.txt (one neighbour count
-# and metric each). The range is given when submitting, from the number of
-# lines (N lines: tasks 0 to N-1):
+# Step 2: an array job, one task per line of a parameter file (one neighbour
+# count and metric each): params.txt, or the file given after the script name.
+# The range is given when submitting, from the number of lines (N lines:
+# tasks 0 to N-1):
 #   sbatch --array=0-$(( $(wc -l < params.txt) - 1 )) \
 #       slurm/scikit_example/array.sh
 #SBATCH --job-name=knn-array
@@ -25,6 +26,13 @@ if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
     exit 1
 fi
 
+# The file is read now, when the task starts, not when it was submitted.
+params=${1:-params.txt}
+if [ ! -f "${params}" ]; then
+    echo "error: parameter file '${params}' not found" >&2
+    exit 1
+fi
+
 echo "array job ${SLURM_ARRAY_JOB_ID:-?}, task ${SLURM_ARRAY_TASK_ID}"
 python python/scikit_example/train_one.py \
-    --index "${SLURM_ARRAY_TASK_ID}" --params params.txt
+    --index "${SLURM_ARRAY_TASK_ID}" --params "${params}"

@@ -32,8 +32,15 @@ fi
 preprocess_id=$(sbatch --parsable slurm/scikit_example/preprocess.sh)
 preprocess_id=${preprocess_id%%;*}
 
+# The tasks read their parameter file when they START, maybe hours from now,
+# and sbatch keeps a copy of the batch script only, not of the files it reads.
+# So this submission's tasks get a copy of params.txt of their own, named after
+# the preprocess job: a later run, or a changed grid, cannot touch it.
+params="params-${preprocess_id}.txt"
+cp params.txt "${params}"
+
 train_id=$(sbatch --parsable --dependency="afterok:${preprocess_id}" \
-    --array="0-$((lines - 1))" slurm/scikit_example/array.sh)
+    --array="0-$((lines - 1))" slurm/scikit_example/array.sh "${params}")
 train_id=${train_id%%;*}
 
 collect_id=$(sbatch --parsable --dependency="afterok:${train_id}" \
@@ -41,5 +48,5 @@ collect_id=$(sbatch --parsable --dependency="afterok:${train_id}" \
 collect_id=${collect_id%%;*}
 
 echo "preprocess job: ${preprocess_id}"
-echo "array job:      ${train_id} (tasks 0-$((lines - 1)))"
+echo "array job:      ${train_id} (tasks 0-$((lines - 1)) of ${params})"
 echo "collect job:    ${collect_id}"
