@@ -363,3 +363,15 @@ def test_assignment_page_folds_its_full_listings(pages, site_dir):
         shown = site.resolve(page.path, block.argument).read_text(encoding="utf-8").strip()
         assert shown in listings, f"{block.argument} is not shown whole on the built page"
         assert listings[shown], f"{block.argument} is not folded on the built page"
+
+
+def test_every_alt_text_is_one_line():
+    """MyST keeps only the first line of a figure's or image's :alt: option as the alt text and
+    puts the rest in front of the caption, so an alt text that goes on for a second line is cut."""
+    cut = []
+    for page in sorted((ROOT / "content").glob("*.md")):
+        lines = page.read_text().splitlines() + [""]
+        for number, (line, after) in enumerate(zip(lines, lines[1:], strict=False), 1):
+            if line.startswith(":alt:") and after.startswith((" ", "\t")) and after.strip():
+                cut.append(f"{page.relative_to(ROOT)}:{number}")
+    assert not cut, f"alt texts that go on for more than one line: {cut}"
