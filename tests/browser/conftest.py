@@ -24,9 +24,11 @@ import pytest
 from lessontest.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    CODE_KINDS_JS,
     DESKTOP,
     PHONE,
     SCREENSHOT_DIR,
+    WITHOUT_CODE,
     PageVisit,
     QuietHandler,
     axe_blocking,
@@ -78,12 +80,13 @@ def crawl(browser, base_url) -> dict[str, PageVisit]:
     """Visit every page reachable from the index once.
 
     Keeps its errors, requests, ids, links and a screenshot; then what axe-core finds in the light
-    theme (every rule) and in the dark one (color-contrast), and whether the page scrolls
+    theme (every rule) and in the dark one (color-contrast), outside highlighted code (whose kinds
+    of span it keeps, for test_code_colours_have_enough_contrast), and whether the page scrolls
     sideways in a phone's 375 px window. One visit per page: loading a page again for each check
     cost more than the checks.
     """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOT_DIR.glob("*.png"):  # the folder shows this run only
+    for old in SCREENSHOT_DIR.glob("*.*g"):  # the folder shows this run only (.jpg; .png before)
         old.unlink()
     context, page, guard = new_context(browser, base_url)
     visits: dict[str, PageVisit] = {}
@@ -115,19 +118,21 @@ def crawl(browser, base_url) -> dict[str, PageVisit]:
                 list(guard.external),
             )
             shot, wide = None, None
-            violations, dark = [], []
+            violations, dark, code = [], [], set()
             if not refresh:
-                shot = SCREENSHOT_DIR / (path.replace("/", "__") + ".png")
-                page.screenshot(path=str(shot), full_page=True)
-                violations = axe_blocking(page)
+                # JPEG: half the time of a PNG of a long page, and as good for looking at.
+                shot = SCREENSHOT_DIR / (path.replace("/", "__") + ".jpg")
+                page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=80)
+                violations = axe_blocking(page, WITHOUT_CODE)
+                code = set(page.evaluate(CODE_KINDS_JS))
                 set_theme(page, "dark")
-                dark = axe_blocking(page, runOnly=["color-contrast"])
+                dark = axe_blocking(page, WITHOUT_CODE, runOnly=["color-contrast"])
                 set_theme(page, "light")
                 page.set_viewport_size(PHONE)
                 wide = too_wide(page)
                 page.set_viewport_size(DESKTOP)
             visits[path] = PageVisit(
-                path, errors, failed, external, ids, links, violations, dark, wide, shot
+                path, errors, failed, external, ids, links, violations, dark, code, wide, shot
             )
             for link in links:
                 target = urllib.parse.urldefrag(link).url

@@ -322,3 +322,46 @@ def test_nothing_scrolls_sideways_at_375_px(crawl):
         path: [visit.too_wide_at_375] for path, visit in crawl.items() if visit.too_wide_at_375
     }
     assert not problems, "pages that scroll sideways at 375 px:\n" + _report(problems)
+
+
+_OPEN_EVERY_FOLD_JS = (
+    "() => {\n"
+    "  document.querySelectorAll("
+    "'.admonition.toggle.toggle-hidden > .admonition-title > button.toggle-button')"
+    ".forEach(button => button.click());\n"
+    "  document.querySelectorAll('details').forEach(el => { el.open = true; });\n"
+    "}"
+)
+
+
+def test_code_colours_have_enough_contrast(crawl, browser, base_url):
+    """Highlighted code, left out of the crawl's axe runs: one span of each kind the site uses
+    (highlighting class, in an emphasised line or not), in each theme, with every fold open."""
+    wanted = set().union(*(visit.code_kinds for visit in crawl.values()))
+    assert len(wanted) >= 5, f"only {sorted(wanted)} kinds of highlighted span on the site"
+    chosen, missing = [], set(wanted)
+    while missing:  # greedy: the page with the most kinds still missing, until none is
+        best = max(sorted(crawl), key=lambda path: len(crawl[path].code_kinds & missing))
+        chosen.append((best, sorted(crawl[best].code_kinds & missing)))
+        missing -= crawl[best].code_kinds
+    context, page, _ = helpers.new_context(browser, base_url)
+    problems: dict[str, list[str]] = {}
+    checked = set()
+    try:
+        for path, kinds in chosen:
+            page.goto(base_url + path, wait_until="load")
+            page.evaluate(_OPEN_EVERY_FOLD_JS)
+            checked |= set(page.evaluate(helpers.MARK_CODE_SAMPLES_JS, kinds))
+            for theme in ("light", "dark"):
+                helpers.set_theme(page, theme)
+                for v in helpers.axe_blocking(
+                    page, helpers.CODE_SAMPLES, runOnly=["color-contrast"]
+                ):
+                    problems.setdefault(path, []).append(
+                        f"{v['rule']} ({v['impact']}) in {theme} mode: "
+                        f"{v['count']} element(s), e.g. {v['targets']}"
+                    )
+    finally:
+        context.close()
+    assert checked == wanted, f"no span found to check for {sorted(wanted - checked)}"
+    assert not problems, "highlighted code with too little contrast:\n" + _report(problems)

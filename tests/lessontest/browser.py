@@ -27,6 +27,26 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 # axe-core impacts that fail the suite.
 BLOCKING_IMPACTS = ("critical", "serious")
+# Highlighted code: thousands of spans whose colours depend only on their highlighting class,
+# whether they sit in an emphasised line (.hll, another background) and the theme. The crawl checks
+# every page without them and keeps each page's kinds of span; tests/browser checks one span of
+# each kind per theme.
+WITHOUT_CODE = {"exclude": [[".highlight"]]}
+_CODE_KIND = "el => el.className + (el.closest('.hll') ? ' (emphasised line)' : '')"
+CODE_KINDS_JS = (
+    "() => [...new Set([...document.querySelectorAll('.highlight span[class]')]"
+    f".filter(el => el.textContent.trim()).map({_CODE_KIND}))]"
+)
+# Marks one span of each kind in `kinds` (the first with text) for axe; returns the kinds marked.
+MARK_CODE_SAMPLES_JS = (
+    "kinds => { const kind = " + _CODE_KIND + "; const marked = new Set();\n"
+    "  for (const el of document.querySelectorAll('.highlight span[class]')) {\n"
+    "    const k = kind(el);\n"
+    "    if (kinds.includes(k) && !marked.has(k) && el.textContent.trim()) {\n"
+    "      el.setAttribute('data-contrast-sample', ''); marked.add(k); } }\n"
+    "  return [...marked]; }"
+)
+CODE_SAMPLES = {"include": [["[data-contrast-sample]"]]}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -102,6 +122,7 @@ class PageVisit:
     links: list[str]  # absolute URLs of every <a href> on the page
     violations: list[dict]  # axe-core violations with a blocking impact
     dark_violations: list[dict]  # the same for color-contrast, with the dark theme switched on
+    code_kinds: set[str]  # the kinds of span in its highlighted code (checked on their own)
     too_wide_at_375: str | None  # what scrolls sideways in a 375 px window, if anything
     screenshot: pathlib.Path | None  # None for the root redirect, which shows nothing
 
@@ -115,12 +136,12 @@ def is_page(url: str, base_url: str) -> bool:
     return url.startswith(base_url) and (urllib.parse.urlsplit(url).path.endswith((".html", "/")))
 
 
-def axe_blocking(page, **options) -> list[dict]:
-    """axe-core's violations with a blocking impact on the page as it is now; `options` go to
-    axe.run (e.g. runOnly=["color-contrast"])."""
+def axe_blocking(page, context=None, **options) -> list[dict]:
+    """axe-core's violations with a blocking impact on the page as it is now; `context` and
+    `options` go to axe.run (e.g. context=WITHOUT_CODE, runOnly=["color-contrast"])."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"resultTypes": ["violations"], **options})
+    results = Axe().run(page, context=context, options={"resultTypes": ["violations"], **options})
     return [
         {
             "rule": v["id"],
