@@ -171,6 +171,9 @@ def test_a_mistyped_target_is_refused(tmp_path):
 
 
 def test_local_run_matches_the_serial_script_byte_for_byte(finished, tmp_path, tmp_path_factory):
+    """The workflow's files are the serial run's. The array path (train_one.py --index) is
+    compared with the same serial run for every index in tests/python/test_knn_scripts.py, so
+    the workflow's files are the array job's too."""
     code, proc = finished
     assert job_counts(output(proc)).get("train") == len(GRID), (
         "no 'Job stats' table, or a wrong one"
@@ -182,29 +185,6 @@ def test_local_run_matches_the_serial_script_byte_for_byte(finished, tmp_path, t
     assert len(expected) == 2 * len(GRID) + 2  # .json + .png per combination, table, figure
     assert tree_bytes(code / "results") == expected
     assert tree_bytes(code / "data") == tree_bytes(serial / "data")
-
-
-def test_local_run_matches_the_array_path_byte_for_byte(finished, tmp_path):
-    """train_one.py --index I for a spread of indices of params.txt (first, middle, last...).
-
-    Running all indices would take as long as the workflow itself; the serial comparison above
-    covers every combination, and the example's own tests compare all indices with the serial run.
-    """
-    code, _ = finished
-    array = copy_code(tmp_path)
-    run(f"python {SCRIPTS}/preprocess.py && python {SCRIPTS}/create_parameter_file.py", array)
-    lines = (array / "params.txt").read_text().splitlines()
-    assert len(lines) == len(GRID)
-    last = len(lines) - 1
-    indices = sorted({0, last // 4, last // 2, 3 * last // 4, last})
-    for index in indices:
-        run(
-            ["python", f"{SCRIPTS}/train_one.py", "--index", index, "--params", "params.txt"], array
-        )
-    made = tree_bytes(array / "results")
-    assert len(made) == 2 * len(indices)
-    for name, content in made.items():
-        assert (code / "results" / name).read_bytes() == content, name
 
 
 def test_every_rule_writes_its_log(finished):
