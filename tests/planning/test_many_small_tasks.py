@@ -147,6 +147,8 @@ def test_the_array_profile_submits_square_jobs_as_an_array():
     assert profile["executor"] == "slurm"
     assert profile["slurm-array-jobs"] == "square"
     assert profile["default-resources"]["cpus_per_task"] == 1
+    # no partition: the jobs go to the cluster's default one (site-specific settings stay out)
+    assert "slurm_partition" not in profile["default-resources"]
     # the gather rule runs where Snakemake runs, not as a Slurm job
     snakefile = (ROOT / "code/snakemake/many_small_tasks/Snakefile").read_text()
     assert "localrules:\n    all,\n    sum_of_squares,\n" in snakefile

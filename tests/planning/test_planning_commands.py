@@ -53,7 +53,11 @@ def outputs(tmp_path_factory):
     out["measure"] = run_block(code, "planning-measure-overhead")
     out["group_dry_run"] = run_block(code, "planning-group-dry-run")
     out["group_run"] = run_block(code, "planning-many-run")
-    # planning-many-slurm-array needs a Slurm cluster: test_the_array_submission_on_slurm runs it.
+    out["many_clean"] = run_block(code, "planning-many-clean")
+    # planning-many-slurm-array needs a Slurm cluster: test_the_array_submission_on_slurm runs it;
+    # here its Snakemake line plans the jobs (--dry-run added), after the local run and the clean.
+    slurm = command_lines(PAGE, "planning-many-slurm-array")[0]
+    out["many_slurm_dry_run"] = run_text(code, f"{slurm} --dry-run")
     out["study_dry_run"] = run_block(code, "planning-seeds-dry-run")
     out["rehearsal"] = run_block(code, "planning-seeds-rehearsal")
     out["mtimes_10"] = seed_mtimes(code)
@@ -93,6 +97,16 @@ def test_the_local_run_of_many_small_tasks_adds_the_squares(outputs):
     stdout, text = outputs["group_run"]
     assert finished_jobs(text) == {"square": 24, "sum_of_squares": 1, "all": 1}
     assert stdout.strip() == str(sum(i * i for i in range(1, 25)))
+
+
+def test_after_the_local_run_the_clean_block_leaves_the_array_jobs_to_do(outputs):
+    """The local run made every square; without the clean block the Slurm block submits none."""
+    made = outputs["code"] / "results" / "many_small_tasks"
+    assert not (made / "sum_of_squares.txt").exists()
+    assert not list((made / "squares").glob("*.txt"))
+    text = outputs["many_slurm_dry_run"][1]
+    assert job_counts(text) == {"square": 6, "sum_of_squares": 1, "all": 1}, text
+    assert "slurm_partition" not in text and "slurm_account" not in text
 
 
 def test_the_full_study_plans_one_job_per_seed(outputs):
@@ -162,8 +176,12 @@ def test_exercise_planning_1_prediction_matches_the_dry_run(outputs):
 
 @pytest.mark.slurm
 def test_the_array_submission_on_slurm(tmp_path):
-    """The page's Slurm block, in a fresh copy: the six square jobs go to Slurm as one array."""
-    stdout, text = run_block(copy_code(tmp_path), "planning-many-slurm-array")
+    """The page's Slurm block after its local run and the clean, as a learner types them: the six
+    square jobs go to Slurm as one array."""
+    code = copy_code(tmp_path)
+    for name in ("planning-many-run", "planning-many-clean"):
+        run_block(code, name)
+    stdout, text = run_block(code, "planning-many-slurm-array")
     assert "Submitted array job with Snakemake IDs" in text, text
     assert "The individual task IDs are 1-6" in text, text
     assert finished_jobs(text) == {"square": 6, "sum_of_squares": 1, "all": 1}, text

@@ -1,9 +1,12 @@
-"""The Snakemake workflow of code/snakemake/scikit_example/, run locally (no Slurm needed).
+"""The Snakemake workflows of code/snakemake/scikit_example/ (the minimal one and the full one), run
+locally (no Slurm needed).
 
 Every command the Snakemake chapter shows is taken from the page by its name
 (lessontest.pages.command) and run exactly as written, from a learner's copy of the code/ folder.
-The Slurm command is run here with --dry-run added (which checks the profile and the paths); the
-tests marked `slurm` in tests/cluster/ submit it to a real cluster.
+The chapter's first blocks run in page order in a folder where the earlier chapters already ran
+(`finished`), as a learner who followed them has it. The Slurm command is run here with --dry-run
+added (which checks the profile and the paths); the tests marked `slurm` in tests/cluster/ submit
+it to a real cluster.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from lessontest.pages import command, command_lines
 from lessontest.paths import ROOT
 from lessontest.shared import serial_reference
 from lessontest.shell import run
-from lessontest.snakemake import job_counts
+from lessontest.snakemake import finished_jobs, job_counts
 from lessontest.tree import copy_code, tree_bytes
 
 PAGE = "snakemake.md"
 SNAKEFILE = "snakemake/scikit_example/Snakefile"
+MINIMAL = "snakemake/scikit_example/minimal/Snakefile"
 SLURM_PROFILE = "snakemake/scikit_example/profiles/slurm"
 SCRIPTS = "python/scikit_example"
 
@@ -57,12 +61,40 @@ def mtimes(folder: pathlib.Path) -> dict[str, int]:
     }
 
 
+def files(code: pathlib.Path, names) -> dict[str, bytes]:
+    return {name: (code / name).read_bytes() for name in names}
+
+
 @pytest.fixture(scope="module")
-def finished(tmp_path_factory):
-    """A copy of code/ in which the page's local run command has run once."""
-    code = copy_code(tmp_path_factory.mktemp("snakemake"))
-    proc = run(command(PAGE, "snakemake-run"), code, timeout=900)
-    return code, proc
+def in_page_order(tmp_path_factory):
+    """A learner's code/ folder after the earlier chapters, where the chapter's blocks then run in
+    page order, up to its local run. The earlier chapters' state is the serial run of
+    preprocess-and-train.md's block (made once per test run, lessontest.shared) and the summary of
+    collecting-results.md. What each step printed, and the files the minimal Snakefile made."""
+    code = shutil.copytree(
+        serial_reference(tmp_path_factory), tmp_path_factory.mktemp("snakemake") / "code"
+    )
+    run(command("collecting-results.md", "collect-run"), code)
+    out = {"code": code}
+    # The trap the chapter's first block avoids: in this folder there is nothing to do.
+    out["dry_run_before_clean"] = output(run(command(PAGE, "snakemake-dry-run"), code))
+    out["clean"] = output(run(command(PAGE, "snakemake-clean"), code))
+    out["minimal_one"] = output(run(command(PAGE, "snakemake-minimal-one"), code))
+    target = re.search(r"(results/\S+)\.png$", command(PAGE, "snakemake-minimal-one"), re.M)
+    out["minimal_files"] = files(
+        code, ["data/iris_split.json", f"{target.group(1)}.json", f"{target.group(1)}.png"]
+    )
+    before = mtimes(code / "data") | mtimes(code / "results")
+    out["dry_run"] = run(command(PAGE, "snakemake-dry-run"), code)
+    out["dry_run_changed"] = mtimes(code / "data") | mtimes(code / "results") != before
+    out["run"] = run(command(PAGE, "snakemake-run"), code, timeout=900)
+    return out
+
+
+@pytest.fixture(scope="module")
+def finished(in_page_order):
+    """The learner's code/ folder after the page's local run, and that run."""
+    return in_page_order["code"], in_page_order["run"]
 
 
 def clone(finished_dir: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
@@ -78,9 +110,23 @@ def test_lint_is_clean(tmp_path):
     assert "Lints for" not in out
 
 
-def test_dry_run_lists_one_job_per_step_and_combination(tmp_path):
-    code = copy_code(tmp_path)
-    proc = run(command(PAGE, "snakemake-dry-run"), code)
+def test_after_the_earlier_chapters_the_clean_block_deletes_the_workflows_files(in_page_order):
+    """Without the clean block, the chapter shows nothing: every file is already there."""
+    assert "Nothing to be done" in in_page_order["dry_run_before_clean"]
+    deleted = set(re.findall(r"^Deleting (\S+)$", in_page_order["clean"], re.M))
+    expected = {f"results/{name}.{ext}" for _, _, name in GRID for ext in ("json", "png")}
+    expected |= {"data/iris_split.json", "results/summary.csv", "results/summary.png"}
+    assert deleted == expected
+
+
+def test_the_minimal_snakefile_makes_one_target_and_what_it_needs(in_page_order):
+    assert finished_jobs(in_page_order["minimal_one"]) == {"preprocess": 1, "train": 1}
+
+
+def test_dry_run_after_the_minimal_one_plans_every_job(in_page_order):
+    """The full workflow's dry run, in page order: the split the minimal Snakefile made is redone
+    because the rule changed (the page gives that reason), so every job is planned."""
+    proc = in_page_order["dry_run"]
     assert job_counts(output(proc)) == {
         "preprocess": 1,
         "train": len(GRID),
@@ -90,10 +136,44 @@ def test_dry_run_lists_one_job_per_step_and_combination(tmp_path):
     # Every combination appears as its own job with the script's options.
     for _, _, name in GRID:
         assert f"output: results/{name}.json, results/{name}.png" in proc.stdout
-    assert not (code / "data").exists() and not (code / "results").exists()
+    preprocess = proc.stdout.split("rule preprocess:", 1)[1].split("\n\n", 1)[0]
+    assert re.search(r"reason: Set of input files has changed.*Code has changed", preprocess)
+    assert not in_page_order["dry_run_changed"], "the dry run changed files"
+
+
+def test_the_minimal_snakefile_makes_the_full_workflows_bytes(in_page_order, finished, tmp_path):
+    """The minimal Snakefile's three rules give the files of the full workflow, byte for byte:
+    preprocess and train from the page's one-target run, collect here from the full run's results
+    (--rerun-triggers mtime: results made by the other Snakefile's rules count as done)."""
+    code = finished[0]
+    made = in_page_order["minimal_files"]
+    assert made == files(code, made)
+    clone_dir = clone(code, tmp_path / "code")
+    for name in ("summary.csv", "summary.png"):
+        (clone_dir / "results" / name).unlink()
+    proc = run(
+        ["snakemake", "--snakefile", MINIMAL, "--cores", "1", "--rerun-triggers", "mtime"],
+        clone_dir,
+    )
+    assert finished_jobs(output(proc)) == {"collect": 1}
+    assert tree_bytes(clone_dir / "results") == tree_bytes(code / "results")
+
+
+def test_a_mistyped_target_is_refused(tmp_path):
+    """The full Snakefile's wildcard constraints: k has two digits."""
+    proc = run(
+        ["snakemake", "--snakefile", SNAKEFILE, "--dry-run", "results/knn_k8_manhattan.png"],
+        copy_code(tmp_path),
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "No rule to produce results/knn_k8_manhattan.png" in output(proc)
 
 
 def test_local_run_matches_the_serial_script_byte_for_byte(finished, tmp_path, tmp_path_factory):
+    """The workflow's files are the serial run's. The array path (train_one.py --index) is
+    compared with the same serial run for every index in tests/python/test_knn_scripts.py, so
+    the workflow's files are the array job's too."""
     code, proc = finished
     assert job_counts(output(proc)).get("train") == len(GRID), (
         "no 'Job stats' table, or a wrong one"
@@ -105,29 +185,6 @@ def test_local_run_matches_the_serial_script_byte_for_byte(finished, tmp_path, t
     assert len(expected) == 2 * len(GRID) + 2  # .json + .png per combination, table, figure
     assert tree_bytes(code / "results") == expected
     assert tree_bytes(code / "data") == tree_bytes(serial / "data")
-
-
-def test_local_run_matches_the_array_path_byte_for_byte(finished, tmp_path):
-    """train_one.py --index I for a spread of indices of params.txt (first, middle, last...).
-
-    Running all indices would take as long as the workflow itself; the serial comparison above
-    covers every combination, and the example's own tests compare all indices with the serial run.
-    """
-    code, _ = finished
-    array = copy_code(tmp_path)
-    run(f"python {SCRIPTS}/preprocess.py && python {SCRIPTS}/create_parameter_file.py", array)
-    lines = (array / "params.txt").read_text().splitlines()
-    assert len(lines) == len(GRID)
-    last = len(lines) - 1
-    indices = sorted({0, last // 4, last // 2, 3 * last // 4, last})
-    for index in indices:
-        run(
-            ["python", f"{SCRIPTS}/train_one.py", "--index", index, "--params", "params.txt"], array
-        )
-    made = tree_bytes(array / "results")
-    assert len(made) == 2 * len(indices)
-    for name, content in made.items():
-        assert (code / "results" / name).read_bytes() == content, name
 
 
 def test_every_rule_writes_its_log(finished):
@@ -215,15 +272,22 @@ def test_bad_config_value_is_a_clear_error(tmp_path, setting, message):
     assert not (code / "data").exists() and not (code / "results").exists()
 
 
-def test_running_from_the_wrong_folder_names_the_missing_input(tmp_path):
+@pytest.mark.parametrize(
+    "snakefile, messages",
+    [
+        (SNAKEFILE, ["MissingInputException", f"{SCRIPTS}/preprocess.py"]),
+        (MINIMAL, ["No module named 'grid'"]),
+    ],
+)
+def test_running_from_the_wrong_folder_is_a_clear_error(tmp_path, snakefile, messages):
     copy_code(tmp_path)
     proc = run(
-        ["snakemake", "--snakefile", f"code/{SNAKEFILE}", "--cores", "2"], tmp_path, check=False
+        ["snakemake", "--snakefile", f"code/{snakefile}", "--cores", "2"], tmp_path, check=False
     )
     out = output(proc)
     assert proc.returncode != 0
-    assert "MissingInputException" in out
-    assert f"{SCRIPTS}/preprocess.py" in out
+    for message in messages:
+        assert message in out
     assert not (tmp_path / "data").exists() and not (tmp_path / "results").exists()
 
 
@@ -243,16 +307,35 @@ def test_failing_job_leaves_no_result_behind(finished, tmp_path):
     assert not (code / "results" / f"{name}.png").exists()
 
 
-def test_slurm_command_uses_a_valid_profile(finished, tmp_path):
-    """The page's Slurm command, with --dry-run added: the profile parses and the paths resolve."""
+def test_slurm_block_after_the_local_run_plans_every_job(finished, tmp_path):
+    """The page's Slurm block after its local run: its first line deletes what the local run made,
+    so the second (run here with --dry-run added: the profile parses, the paths resolve) has every
+    job to submit. The profile names no partition, so the jobs go to the cluster's default."""
     code = clone(finished[0], tmp_path / "code")
-    (code / "results" / f"{GRID[-1][2]}.png").unlink()
-    [slurm] = command_lines(PAGE, "snakemake-slurm")  # one line, to which --dry-run is added
+    clean, slurm = command_lines(PAGE, "snakemake-slurm")
+    run(clean, code)
     proc = run(slurm + " --dry-run", code)
     out = output(proc)
     assert f"Using profile {SLURM_PROFILE}" in out
-    assert job_counts(out) == {"train": 1, "collect": 1, "all": 1}
-    assert "slurm_partition=" in out
+    assert job_counts(out) == {"preprocess": 1, "train": len(GRID), "collect": 1, "all": 1}
+    assert re.search(r"resources: .*runtime=10", out)  # the profile's set-resources for train
+    assert "slurm_partition" not in out and "slurm_account" not in out
+
+
+def test_no_slurm_profile_names_a_partition_or_an_account():
+    """Partitions and accounts differ between clusters; the practice cluster needs neither. Every
+    Slurm profile of the lesson leaves them to the learner (commented out, site-specific)."""
+    profiles = [
+        p
+        for folder in ("code", "exercises", "solutions")
+        for p in (ROOT / folder).rglob("profiles/*/config.yaml")
+    ]
+    assert len(profiles) >= 5
+    for path in profiles:
+        settings = yaml.safe_load(path.read_text())
+        assert settings["executor"] == "slurm", path
+        resources = settings.get("default-resources", {})
+        assert not {"slurm_partition", "slurm_account"} & set(resources), path
 
 
 def test_rulegraph_command_draws_the_workflow(tmp_path):
