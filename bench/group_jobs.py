@@ -1,0 +1,132 @@
+"""The planning page's group jobs on Slurm: one too big for the node, one capped so that it fits.
+
+`make bench-groups` (needs the local cluster: `make cluster-up`) runs the page's own command
+blocks ("Grouping jobs" in content/planning.md) in a fresh copy of code/, as a learner types
+them, and writes what Slurm answered to bench/results/group_jobs.json. The page shows that
+record (tools/generators/planning_groups.py); tests/planning/test_group_jobs.py runs the same
+blocks through `run_blocks()` and checks that the record still says what the cluster does.
+
+Other jobs may share the cluster: only the lines of the jobs this run submitted are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+# The page's blocks and a learner's copy of code/, as the tests get them (pytest.ini's paths).
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools" / "generators")]
+
+from lessontest.pages import command  # noqa: E402
+from lessontest.shell import learner_env, run  # noqa: E402
+from lessontest.tree import copy_code  # noqa: E402
+
+PAGE = "planning.md"
+OUTPUT = ROOT / "bench" / "results" / "group_jobs.json"
+SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+)")
+
+
+def own_lines(text: str, job_ids: list[str], header_lines: int) -> str:
+    """The table's header and the lines of `job_ids` only (their first column)."""
+    lines = text.splitlines()
+    kept = [line for line in lines[header_lines:] if line.split() and line.split()[0] in job_ids]
+    return "\n".join(line.rstrip() for line in [*lines[:header_lines], *kept]) + "\n"
+
+
+def too_big(code: pathlib.Path, timeout: float = 120) -> dict:
+    """Start the page's uncapped grouped run, ask squeue about its job as the page does once Slurm
+    has given a reason, then press Ctrl-C (SIGINT to its process group) as the page says."""
+    proc = subprocess.Popen(
+        ["bash", "-euo", "pipefail", "-c", command(PAGE, "planning-group-too-big")],
+        cwd=code,
+        env=learner_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    job, output, squeue = None, [], ""
+    try:
+        for line in proc.stdout:
+            output.append(line)
+            match = SUBMITTED.search(line)
+            if match:
+                job = match.group(1)
+                break
+        if job is None:
+            raise RuntimeError("the uncapped run submitted no job:\n" + "".join(output))
+        end = time.monotonic() + timeout
+        while True:  # Slurm gives a pending job its reason at its next scheduling pass
+            squeue = own_lines(run(command(PAGE, "planning-group-squeue"), code).stdout, [job], 1)
+            fields = squeue.splitlines()[1].split() if squeue.count("\n") > 1 else []
+            if len(fields) == 4 and fields[3] != "None" or time.monotonic() > end:
+                break
+            time.sleep(1)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        rest, _ = proc.communicate(timeout=timeout)
+        output.append(rest)
+    state = run(
+        ["sacct", "--noheader", "--parsable2", "--allocations", f"--jobs={job}", "--format=State"],
+        code,
+    ).stdout.split()
+    return {
+        "job": job,
+        "squeue": squeue,
+        "exit_code": proc.returncode,
+        "state_after_ctrl_c": state[0] if state else "",
+        "output": "".join(output),
+    }
+
+
+def fits(code: pathlib.Path) -> dict:
+    """The page's capped grouped run, then its sacct block."""
+    proc = run(command(PAGE, "planning-group-fits"), code)
+    output = proc.stdout + proc.stderr
+    jobs = SUBMITTED.findall(output)
+    sacct = run(command(PAGE, "planning-group-sacct"), code).stdout
+    return {
+        "jobs": jobs,
+        "sum": proc.stdout.strip().splitlines()[-1],
+        "sacct": own_lines(sacct, jobs, 2),
+        "output": output,
+    }
+
+
+def run_blocks(code: pathlib.Path) -> dict:
+    """Both cases in page order, from a learner's code/ folder."""
+    return {"too_big": too_big(code), "fits": fits(code)}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=pathlib.Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run_blocks(copy_code(pathlib.Path(tmp)))
+    for case in result.values():
+        del case["output"]  # Snakemake's whole log: long, and full of temporary paths
+    result["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result["versions"] = {
+        name: importlib.metadata.version(name)
+        for name in ("snakemake", "snakemake-executor-plugin-slurm")
+    }
+    result["versions"]["slurm"] = run(["sinfo", "--version"], ROOT).stdout.strip()
+    args.output.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
