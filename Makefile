@@ -18,7 +18,7 @@ PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadsc
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: venv system-packages html serve test test-code test-slurm test-browser lint \
-        bench-overhead bench-build clean
+        bench-overhead bench-groups bench-build clean
 
 # What the build needs from the system (Graphviz, Python's venv module) comes first: as root on
 # Debian or Ubuntu it is installed with apt-get, otherwise make stops here, before .venv, with
@@ -77,6 +77,9 @@ bench: $(VENV)/.installed
 bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job costs (planning page)
 	cd code && $(abspath $(PY)) snakemake/many_small_tasks/measure_overhead.py \
 		--output $(CURDIR)/bench/results/overhead_local.json
+
+bench-groups: $(VENV)/.installed ## record the planning page's group jobs on the local cluster (about 1 minute)
+	$(PY) bench/group_jobs.py
 
 bench-build: $(VENV)/.installed ## measure clean and no-change builds of the site
 	$(PY) bench/build_speed.py
