@@ -71,7 +71,7 @@ def check_fits(case: dict) -> None:
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory):
     """Both cases, as a learner who followed the page runs them: the local run before them left
-    every output of the workflow behind, which the page's first block removes."""
+    every output of the workflow behind, which the page's first block deletes."""
     code = copy_code(tmp_path_factory.mktemp("groups"))
     left = code / "results" / "many_small_tasks"
     (left / "squares").mkdir(parents=True)
