@@ -98,15 +98,16 @@ def test_internal_links_and_anchors_resolve(crawl, base_url, browser):
     assert not problems, "broken internal links or anchors:\n" + _report(problems)
 
 
+def _violation(v: dict, where: str = "") -> str:
+    """One line for an axe-core violation (see lessontest.browser.axe_blocking)."""
+    return (
+        f"{v['rule']} ({v['impact']}){where}: {v['help']}; "
+        f"{v['count']} element(s), e.g. {v['targets']}"
+    )
+
+
 def test_accessibility_no_critical_or_serious_axe_violations(crawl):
-    problems = {
-        path: [
-            f"{v['rule']} ({v['impact']}): {v['help']}; "
-            f"{v['count']} element(s), e.g. {v['targets']}"
-            for v in visit.violations
-        ]
-        for path, visit in crawl.items()
-    }
+    problems = {path: [_violation(v) for v in visit.violations] for path, visit in crawl.items()}
     assert not any(problems.values()), (
         "axe-core violations (critical/serious), by page and rule:\n" + _report(problems)
     )
@@ -305,11 +306,7 @@ def test_dark_system_setting_gives_the_dark_theme(browser, base_url):
 
 def test_dark_mode_has_no_contrast_violations(crawl):
     problems = {
-        path: [
-            f"{v['rule']} ({v['impact']}) in dark mode: "
-            f"{v['count']} element(s), e.g. {v['targets']}"
-            for v in visit.dark_violations
-        ]
+        path: [_violation(v, " in dark mode") for v in visit.dark_violations]
         for path, visit in crawl.items()
     }
     assert not any(problems.values()), (
@@ -357,10 +354,7 @@ def test_code_colours_have_enough_contrast(crawl, browser, base_url):
                 for v in helpers.axe_blocking(
                     page, helpers.CODE_SAMPLES, runOnly=["color-contrast"]
                 ):
-                    problems.setdefault(path, []).append(
-                        f"{v['rule']} ({v['impact']}) in {theme} mode: "
-                        f"{v['count']} element(s), e.g. {v['targets']}"
-                    )
+                    problems.setdefault(path, []).append(_violation(v, f" in {theme} mode"))
     finally:
         context.close()
     assert checked == wanted, f"no span found to check for {sorted(wanted - checked)}"
