@@ -12,9 +12,17 @@ from lessontest.paths import VENV_BIN
 
 # What a learner's fresh login shell does not have, although the test process may: a job's
 # SLURM_* variables (and SLURM_CONF: commands find /etc/slurm/slurm.conf, as on a real cluster),
-# a plotting backend or display, and a PYTHONPATH that would let scripts import what they should
-# find on their own.
-_NOT_IN_A_LEARNERS_SHELL = ("MPLBACKEND", "DISPLAY", "PYTHONPATH")
+# a plotting backend or display, a PYTHONPATH that would let scripts import what they should
+# find on their own, and what `make test` passes to its children (a `make` the tests run would
+# act as its sub-make and print "Entering directory" lines).
+_NOT_IN_A_LEARNERS_SHELL = (
+    "MPLBACKEND",
+    "DISPLAY",
+    "PYTHONPATH",
+    "MAKEFLAGS",
+    "MAKELEVEL",
+    "MFLAGS",
+)
 
 
 def learner_env(

@@ -165,12 +165,16 @@ def test_the_downloads_makefile_runs_the_cluster_and_the_bench(tmp_path):
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(tmp_path)
     top = tmp_path / code_archive.TOP
-    listed = run(["make", "help"], top).stdout
+
+    def make(*args: str) -> str:
+        return run(["make", *args], top).stdout
+
+    listed = make("help")
     for target in ("cluster-up", "cluster-down", "bench"):
         assert f"make {target} " in listed, listed
-    assert run(["make", "-n", "cluster-up"], top).stdout == "bash cluster/up.sh\n"
-    assert run(["make", "-n", "cluster-down"], top).stdout == "bash cluster/down.sh\n"
-    bench = run(["make", "-n", "bench"], top).stdout
+    assert make("-n", "cluster-up") == "bash cluster/up.sh\n"
+    assert make("-n", "cluster-down") == "bash cluster/down.sh\n"
+    bench = make("-n", "bench")
     assert bench == "python3 bench/run_bench.py\n"
     assert "usage:" in run(bench.split() + ["--help"], top).stdout
     assert (top / "cluster" / "up.sh").is_file() and (top / "cluster" / "common.sh").is_file()
