@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from lessontest.pages import command
+from lessontest.slurm import submitted_id
 from lessontest.tree import assert_same_files, copy_lesson, tree_bytes
 
 pytestmark = pytest.mark.slurm
@@ -68,7 +69,7 @@ def test_cities_array_job(tmp_path, shell, slurm):
     ).replace("\\\n", " ")
     command = re.search(r"^(sbatch --array=.*cities_array\.sh)$", header, re.MULTILINE).group(1)
     out = shell.run(command, cwd=parallel).stdout
-    job = re.search(r"Submitted batch job (\d+)", out).group(1)
+    job = submitted_id(out)
     states = slurm.wait([job], timeout=600, records=count)
     assert sorted(states) == sorted(f"{job}_{i}" for i in range(count)), states
     assert set(states.values()) == {"COMPLETED"}, states
@@ -79,7 +80,7 @@ def test_cities_array_job(tmp_path, shell, slurm):
     for name in lost:
         (parallel / "output" / name).unlink()
     out = shell.run(["sbatch", "--array=1,4", "cities_array.sh"], cwd=parallel).stdout
-    rerun = re.search(r"Submitted batch job (\d+)", out).group(1)
+    rerun = submitted_id(out)
     states = slurm.wait([rerun], timeout=300, records=2)
     assert states == {f"{rerun}_1": "COMPLETED", f"{rerun}_4": "COMPLETED"}, states
     assert_same_files(tree_bytes(parallel / "output"), expected)
