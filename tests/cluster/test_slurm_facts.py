@@ -128,10 +128,22 @@ class Jobs:
                 "--format=JobID,State,Start,End",
             ]
         ).stdout
-        found = {}
+        found, pending_parts = {}, []
         for line in out.splitlines():
             job, state, start, end = line.split("|")
-            found[job] = Record(state.split()[0], _time(start), _time(end))
+            record = Record(state.split()[0], _time(start), _time(end))
+            if part := re.fullmatch(r"(\d+)_\[([\d,-]+)\]", job):
+                pending_parts.append((part.group(1), part.group(2), record))
+            else:
+                found[job] = record
+        # Tasks cancelled before they started are one record, the pending part of their array,
+        # named by the array's whole range ("123_[0-1]") or the rest of it ("123_[1]"): it is the
+        # record of each task of that range that has none of its own.
+        for job, ranges, record in pending_parts:
+            for piece in ranges.split(","):
+                first, _, last = piece.partition("-")
+                for task in range(int(first), int(last or first) + 1):
+                    found.setdefault(f"{job}_{task}", record)
         return found
 
     def state_in_queue(self, job: str) -> tuple[str, str] | None:
@@ -176,8 +188,11 @@ def jobs(tmp_path_factory):
     that they run side by side, and while the tests of the plugin run Snakemake."""
     jobs = Jobs(tmp_path_factory.mktemp("slurm-facts"))
     # First, so that they get the first free cores: a job that cannot start for 3 s and then
-    # runs until the job that depends on its start has run (or until its time limit).
-    late = jobs.submit("late", "--begin=now+3", wrap="until [ -e after.ran ]; do sleep 1; done")
+    # runs until the job that depends on its start has run (or until its time limit: five
+    # minutes, since on a busy cluster that job may wait a while for a free core).
+    late = jobs.submit(
+        "late", "--begin=now+3", "--time=5", wrap="until [ -e after.ran ]; do sleep 1; done"
+    )
     jobs.submit("after", dependency("after", late), wrap="touch after.ran")
     # Sources, held until every job that depends on them is in the queue.
     array = jobs.submit("array", "--hold", "--array=0-1", wrap="sleep $((1 + SLURM_ARRAY_TASK_ID))")
