@@ -46,14 +46,20 @@ serve: ## preview the built site on http://localhost:8000 (another port: PORT=80
 	@test -f _build/html/index.html || { echo "No site yet: run 'make html' first." >&2; exit 1; }
 	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
+# The lifecycle test stops and restarts the local cluster, so it runs alone, after the rest
+# (pytest's exit status 5, "no test selected", is no failure when PYTEST_ARGS selects others).
+AFTER_THE_REST = $(PY) -m pytest -m lifecycle $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
 test: html ## build the site strictly, then run every test suite
-	$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) -m "not lifecycle" $(PYTEST_ARGS)
+	$(AFTER_THE_REST)
 
 test-code: $(VENV)/.installed ## run the tests that need neither the cluster nor the browser (quick)
 	$(PY) -m pytest $(PARALLEL) -m "not slurm and not browser" $(PYTEST_ARGS)
 
 test-slurm: $(VENV)/.installed ## run only the tests that need the cluster
-	$(PY) -m pytest -m slurm $(PYTEST_ARGS)
+	$(PY) -m pytest -m "slurm and not lifecycle" $(PYTEST_ARGS)
+	$(AFTER_THE_REST)
 
 test-browser: html ## run only the browser and accessibility tests
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)

@@ -9,7 +9,7 @@ SHELL := /bin/bash
 help: ## list these entry points
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-cluster-up: ## start a throwaway single-node Slurm cluster on this machine (root)
+cluster-up: ## start a throwaway two-node practice Slurm cluster on this machine (root)
 	bash cluster/up.sh
 
 cluster-down: ## stop that cluster and remove its state

@@ -1,7 +1,5 @@
-# shellcheck shell=bash
-# shellcheck disable=SC2034  # these settings are used by the scripts that source this file
-# Shared settings and helpers for cluster/up.sh and cluster/down.sh (sourced, not run).
 # shellcheck shell=bash disable=SC2034  # the settings are used by the scripts that source this
+# Shared settings and helpers for cluster/up.sh and cluster/down.sh (sourced, not run).
 #
 # Everything the local cluster writes lives under one throwaway folder, $LESSON_SLURM_DIR
 # (default /tmp/lesson-slurm). The only file outside it is the symlink /etc/slurm/slurm.conf,
@@ -18,8 +16,14 @@ MARKER=$STATE/.lesson-slurm  # proves the folder is ours before down.sh deletes 
 LINK=/etc/slurm/slurm.conf
 CLUSTER_NAME=lesson
 PARTITION=lesson
+ACCOUNT=lesson            # the learners' project account, every user's default
+NODES=(c1 c2)             # compute nodes: one slurmd each, on ports NODE_PORT_BASE+1, +2, ...
+NODE_PORT_BASE=6830
 DB_PORT=${LESSON_SLURM_DB_PORT:-3307}
-SLURM_PORTS="6817 6818 6819"
+SLURM_PORTS="6817 6819 $(seq -s ' ' $((NODE_PORT_BASE + 1)) $((NODE_PORT_BASE + ${#NODES[@]})))"
+# The cgroup v1 controllers that limit and measure jobs, and where each node's jobs live in them.
+CGROUP_CONTROLLERS="memory freezer cpuset cpuacct"
+CGROUP_ROOT=/sys/fs/cgroup
 PACKAGES="munge slurmctld slurmd slurm-client slurmdbd mariadb-server"
 
 say() { printf '%s\n' "$*"; }
@@ -34,11 +38,15 @@ pid_is() {
     [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$name" ]]
 }
 
-# Pids of running processes called exactly $1 (read from /proc, no pgrep needed).
+# Pids of running processes called exactly $1 (read from /proc, no pgrep needed), on this
+# machine itself: processes in containers (another PID namespace) are not counted.
 pids_named() {
-    local name=$1 comm
+    local name=$1 comm dir ours
+    ours=$(readlink /proc/self/ns/pid)
     for comm in /proc/[0-9]*/comm; do
-        [[ $(cat "$comm" 2>/dev/null) == "$name" ]] && { local d=${comm%/comm}; printf '%s\n' "${d#/proc/}"; }
+        [[ $(cat "$comm" 2>/dev/null) == "$name" ]] || continue
+        dir=${comm%/comm}
+        [[ $(readlink "$dir/ns/pid" 2>/dev/null) == "$ours" ]] && printf '%s\n' "${dir#/proc/}"
     done
     return 0
 }
@@ -58,4 +66,16 @@ all_started_alive() {
         pid_is "$pid" "$name" || return 1
     done <"$STARTED"
     return 0
+}
+
+# The cgroup folders of the cluster's nodes, deepest first (Slurm makes one per node and
+# controller, slurm_<node>, with a folder per job and step inside).
+cluster_cgroups() {
+    local controller node
+    for controller in $CGROUP_CONTROLLERS; do
+        for node in "${NODES[@]}"; do
+            [[ -d $CGROUP_ROOT/$controller/slurm_$node ]] || continue
+            find "$CGROUP_ROOT/$controller/slurm_$node" -depth -type d
+        done
+    done
 }

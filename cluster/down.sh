@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Stop the local Slurm cluster that cluster/up.sh started, and delete its files: `make cluster-down`.
 #
-# Stops exactly the daemons up.sh recorded (by the pid in each one's pid file, newest first), removes
-# the symlink /etc/slurm/slurm.conf that up.sh made, and deletes $LESSON_SLURM_DIR
-# (default /tmp/lesson-slurm). Installed packages stay installed. Safe to run when nothing runs.
+# Stops exactly the daemons up.sh recorded (by the pid in each one's pid file, newest first),
+# removes the nodes' cgroup folders and the symlink /etc/slurm/slurm.conf that up.sh made, and
+# deletes $LESSON_SLURM_DIR (default /tmp/lesson-slurm). Installed packages stay installed. Safe
+# to run when nothing runs.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster/common.sh
@@ -54,6 +55,16 @@ if [[ -f $STARTED ]]; then
             kill -KILL "$pid" 2>/dev/null || true
             sleep 0.5
         fi
+    done
+fi
+
+# The nodes' cgroup folders (Slurm leaves them behind), deepest first; rmdir only removes empty
+# ones, so a folder that still holds a process stays, and is named.
+mapfile -t cgroups < <(cluster_cgroups)
+if ((${#cgroups[@]})); then
+    step "Removing the jobs' cgroup folders ($CGROUP_ROOT/*/slurm_<node>)"
+    for dir in "${cgroups[@]}"; do
+        rmdir "$dir" 2>/dev/null || say "    could not remove $dir (a process still runs in it)"
     done
 fi
 

@@ -6,20 +6,23 @@ import os
 import pathlib
 import re
 import shutil
+import zipfile
 
 import pytest
 
+import code_archive
 from lessontest.paths import ROOT
-from lessontest.shell import run
+from lessontest.shell import learner_env, run
 
 STATE = pathlib.Path(os.environ.get("LESSON_SLURM_DIR", "/tmp/lesson-slurm"))
 
 
-def daemon_pids() -> dict[str, str]:
-    pids = {}
+def daemon_pids() -> list[tuple[str, str]]:
+    """(name, pid) of every daemon up.sh started (one slurmd per node), in start order."""
+    pids = []
     for line in (STATE / "started").read_text().splitlines():
         name, pidfile = line.split()
-        pids[name] = pathlib.Path(pidfile).read_text().strip()
+        pids.append((name, pathlib.Path(pidfile).read_text().strip()))
     return pids
 
 
@@ -76,3 +79,34 @@ def test_up_without_root_changes_nothing(tmp_path):
     assert proc.stderr.strip().count("\n") == 0, proc.stderr  # one line
     assert "needs root" in proc.stderr and "Nothing was changed" in proc.stderr
     assert not state.exists()
+
+
+@pytest.mark.slurm
+@pytest.mark.lifecycle
+def test_down_leaves_nothing_then_the_download_starts_it_again(tmp_path):
+    """`make cluster-down` stops every daemon up.sh started and removes the nodes' cgroup folders,
+    the state folder and the link to the configuration; then `make cluster-up`, run from the
+    learners' download unpacked into an empty folder, starts a working cluster again. It stops
+    the cluster, so `make test` runs it after every other test."""
+    if not (STATE / ".lesson-slurm").exists() or os.geteuid() != 0:
+        pytest.skip("the running cluster was not started by cluster/up.sh as root on this machine")
+    pids = daemon_pids()
+    cgroups = sorted(pathlib.Path("/sys/fs/cgroup").glob("*/slurm_*"))
+    assert cgroups, "jobs ran, so the nodes have cgroup folders"
+
+    run(["make", "cluster-down"], ROOT, env=learner_env(), timeout=180)
+    comm = [(name, pathlib.Path(f"/proc/{pid}/comm")) for name, pid in pids]
+    alive = [name for name, path in comm if path.exists() and path.read_text().strip() == name]
+    assert not alive, f"still running after cluster-down: {alive}"
+    assert not [path for path in cgroups if path.exists()], "cgroup folders left behind"
+    assert not STATE.exists()
+    assert not pathlib.Path("/etc/slurm/slurm.conf").is_symlink()
+
+    download = tmp_path / "download.zip"
+    code_archive.write_archive(ROOT, download)
+    with zipfile.ZipFile(download) as archive:
+        archive.extractall(tmp_path)
+    proc = run(["make", "cluster-up"], tmp_path / code_archive.TOP, env=learner_env(), timeout=300)
+    assert "Started in" in proc.stdout, proc.stdout
+    nodes = run(["sinfo", "--noheader", "--Node", "--format=%T"], ROOT).stdout.split()
+    assert len(nodes) >= 2 and set(nodes) == {"idle"}, nodes

@@ -14,7 +14,7 @@ rule resize:
         "../envs/ml.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 200 * attempt,
+        mem_mb=lambda wildcards, attempt: 500 * attempt,
         runtime=5,
     params:
         size=config["size"],
@@ -32,7 +32,7 @@ rule normalise:
     conda:
         "../envs/ml.yaml"
     resources:
-        mem_mb=200,
+        mem_mb=500,
         runtime=5,
     script:
         "../scripts/normalise.py"
@@ -48,7 +48,7 @@ rule extract_features:
     conda:
         "../envs/ml.yaml"
     resources:
-        mem_mb=200,
+        mem_mb=500,
         runtime=5,
     script:
         "../scripts/extract_features.py"
