@@ -76,10 +76,10 @@ def test_nodes_share_out_the_machine(shell):
     assert f"cpu={CORES}|" in qos, qos
 
 
-def test_array_tasks_spread_over_nodes_without_oversubscribing(shell, slurm):
-    """An array's tasks run on different nodes; while tasks wait, the cores of all running jobs
-    (other tests' too) never add up to more than the machine has, and a waiting task says why;
-    no task is pinned to a single core that another node's tasks share."""
+def test_array_tasks_wait_for_cores_without_oversubscribing(shell, slurm):
+    """While an array's tasks wait, the cores of all running jobs (other tests' too) never add up
+    to more than the machine has, and a waiting task says why; no task is pinned to a single
+    core that another node's tasks share."""
     tasks = 2 * CORES
     job = sbatch(
         shell,
@@ -96,14 +96,31 @@ def test_array_tasks_spread_over_nodes_without_oversubscribing(shell, slurm):
     assert 0 < most <= CORES, f"{most} cores in use at once on a {CORES}-core machine"
     assert "QOSGrpCpuLimit" in reasons, reasons
     slurm.wait([job], records=tasks)
-    records = steps(shell, job, "State,NodeList")
-    tasks_seen = {k: v for k, v in records.items() if re.fullmatch(rf"{job}_\d+", k)}
-    assert len(tasks_seen) == tasks and {r["State"] for r in tasks_seen.values()} == {"COMPLETED"}
-    assert len({r["NodeList"] for r in tasks_seen.values()}) >= 2, records
+    states = {k: v["State"] for k, v in steps(shell, job, "State").items() if "." not in k}
+    assert len(states) == tasks and set(states.values()) == {"COMPLETED"}, states
     for task in range(tasks):
         text = (shell.cwd / f"task-{task}.out").read_text()
         allowed = cpu_list(re.search(r"Cpus_allowed_list:\s*(\S+)", text).group(1))
         assert allowed == set(range(CORES)), f"task {task} was pinned to cores {allowed}"
+
+
+def test_array_tasks_run_on_different_nodes(shell, slurm):
+    """Two array tasks that each ask for more than half of a node's memory cannot share a node;
+    each waits (up to five minutes) until the other has started. They ran side by side, so on
+    two nodes, which squeue and sacct name. (On an idle cluster small tasks spread too, since
+    each job goes to the least loaded node; with other tests' jobs running, that varies.)"""
+    node_mb = min(
+        map(int, shell.run(["sinfo", "--noheader", "--Node", "--format=%m"]).stdout.split())
+    )
+    wait_for_both = (
+        "touch started-$SLURM_ARRAY_TASK_ID; for i in $(seq 300); do"
+        " [ -e started-0 ] && [ -e started-1 ] && exit 0; sleep 1; done; exit 1"
+    )
+    job = sbatch(shell, "--array=0-1", f"--mem={node_mb // 2 + 100}M", wrap=wait_for_both)
+    slurm.wait([job], timeout=420, records=2)
+    records = {k: v for k, v in steps(shell, job, "State,NodeList").items() if "." not in k}
+    assert {r["State"] for r in records.values()} == {"COMPLETED"}, records
+    assert len({r["NodeList"] for r in records.values()}) == 2, records
 
 
 def test_more_cores_than_a_node_has_is_refused(shell):
