@@ -54,7 +54,8 @@ OWN_CLUSTER_SUITES = {"compose"}
 
 
 # Suites that start first when the suites run side by side (see pytest_xdist_make_scheduler): the
-# Slurm suite takes longest, so it starts at once; the short site suite is its worker's second.
+# Slurm suite takes longest, so it starts at once, and the compose cluster's (which may build an
+# image first) on the other worker; the short site suite follows.
 FIRST_SUITES = ["cluster", "compose", "browser", "site"]
 
 
