@@ -34,7 +34,8 @@ TaskPlugin=task/none
 
 # Limits, enforced as on a real cluster. A job past its --time is stopped
 # at once (TIMEOUT). A job whose processes use more memory than --mem is
-# killed (OUT_OF_MEMORY): Slurm measures every job's memory each second.
+# killed (FAILED): Slurm measures every job's memory each second, because
+# containers cannot give it control groups of the kind Slurm 22.05 uses.
 OverTimeLimit=0
 KillWait=5
 JobAcctGatherType=jobacct_gather/linux
