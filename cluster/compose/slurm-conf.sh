@@ -42,8 +42,8 @@ JobAcctGatherType=jobacct_gather/linux
 JobAcctGatherFrequency=task=1
 JobAcctGatherParams=OverMemoryKill
 
-# Accounting (sacct) in MariaDB. A job must belong to an account, and the
-# account "lesson" may use at most as many cores at once as the computer has.
+# Accounting (sacct) in MariaDB. A job must belong to an account, and at
+# most as many cores as the computer has are in use at once (start.sh).
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=controller
 AccountingStorageEnforce=associations,limits,qos

@@ -39,13 +39,16 @@ case $role in
         wait_for mariadb-admin ping
         slurmdbd
         wait_for sacctmgr --noheader list cluster
-        # The cluster, and the account every job runs under: root's (you are
-        # root in the login node), limited to the computer's cores at once.
+        # The cluster; the project account every job is charged to, root's
+        # default (you are root in the login node); and at most as many cores
+        # in use at once as the computer has (the QOS "normal" of every job).
         sacctmgr --immediate add cluster lesson >/dev/null
         sacctmgr --immediate add account lesson Cluster=lesson \
-            Description="practice cluster" GrpTRES="cpu=$(nproc)" >/dev/null
+            Description="the lesson's project" Organization=lesson >/dev/null
         sacctmgr --immediate add user root Account=lesson \
             DefaultAccount=lesson >/dev/null
+        sacctmgr --immediate modify qos normal set GrpTRES="cpu=$(nproc)" \
+            >/dev/null
         exec slurmctld -D
         ;;
     node)

@@ -123,7 +123,8 @@ def test_up_and_check(lesson, cluster, login):
 
 def test_configuration_is_strict(login):
     """What slurm-conf.sh and start.sh set up, as Slurm reports it: the limits the page
-    describes, two nodes with every core each, and the account lesson limited to those cores."""
+    describes, two nodes with every core each, at most that many cores in use at once (the QOS
+    every job gets), and the account lesson as root's default."""
     config = dict(
         (part.strip() for part in line.split(" = ", 1))
         for line in login.run(["scontrol", "show", "config"]).stdout.splitlines()
@@ -137,18 +138,9 @@ def test_configuration_is_strict(login):
     nodes = login.run(["sinfo", "--noheader", "--Node", "--format=%N %c %P"]).stdout.split("\n")
     assert sorted(filter(None, nodes)) == [f"node1 {cores} lesson*", f"node2 {cores} lesson*"]
     limit = login.run(
-        [
-            "sacctmgr",
-            "--noheader",
-            "--parsable2",
-            "show",
-            "association",
-            "user=",
-            "account=lesson",
-            "format=Account,GrpTRES",
-        ]
+        ["sacctmgr", "--noheader", "--parsable2", "show", "qos", "normal", "format=GrpTRES"]
     ).stdout.split()
-    assert limit == [f"lesson|cpu={cores}"], limit
+    assert limit == [f"cpu={cores}"], limit
     default = login.run(
         ["sacctmgr", "--noheader", "--parsable2", "show", "user", "root", "format=DefaultAccount"]
     ).stdout.split()
