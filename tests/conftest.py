@@ -48,11 +48,15 @@ _REQUIREMENTS = {
     "slurm": ("REQUIRE_SLURM", _slurm_status),
     "browser": ("REQUIRE_BROWSER", _browser_status),
 }
+# Suites that start the cluster they need themselves, and check for what that takes in their own
+# conftest.py: tests/compose starts the practice cluster as containers, not `make cluster-up`.
+OWN_CLUSTER_SUITES = {"compose"}
 
 
 # Suites that start first when the suites run side by side (see pytest_xdist_make_scheduler): the
-# Slurm suite takes longest, so it starts at once; the short site suite is its worker's second.
-FIRST_SUITES = ["cluster", "browser", "site"]
+# Slurm suite takes longest, so it starts at once, and the compose cluster's (which may build an
+# image first) on the other worker; the short site suite follows.
+FIRST_SUITES = ["cluster", "compose", "browser", "site"]
 
 
 def suite_of(nodeid: str) -> str:
@@ -65,7 +69,12 @@ def pytest_collection_modifyitems(config, items):
     rank = {suite: position for position, suite in enumerate(FIRST_SUITES)}
     items.sort(key=lambda item: rank.get(suite_of(item.nodeid), len(rank)))  # stable: order kept
     for marker, (env_var, probe) in _REQUIREMENTS.items():
-        marked = [item for item in items if marker in item.keywords]
+        marked = [
+            item
+            for item in items
+            if marker in item.keywords
+            and not (marker == "slurm" and suite_of(item.nodeid) in OWN_CLUSTER_SUITES)
+        ]
         if not marked:
             continue
         ok, reason = probe()

@@ -2,14 +2,15 @@
 to run, for the setup page.
 
 It holds the code (code/, exercises/, solutions/) and, so that a learner with only the zip can
-follow every page, the local cluster's scripts (cluster/, for `sudo make cluster-up`), the
-benchmark (`make bench`), the pinned requirements the container chapter refers to, and a
-Makefile with those entry points (the repository keeps it as learners.mk, which its own Makefile
-includes). Folders hold what git would hold: every tracked or new-but-not-ignored file (asked from
-`git ls-files`; outside a git checkout, a walk of the folders that skips the usual outputs). The
-archive's bytes depend only on the files' paths, contents and executable bits: entries are sorted,
-every timestamp is 1980-01-01 00:00, permissions are 644 or 755, and the compression level is
-fixed. Entries sit under one top folder, so unzipping gives `parallel-workflows-code/code/...`.
+follow every page, the practice clusters (cluster/: `sudo make cluster-up`, and cluster/compose/
+for Docker or Podman, whose image installs from the pins files), the benchmark (`make bench`), the
+pinned requirements the container chapter refers to, and a Makefile with those entry points (the
+repository keeps it as learners.mk, which its own Makefile includes). Folders hold what git would
+hold: every tracked or new-but-not-ignored file (asked from `git ls-files`; outside a git checkout,
+a walk of the folders that skips the usual outputs). The archive's bytes depend only on the files'
+paths, contents and executable bits: entries are sorted, every timestamp is 1980-01-01 00:00,
+permissions are 644 or 755, and the compression level is fixed. Entries sit under one top folder,
+so unzipping gives `parallel-workflows-code/code/...`.
 """
 
 from __future__ import annotations
