@@ -1,5 +1,5 @@
 """Podman as the compose tests use it: inside the network namespace of tools/podman/netns.sh
-(notes/podman-ci.md says why), with the podman-compose pinned in requirements.txt."""
+(tools/podman/README.md says why), with the podman-compose pinned in requirements.txt."""
 
 from __future__ import annotations
 

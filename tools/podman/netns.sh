@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Podman in a network namespace of its own, for machines like the project's CI (root, no registry
-# of container images, other services on this machine's loopback). notes/podman-ci.md says why.
+# of container images, other services on this machine's loopback). tools/podman/README.md says why.
 #
 #   bash tools/podman/netns.sh up          make the namespace, with outbound access (slirp4netns)
 #   bash tools/podman/netns.sh run CMD...  run CMD inside it, with tools/podman/containers.conf
