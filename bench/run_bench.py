@@ -137,14 +137,14 @@ def check_cluster():
 
 
 def wait_idle(timeout=1200) -> None:
-    """Wait until nobody else's jobs use the node, so runs do not compete with other work."""
+    """Wait until nobody else's jobs use the nodes, so runs do not compete with other work."""
     end = time.monotonic() + timeout
     told = False
-    while node_state() != ["idle"]:
+    while set(node_state()) != {"idle"}:
         if time.monotonic() > end:
-            sys.exit(f"bench: the node stayed busy ({' '.join(node_state())}) for {timeout} s")
+            sys.exit(f"bench: the nodes stayed busy ({' '.join(node_state())}) for {timeout} s")
         if not told:
-            print("(waiting for other jobs on the node to finish)", end=" ", flush=True)
+            print("(waiting for other jobs on the nodes to finish)", end=" ", flush=True)
             told = True
         time.sleep(2)
 
