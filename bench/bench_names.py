@@ -1,5 +1,5 @@
-"""The names the benchmark and its pages share, kept once: the ways the sweep is run, and Slurm's
-final job states.
+"""The names the benchmark and its pages share, kept once: the ways the sweep is run, Slurm's
+final job states, and how a record names the nodes it ran on.
 
 Imports nothing, so that anything can read it cheaply: bench/run_bench.py imports it (its folder
 is on sys.path when it runs), the generators in tools/generators/ and the tests load it by path,
@@ -61,3 +61,11 @@ FINAL_STATES = frozenset(
         "DEADLINE",
     }
 )
+
+
+def cluster_nodes(machine: dict) -> str:
+    """The Slurm nodes of a bench record's "machine": "2 nodes of 2 CPUs, 12052 MB" (recorded
+    since the practice cluster has several nodes), or an older record's one node."""
+    if "slurm_nodes" in machine:
+        return machine["slurm_nodes"]
+    return f"single node, {machine['slurm_node']}"

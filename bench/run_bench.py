@@ -103,14 +103,21 @@ def machine() -> dict:
         for line in pathlib.Path("/etc/os-release").read_text().splitlines():
             if line.startswith("PRETTY_NAME="):
                 os_name = line.split("=", 1)[1].strip('"')
-    node = first_line(["sinfo", "--noheader", "--Node", "--format=%c CPUs, %m MB"])
+    nodes = subprocess.run(
+        ["sinfo", "--noheader", "--Node", "--format=%c CPUs, %m MB"],
+        capture_output=True,
+        text=True,
+        env=env(),
+    ).stdout.splitlines()
+    kinds = sorted(set(nodes))
+    cluster = f"{len(nodes)} node{'s' * (len(nodes) != 1)} of {' or '.join(kinds)}"
     return {
         "cores": os.cpu_count(),
         "memory_gib": round(mem_kb / 1024**2, 1),
         "cpu_model": cpu_model,
         "os": os_name,
         "kernel": platform.release(),
-        "slurm_node": node,
+        "slurm_nodes": cluster if nodes else "unknown",
         "versions": {
             "slurm": first_line(["sinfo", "--version"]),
             "snakemake": importlib.metadata.version("snakemake"),

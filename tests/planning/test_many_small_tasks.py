@@ -101,7 +101,7 @@ def test_the_slurm_table_comes_from_the_benchmark_record():
     report = {
         "date": "2026-01-02T03:04:05Z",
         "tasks": ["1 euclidean", "1 manhattan"],
-        "machine": {"slurm_node": "2 CPUs, 1000 MB"},
+        "machine": {"slurm_nodes": "2 nodes of 2 CPUs, 1000 MB"},
         "workloads": [
             {"cv_repeats": 200, "runs": {"serial": {"seconds": 80.0}}},
             {
@@ -125,6 +125,10 @@ def test_the_slurm_table_comes_from_the_benchmark_record():
         "| Snakemake on Slurm, status checked every second",
     ]
     assert "2 training tasks" in table and "`--cv-repeats 1`" in table and "2026-01-02" in table
+    assert "test cluster (2 nodes of 2 CPUs, 1000 MB)" in table
+    # A record from before the cluster had several nodes names its one node.
+    report["machine"] = {"slurm_node": "2 CPUs, 1000 MB"}
+    assert "test cluster (single node, 2 CPUs, 1000 MB)" in generator.slurm_table(report)
     with pytest.raises(ValueError, match="does not have the expected layout"):
         generator.slurm_table({"workloads": []})
 

@@ -335,7 +335,7 @@ def machine_markdown(record: dict) -> str:
     return (
         f"Measured on {date} on one machine: {m['cores']} cores ({m['cpu_model']}), "
         f"{m['memory_gib']} GiB of memory, {m['os']}; Slurm {v['slurm'].removeprefix('slurm ')} "
-        f"(single node, {m['slurm_node']}), Snakemake {v['snakemake']} with "
+        f"({_NAMES['cluster_nodes'](m)}), Snakemake {v['snakemake']} with "
         f"snakemake-executor-plugin-slurm {v['snakemake-executor-plugin-slurm']}, Python "
         f"{v['python']}, scikit-learn {v['scikit-learn']}. The whole benchmark took "
         f"{record.get('bench_seconds', 0) / 60:.0f} minutes. The {len(record['tasks'])} tasks "

@@ -73,7 +73,7 @@ def slurm_table(report: dict) -> str:
         runs = workload["runs"]
         serial = runs["serial"]["seconds"]
         tasks = len(report["tasks"])
-        slurm_node = report["machine"]["slurm_node"]
+        slurm_nodes = _NAMES["cluster_nodes"](report["machine"])
         date = report["date"][:10]
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{BENCH} does not have the expected layout ({err!r})") from None
@@ -91,8 +91,8 @@ def slurm_table(report: dict) -> str:
     lines += [
         "",
         f"{tasks} training tasks with the least work the benchmark has "
-        f"(`--cv-repeats {workload['cv_repeats']}`), on the lesson's single-node test cluster "
-        f"({slurm_node}), recorded by `make bench` on {date}.",
+        f"(`--cv-repeats {workload['cv_repeats']}`), on the lesson's test cluster "
+        f"({slurm_nodes}), recorded by `make bench` on {date}.",
         "",
     ]
     return "\n".join(lines)
