@@ -131,6 +131,16 @@ def test_more_cores_than_a_node_has_is_refused(shell):
     assert "Requested node configuration is not available" in proc.stderr, proc.stderr
 
 
+def test_more_memory_than_a_node_has_is_refused(shell):
+    """local-cluster.md: each node has half of the machine's memory; more is refused."""
+    node_mb = max(
+        map(int, shell.run(["sinfo", "--noheader", "--Node", "--format=%m"]).stdout.split())
+    )
+    proc = shell.run(["sbatch", f"--mem={node_mb + 100}M", "--wrap=true"], check=False)
+    assert proc.returncode == 1, proc
+    assert "Memory specification can not be satisfied" in proc.stderr, proc.stderr
+
+
 def test_an_unknown_account_is_refused(shell):
     proc = shell.run(["sbatch", "--account=nosuchproject", "--wrap=true"], check=False)
     assert proc.returncode == 1, proc
