@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import pathlib
+import runpy
 import subprocess
+import sys
+import traceback
 from collections.abc import Mapping, Sequence
 
 import pytest
@@ -78,6 +84,50 @@ def run(
 def python(script: os.PathLike | str, *args: object, cwd: os.PathLike | str, **kwargs):
     """`python SCRIPT ARGS...` from `cwd`, with the venv's Python (see run())."""
     return run(["python", script, *args], cwd, **kwargs)
+
+
+def python_in_process(script: os.PathLike | str, *args: object, cwd: os.PathLike | str):
+    """What `python SCRIPT ARGS...` from `cwd` returns, with the script run inside this process.
+
+    For the many small checks of a script's interface (--help, usage mistakes, bad files), which
+    would otherwise each start Python and import scikit-learn and Matplotlib again: here they are
+    imported once per test process. The script runs as `__main__`, with its own folder first on
+    sys.path and fresh copies of its sibling modules, as Python runs a script; its exit status,
+    stdout and stderr come back as a CompletedProcess, an unexpected exception as a traceback on
+    stderr with status 1. Everything it changed (argv, folder, sys.path, its modules) is put back.
+    A real process agrees: tests/python/test_knn_scripts.py and tests/yadage check that.
+    """
+    path = pathlib.Path(cwd, script).resolve()
+    siblings = [p.stem for p in path.parent.glob("*.py")]
+    saved_argv, saved_cwd, saved_path = sys.argv, os.getcwd(), list(sys.path)
+    saved_modules = {name: sys.modules.pop(name) for name in siblings if name in sys.modules}
+    out, err = io.StringIO(), io.StringIO()
+    status = 0
+    try:
+        sys.argv = [str(script), *map(str, args)]
+        sys.path.insert(0, str(path.parent))
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                runpy.run_path(str(path), run_name="__main__")
+            except SystemExit as exit_:
+                if exit_.code is None or isinstance(exit_.code, int):
+                    status = exit_.code or 0
+                else:  # sys.exit("message"): Python prints the message, exit status 1
+                    print(exit_.code, file=sys.stderr)
+                    status = 1
+            except Exception:
+                traceback.print_exc()
+                status = 1
+    finally:
+        sys.argv, sys.path[:] = saved_argv, saved_path
+        os.chdir(saved_cwd)
+        for name in siblings:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved_modules)
+    return subprocess.CompletedProcess(
+        ["python", str(script), *map(str, args)], status, out.getvalue(), err.getvalue()
+    )
 
 
 def assert_one_error_line(proc: subprocess.CompletedProcess, *words: str) -> None:

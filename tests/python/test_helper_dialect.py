@@ -16,6 +16,8 @@ import sys
 
 import pytest
 
+from lessontest.shell import python_in_process
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TREES = ["scikit_example", "scatter_gather", "seeds_study"]
 # The notebook exported to a script: one file on purpose, with plain argparse (first chapter).
@@ -96,7 +98,11 @@ def test_a_usage_mistake_is_one_line_in_every_script(tree, tmp_path):
     ]
     assert scripts, tree
     for script in scripts:
-        proc = run_script(tree, script, "--no-such-option", cwd=tmp_path)
+        # In this process (lessontest.shell.python_in_process): one import of each library for
+        # the tree's scripts; test_knn_scripts.py and tests/yadage compare it with real processes.
+        proc = python_in_process(
+            ROOT / "code" / "python" / tree / script, "--no-such-option", cwd=tmp_path
+        )
         assert proc.returncode == 2, (script, proc.stderr)
         assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"{script}: error: "), (
             proc.stderr

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 
 import matplotlib.image
 import pytest
 
-from lessontest.shell import assert_one_error_line, python, run
+from lessontest.shell import assert_one_error_line, python, python_in_process, run
 from lessontest.tree import tree_bytes
 
 EXAMPLE = "python/scikit_example"  # the scripts, as learners name them from code/
@@ -50,7 +51,9 @@ def test_every_script_has_help(code, page_output, name):
         stdout = page_output("parameters-help")[0]
         assert "--n_neighbors K" in stdout and "--index I" in stdout
     else:
-        stdout = python(f"{EXAMPLE}/{name}", "--help", cwd=code).stdout
+        proc = python_in_process(f"{EXAMPLE}/{name}", "--help", cwd=code)
+        assert proc.returncode == 0, proc.stderr
+        stdout = proc.stdout
     assert stdout.startswith(f"usage: {name} [-h]")
 
 
@@ -445,11 +448,35 @@ def test_bad_input_gives_one_clear_line(full_run, code, name, args, setup, writt
     for path, text in written.items():
         _write(code, path, text)
     before = tree_bytes(code)
-    proc = python(f"{EXAMPLE}/{name}", *args, cwd=code, check=False)
+    # In this process, to keep the many cases quick; the next test runs two in real processes.
+    proc = python_in_process(f"{EXAMPLE}/{name}", *args, cwd=code)
     assert_one_error_line(proc, *words)
     assert proc.stderr.endswith("\n") and proc.stderr.count("\n") == 1, proc.stderr
     assert proc.stderr.startswith(f"{name}: error: "), proc.stderr
     assert tree_bytes(code) == before, "the failed run left files behind or changed some"
+
+
+@pytest.mark.parametrize("case", [0, 8], ids=["usage-mistake", "bad-index"])
+def test_bad_input_is_the_same_in_a_real_process(full_run, tmp_path, case):
+    """The cases above run inside the test process (python_in_process); a real `python SCRIPT`
+    process gives the same exit status, stdout and stderr (one usage mistake, one bad index)."""
+    name, args, setup, written, _ = BAD_INPUT[case]
+    folders = {}
+    for kind in ("real", "here"):
+        folders[kind] = tmp_path / kind
+        folders[kind].mkdir()
+        shutil.copytree(full_run / "python", folders[kind] / "python")
+        _setup(folders[kind], full_run, setup)
+        for path, text in written.items():
+            _write(folders[kind], path, text)
+    real = python(f"{EXAMPLE}/{name}", *args, cwd=folders["real"], check=False)
+    here = python_in_process(f"{EXAMPLE}/{name}", *args, cwd=folders["here"])
+    assert real.returncode in (1, 2), real
+    assert (real.returncode, real.stdout, real.stderr) == (
+        here.returncode,
+        here.stdout,
+        here.stderr,
+    )
 
 
 def test_a_failed_write_leaves_no_partial_file(full_run, code):

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from lessontest.paths import ROOT
-from lessontest.shell import python
+from lessontest.shell import python_in_process
 
 SCRIPTS = ROOT / "code" / "python" / "scikit_example"
 HEADER = "| script (in `python/scikit_example/`) | does |"
@@ -35,7 +35,8 @@ def interface_rows() -> dict[str, str]:
 
 
 def options_in_help(script: pathlib.Path) -> set[str]:
-    proc = python(script, "--help", cwd=ROOT / "code", timeout=120)
+    proc = python_in_process(script, "--help", cwd=ROOT / "code")
+    assert proc.returncode == 0, proc.stderr
     return set(re.findall(r"(?<![\w-])--[a-z][\w-]*", proc.stdout)) - {"--help"}
 
 

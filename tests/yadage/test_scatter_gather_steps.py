@@ -6,22 +6,17 @@ The whole workflows run in test_scatter_gather_page.py; these checks are fast an
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import io
 import json
-import os
 import pathlib
 import re
-import runpy
 import subprocess
-import sys
 
 import pytest
 import yaml
 
 from lessontest.paths import ROOT
-from lessontest.shell import assert_one_error_line, python, run
+from lessontest.shell import assert_one_error_line, python, python_in_process, run
 from lessontest.tree import copy_code
 
 SCRIPTS = ROOT / "code" / "python" / "scatter_gather"
@@ -30,37 +25,10 @@ CLASSIFIERS = ["nearest_neighbours", "linear_svm", "rbf_svm", "gaussian_process"
 
 
 def step(script: str, *args, cwd: pathlib.Path) -> subprocess.CompletedProcess:
-    """Run a step script as `python SCRIPT ARGS...` from folder ``cwd``.
-
-    To keep these many small checks fast on a busy machine, the script runs inside this process
-    (as its `__main__`, with its own folder first on sys.path, as Python does for a script), so
-    scikit-learn is imported once rather than once per check. Exit status, stdout and stderr are
-    captured as a subprocess would return them; test_a_step_behaves_the_same_in_a_real_process
-    checks that a real process agrees.
-    """
-    saved_argv, saved_cwd, saved_path = sys.argv, os.getcwd(), list(sys.path)
-    siblings = [p.stem for p in SCRIPTS.glob("*.py")]
-    saved_modules = {name: sys.modules.pop(name) for name in siblings if name in sys.modules}
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        sys.argv = [str(SCRIPTS / script), *map(str, args)]
-        sys.path.insert(0, str(SCRIPTS))
-        os.chdir(cwd)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                runpy.run_path(str(SCRIPTS / script), run_name="__main__")
-            except SystemExit as exit_:
-                code = (
-                    exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-                )
-    finally:
-        sys.argv, sys.path[:] = saved_argv, saved_path
-        os.chdir(saved_cwd)
-        for name in siblings:
-            sys.modules.pop(name, None)
-        sys.modules.update(saved_modules)
-    return subprocess.CompletedProcess(sys.argv, code, out.getvalue(), err.getvalue())
+    """`python SCRIPT ARGS...` from folder ``cwd``, run inside this process (scikit-learn is then
+    imported once for these many small checks; lessontest.shell.python_in_process);
+    test_a_step_behaves_the_same_in_a_real_process checks that a real process agrees."""
+    return python_in_process(SCRIPTS / script, *args, cwd=cwd)
 
 
 def test_a_step_behaves_the_same_in_a_real_process(data, tmp_path):
