@@ -153,34 +153,46 @@ def _opens_on_click(page, fold) -> bool:
     return True
 
 
-_EXPECTED_COPY_JS = """button => {
-  const target = document.querySelector(button.dataset.clipboardTarget);
-  const clone = target.cloneNode(true);
+# What each copy button of the page should copy (its code block's text without line numbers,
+# prompts or output), for the buttons a reader can see, read in one call.
+_EXPECTED_COPIES_JS = """() => [...document.querySelectorAll('button.copybtn')]
+.map((button, index) => {
+  const style = getComputedStyle(button);
+  if (!button.getClientRects().length || style.visibility === 'hidden') return null;
+  const clone = document.querySelector(button.dataset.clipboardTarget).cloneNode(true);
   clone.querySelectorAll('.linenos, .gp, .go').forEach(el => el.remove());
-  return clone.textContent;
+  return {index, expected: clone.textContent};
+}).filter(Boolean)"""
+# The clipboard's text once the copy has landed (waiting up to a second), then emptied for the
+# next button: one round trip per button.
+_TAKE_CLIPBOARD_JS = """async () => {
+  let text = '';
+  for (let i = 0; i < 100 && !text; i++) {
+    text = await navigator.clipboard.readText();
+    if (!text) await new Promise(done => setTimeout(done, 10));
+  }
+  await navigator.clipboard.writeText('');
+  return text;
 }"""
 
 
 def _copy_problems(page) -> tuple[int, list[str]]:
     """Click every visible copy button of the page: (buttons tried, those that copied wrongly)."""
-    problems, tried = [], 0
+    problems = []
+    wanted = page.evaluate(_EXPECTED_COPIES_JS)
+    page.evaluate("() => navigator.clipboard.writeText('')")
     buttons = page.locator("button.copybtn")
-    for index in range(buttons.count()):
-        button = buttons.nth(index)
-        if not button.is_visible():
-            continue
-        expected = button.evaluate(_EXPECTED_COPY_JS)
-        page.evaluate("() => navigator.clipboard.writeText('')")
-        button.scroll_into_view_if_needed()
-        button.click(force=True)  # copybutton shows its button on hover only
-        page.wait_for_timeout(50)
-        copied = page.evaluate("() => navigator.clipboard.readText()")
-        tried += 1
+    for want in wanted:
+        # A real click (copybutton shows its button on hover only, hence force): the browser
+        # copies only on a reader's gesture.
+        buttons.nth(want["index"]).click(force=True)
+        copied = page.evaluate(_TAKE_CLIPBOARD_JS)
+        expected = want["expected"]
         if copied.strip() != expected.strip() or not copied.strip():
             problems.append(
-                f"button {index}: copied {copied[:60]!r}..., expected {expected[:60]!r}..."
+                f"button {want['index']}: copied {copied[:60]!r}..., expected {expected[:60]!r}..."
             )
-    return tried, problems
+    return len(wanted), problems
 
 
 @pytest.fixture(scope="module")
