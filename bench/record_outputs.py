@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools" / "generators")]
 
 from lessontest import recording  # noqa: E402
 from lessontest.paths import CONTENT  # noqa: E402

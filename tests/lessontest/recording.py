@@ -99,25 +99,30 @@ def shown_text(run: Ran) -> str:
 
 
 # What may differ between two runs of the same block, replaced by a placeholder: dates and times,
-# sizes with their unit, job and step IDs, node names, and any other number.
+# sizes with or without their unit, node names, and every other number (job IDs, process IDs,
+# line numbers), except exit codes (`0:125`), which say how a job ended.
 _VARIABLE = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"), "<date>"),
     (re.compile(r"\b(\d+-)?\d\d:\d\d:\d\d(\.\d+)?\b"), "<time>"),
-    (re.compile(r"\b\d+(\.\d+)?[KMG]\b"), "<size>"),
-    (re.compile(r"\b\d+(_\d+)?(\.(batch|extern|\d+))?\b"), "<n>"),
+    (re.compile(r"\b\d+(\.\d+)?[KMG]\b"), "<n>"),  # a size: 0 and 104K are alike
     (re.compile(r"\bc\d+\b"), "<node>"),
+    (re.compile(r"\d+"), "<n>"),
 ]
+_EXIT_CODE = re.compile(r"\d{1,3}:\d{1,3}")
+
+
+def _word_shape(word: str) -> str:
+    if _EXIT_CODE.fullmatch(word):
+        return word
+    for pattern, placeholder in _VARIABLE:
+        word = pattern.sub(placeholder, word)
+    return word
 
 
 def shape(text: str) -> list[str]:
-    """The lines of `text` with what varies from run to run replaced, and spaces collapsed (column
-    widths follow the values)."""
-    lines = []
-    for line in text.splitlines():
-        for pattern, placeholder in _VARIABLE:
-            line = pattern.sub(placeholder, line)
-        lines.append(" ".join(line.split()))
-    return lines
+    """The lines of `text`, word by word with what varies from run to run replaced (spaces
+    collapsed: column widths follow the values)."""
+    return [" ".join(_word_shape(word) for word in line.split()) for line in text.splitlines()]
 
 
 def recording_path(page: str) -> pathlib.Path:
