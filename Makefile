@@ -18,7 +18,7 @@ PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadsc
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: venv system-packages html serve test test-code test-slurm test-browser lint \
-        bench-overhead bench-groups bench-build clean
+        bench-overhead bench-groups bench-build record clean
 
 # What the build needs from the system (Graphviz, Python's venv module) comes first: as root on
 # Debian or Ubuntu it is installed with apt-get, otherwise make stops here, before .venv, with
@@ -86,6 +86,11 @@ bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job 
 
 bench-groups: $(VENV)/.installed ## record the planning page's group jobs on the local cluster (about 1 minute)
 	$(PY) bench/group_jobs.py
+
+# Which pages to record: all that show recorded output, or e.g. PAGES=right-sizing.md
+PAGES ?=
+record: $(VENV)/.installed ## record what the local cluster answers to the pages' commands (make cluster-up first)
+	$(PY) bench/record_outputs.py $(PAGES)
 
 bench-build: $(VENV)/.installed ## measure clean and no-change builds of the site
 	$(PY) bench/build_speed.py

@@ -141,14 +141,21 @@ def _fill_schedule(app, doctree, fromdocname):
             if not any(key in meta for key in TIMING_KEYS):
                 continue
             teaching, exercises = (_minutes(meta, key) for key in TIMING_KEYS)
-            total += teaching + exercises
+            # `optional: true` in the front matter: a chapter off the core path, listed with its
+            # times but left out of the running total (the core path's length).
+            optional = str(meta.get("optional", "false")).lower() == "true"
+            if not optional:
+                total += teaching + exercises
             para = nodes.paragraph()
             ref = nodes.reference("", "", internal=True)
             ref["refuri"] = app.builder.get_relative_uri(fromdocname, doc)
             ref += nodes.Text(env.titles[doc].astext())
             para += ref
+            if optional:
+                para += nodes.Text(" (optional)")
             hours, minutes = divmod(total, 60)
-            row([para, teaching, exercises, f"{hours} h {minutes:02d} min"], body)
+            running = "optional" if optional else f"{hours} h {minutes:02d} min"
+            row([para, teaching, exercises, running], body)
         placeholder.replace_self(table)
 
 

@@ -56,7 +56,7 @@ OWN_CLUSTER_SUITES = {"compose"}
 # Suites that start first when the suites run side by side (see pytest_xdist_make_scheduler): the
 # Slurm suite takes longest, so it starts at once, and the compose cluster's (which may build an
 # image first) on the other worker; the short site suite follows.
-FIRST_SUITES = ["cluster", "compose", "browser", "site"]
+FIRST_SUITES = ["cluster", "compose", "real_cluster", "browser", "site"]
 
 
 def suite_of(nodeid: str) -> str:

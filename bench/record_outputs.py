@@ -1,0 +1,54 @@
+"""Record what the cluster answers to the commands of the pages that show real output.
+
+`make record` (needs the practice cluster: `make cluster-up`) runs, for each page that includes a
+file from _generated/recorded/, every command block of the page in page order, in one shell, in a
+fresh copy of code/, as a learner types them; it keeps what the page shows in
+bench/results/recorded/<page>.json (lessontest.recording says how, and how the tests check that a
+fresh run still has the same shape). `make record PAGES=right-sizing.md` records one page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import pathlib
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools" / "generators")]
+
+from lessontest import recording  # noqa: E402
+from lessontest.paths import CONTENT  # noqa: E402
+from lessontest.shell import run  # noqa: E402
+from lessontest.tree import copy_code  # noqa: E402
+
+
+def recorded_pages() -> list[str]:
+    return [p.name for p in sorted(CONTENT.glob("*.md")) if recording.shown_outputs(p.name)]
+
+
+def versions() -> dict[str, str]:
+    found = {name: importlib.metadata.version(name) for name in ("snakemake", "scikit-learn")}
+    found["slurm"] = run(["sinfo", "--version"], ROOT).stdout.strip()
+    return found
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", help="pages to record (default: every such page)")
+    args = parser.parse_args(argv)
+    pages = args.pages or recorded_pages()
+    unknown = sorted(set(pages) - set(recorded_pages()))
+    if unknown:
+        sys.exit(f"record_outputs: no recorded output is shown on {', '.join(unknown)}")
+    for page in pages:
+        with tempfile.TemporaryDirectory(prefix="lesson-record-") as tmp:
+            ran = recording.run_session(page, copy_code(pathlib.Path(tmp)))
+        path = recording.save(page, ran, versions())
+        print(f"{page}: wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,149 @@
+"""Output that a page shows from a real run: recorded once, then checked for its shape on every run.
+
+A page that shows what the cluster answered (sacct's lines, a job's last words, squeue's reasons)
+never has that text typed in. It includes a file from _generated/recorded/<page>/<block>.txt,
+which tools/generators/recorded_outputs.py writes from bench/results/recorded/<page>.json, which
+`make record` (bench/record_outputs.py) makes by running the page's command blocks, in page
+order, in one shell, in a learner's fresh copy of code/ on the practice cluster.
+
+The tests run the same blocks the same way and compare each included output's `shape()` with the
+recording's: job IDs, times, sizes and node numbers may differ from run to run, while the states,
+exit codes, columns and messages may not. A Slurm or plugin upgrade that changes what learners see
+then fails CI instead of leaving a page that shows something else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pathlib
+import re
+import subprocess
+from dataclasses import dataclass
+
+from lessontest.pages import command, command_blocks, is_site_specific, load_page
+from lessontest.paths import CONTENT, ROOT
+from lessontest.shell import learner_env
+
+RECORDINGS = ROOT / "bench" / "results" / "recorded"
+SHOWN = "_generated/recorded"
+# literalinclude targets of the form /_generated/recorded/<page stem>/<block name>.txt
+_INCLUDE = re.compile(r"/" + re.escape(SHOWN) + r"/([\w-]+)/([\w-]+)\.txt")
+
+
+@dataclass
+class Ran:
+    """One block as a learner's terminal ran it: its text, exit status and output."""
+
+    block: str
+    status: int
+    stdout: str
+    stderr: str
+
+
+def page_blocks(page: str) -> list[str]:
+    """The page's command blocks that learners type (not the site-specific ones), in page order."""
+    found = [
+        (block.line, name)
+        for (on, name), block in command_blocks().items()
+        if on == page and not is_site_specific(block)
+    ]
+    return [name for _, name in sorted(found)]
+
+
+def shown_outputs(page: str) -> list[str]:
+    """The blocks whose recorded output the page includes, in page order."""
+    names = []
+    for block in load_page(CONTENT / page).blocks:
+        found = _INCLUDE.fullmatch(block.argument) if block.name == "literalinclude" else None
+        if found:
+            stem, name = found.groups()
+            assert stem == pathlib.Path(page).stem, f"{page} shows another page's recording {stem}"
+            names.append(name)
+    return names
+
+
+def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str, Ran]:
+    """Every command block of `page`, in page order, typed into ONE shell from `cwd` as a learner
+    types them one after the other: a variable a block sets (`job=$(sbatch ...)`) is there for the
+    next block, and a block that fails (a job the page makes fail on purpose) does not stop the
+    ones after it. Each block's exit status is that of its last command, as `$?` would say."""
+    names = page_blocks(page)
+    outputs = cwd.parent / f"{cwd.name}-outputs"
+    outputs.mkdir(exist_ok=True)
+    session = "set -uo pipefail\n" + "".join(
+        f"{{\n{command(page, name)}\n}} >{outputs / name}.out 2>{outputs / name}.err\n"
+        f"echo $? >{outputs / name}.status\n"
+        for name in names
+    )
+    subprocess.run(
+        ["bash", "-c", session], cwd=cwd, env=learner_env(), timeout=timeout, check=False
+    )
+    ran = {}
+    for name in names:
+        status = outputs / f"{name}.status"
+        assert status.exists(), f"{page}: the session stopped before block {name}"
+        ran[name] = Ran(
+            command(page, name),
+            int(status.read_text()),
+            (outputs / f"{name}.out").read_text(),
+            (outputs / f"{name}.err").read_text(),
+        )
+    return ran
+
+
+def shown_text(run: Ran) -> str:
+    """What the page shows of a block's run: its output as a terminal interleaves it (stdout,
+    then stderr: the blocks that are recorded print to one of them at a time)."""
+    return run.stdout + run.stderr
+
+
+# What may differ between two runs of the same block, replaced by a placeholder: dates and times,
+# sizes with or without their unit, node names, and every other number (job IDs, process IDs,
+# line numbers), except exit codes (`0:125`), which say how a job ended.
+_VARIABLE = [
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"), "<date>"),
+    (re.compile(r"\b(\d+-)?\d\d:\d\d:\d\d(\.\d+)?\b"), "<time>"),
+    (re.compile(r"\b\d+(\.\d+)?[KMG]\b"), "<n>"),  # a size: 0 and 104K are alike
+    (re.compile(r"\bc\d+\b"), "<node>"),
+    (re.compile(r"\d+"), "<n>"),
+]
+_EXIT_CODE = re.compile(r"\d{1,3}:\d{1,3}")
+
+
+def _word_shape(word: str) -> str:
+    if _EXIT_CODE.fullmatch(word):
+        return word
+    for pattern, placeholder in _VARIABLE:
+        word = pattern.sub(placeholder, word)
+    return word
+
+
+def shape(text: str) -> list[str]:
+    """The lines of `text`, word by word with what varies from run to run replaced (spaces
+    collapsed: column widths follow the values)."""
+    return [" ".join(_word_shape(word) for word in line.split()) for line in text.splitlines()]
+
+
+def recording_path(page: str) -> pathlib.Path:
+    return RECORDINGS / f"{pathlib.Path(page).stem}.json"
+
+
+def load(page: str) -> dict:
+    return json.loads(recording_path(page).read_text(encoding="utf-8"))
+
+
+def save(page: str, ran: dict[str, Ran], versions: dict[str, str]) -> pathlib.Path:
+    """Keep what the page shows (and every block's exit status) in bench/results/recorded/."""
+    shown = shown_outputs(page)
+    record = {
+        "page": page,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "versions": versions,
+        "status": {name: run.status for name, run in ran.items()},
+        "shown": {name: shown_text(ran[name]) for name in shown},
+    }
+    path = recording_path(page)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path

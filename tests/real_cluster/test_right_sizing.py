@@ -1,0 +1,90 @@
+"""content/right-sizing.md on the practice cluster: measure one task, make it run out of memory and
+out of time, then run it resized, every block typed into one shell as the page shows it.
+
+The outputs the page shows are recorded (`make record`, lessontest.recording); here a fresh run
+must give outputs of the same shape, and say what the page says about them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lessontest import recording
+from lessontest.tree import copy_code
+
+pytestmark = pytest.mark.slurm
+
+PAGE = "right-sizing.md"
+
+
+def sacct_rows(text: str) -> list[list[str]]:
+    """sacct's lines (a job or one of its steps: 12, 12.batch) below its two header lines, split
+    into columns; the lines of the commands after it are left out."""
+    lines = text.splitlines()
+    assert len(lines) > 2 and set(lines[1].replace("-", "")) <= {" "}, text
+    rows = [line.split() for line in lines[2:]]
+    return [row for row in rows if row and re.fullmatch(r"\d+(\.\w+)?", row[0])]
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory) -> dict[str, recording.Ran]:
+    code = copy_code(tmp_path_factory.mktemp("sizing"))
+    out = recording.run_session(PAGE, code, timeout=600)
+    out["code"] = code
+    return out
+
+
+@pytest.mark.timeout(700)
+def test_every_shown_output_has_the_recorded_shape(ran):
+    record = recording.load(PAGE)
+    shown = recording.shown_outputs(PAGE)
+    assert sorted(record["shown"]) == sorted(shown), "make record: the page shows other blocks"
+    for name in shown:
+        live = recording.shape(recording.shown_text(ran[name]))
+        assert live == recording.shape(record["shown"][name]), (
+            f"{name}: the cluster now answers\n{recording.shown_text(ran[name])}\n"
+            f"but the page shows\n{record['shown'][name]}"
+        )
+
+
+def test_the_measurement_names_the_batch_step_and_its_peak_memory(ran):
+    rows = sacct_rows(ran["sizing-measure"].stdout)
+    job, batch, extern = rows[0][0], rows[1], rows[2]
+    assert batch[0] == f"{job}.batch" and extern[0] == f"{job}.extern", rows
+    assert all(row[2] == "COMPLETED" for row in rows), rows
+    peak = batch[-1]
+    assert peak.endswith("K") and 50_000 < int(peak[:-1]) < 1_000_000, batch
+
+
+def test_too_little_memory_is_out_of_memory_with_the_kernels_message(ran):
+    block = ran["sizing-out-of-memory"]
+    rows = sacct_rows(block.stdout)
+    assert rows[0][1] == "OUT_OF_MEMORY" and rows[0][3] == "100M", rows
+    assert re.search(r"oom-kill event\(s\) in StepId=\d+\.batch", block.stdout), block.stdout
+
+
+def test_too_little_time_is_timeout_and_writes_no_result(ran):
+    block = ran["sizing-out-of-time"]
+    rows = sacct_rows(block.stdout)
+    assert rows[0][1] == "TIMEOUT" and rows[0][4] == "00:01:00", rows
+    assert "DUE TO TIME LIMIT" in block.stdout.splitlines()[-1], block.stdout
+    # The training never finished: no accuracy line in its output (the measured job has one).
+    timed_out = (ran["code"] / f"slurm-knn-one-{rows[0][0]}.out").read_text()
+    assert "test accuracy" not in timed_out, timed_out
+    measured = sacct_rows(ran["sizing-measure"].stdout)[0][0]
+    assert "test accuracy" in (ran["code"] / f"slurm-knn-one-{measured}.out").read_text()
+
+
+def test_resized_job_completes_within_what_it_asked_for(ran):
+    rows = sacct_rows(ran["sizing-resized"].stdout)
+    assert rows[0][1] == "COMPLETED" and rows[0][3] == "250M", rows
+    peak_kb = int(rows[1][-1].rstrip("K"))
+    assert peak_kb < 250 * 1024, rows
+
+
+def test_every_block_ended_as_the_page_says(ran):
+    status = {name: run.status for name, run in ran.items() if name != "code"}
+    # The failing jobs' blocks end with a command that succeeds (tail): every block exits 0.
+    assert status == dict.fromkeys(recording.page_blocks(PAGE), 0), status
