@@ -55,7 +55,8 @@ OWN_CLUSTER_SUITES = {"compose"}
 
 # Suites that start first when the suites run side by side (see pytest_xdist_make_scheduler): the
 # Slurm suite takes longest, so it starts at once, and the compose cluster's (which may build an
-# image first) on the other worker; the short site suite follows.
+# image first) on the other worker; then the real-cluster chapters' (whose jobs wait out a time
+# limit while the others run), and the short site suite follows.
 FIRST_SUITES = ["cluster", "compose", "real_cluster", "browser", "site"]
 
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from lessontest.pages import command, command_blocks, is_site_specific
+from lessontest.pages import command, learner_blocks
 from lessontest.shell import run
 from lessontest.tree import copy_lesson
 
@@ -31,11 +31,7 @@ def page_runs(tmp_path_factory):
     """
     base = copy_lesson(tmp_path_factory.mktemp("page"), folders=("exercises", "solutions"))
     outputs = tmp_path_factory.mktemp("page-outputs")
-    names = [
-        name
-        for (page, name), block in command_blocks().items()
-        if page == PAGE and not is_site_specific(block)
-    ]
+    names = learner_blocks(PAGE)
     texts = {name: command(PAGE, name) for name in names}
     session = "".join(
         f"{{\n{texts[name]}}} >{outputs / name}.out 2>{outputs / name}.err\n"

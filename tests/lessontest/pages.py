@@ -196,6 +196,17 @@ def command_blocks() -> dict[tuple[str, str], Block]:
     return _command_blocks
 
 
+def learner_blocks(page: str) -> list[str]:
+    """The names of the page's command blocks that learners type (not the site-specific ones),
+    in page order."""
+    found = [
+        (block.line, name)
+        for (on, name), block in command_blocks().items()
+        if on == page and not is_site_specific(block)
+    ]
+    return [name for _, name in sorted(found)]
+
+
 def registry() -> dict[tuple[str, str], list[str]]:
     """tests/page_commands.yml as {(page, block name): [test module, ...]}."""
     data = yaml.safe_load(REGISTRY_FILE.read_text(encoding="utf-8")) or {}

@@ -21,7 +21,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 
-from lessontest.pages import command, command_blocks, is_site_specific, load_page
+from lessontest.pages import command, learner_blocks, load_page
 from lessontest.paths import CONTENT, ROOT
 from lessontest.shell import learner_env
 
@@ -41,16 +41,6 @@ class Ran:
     stderr: str
 
 
-def page_blocks(page: str) -> list[str]:
-    """The page's command blocks that learners type (not the site-specific ones), in page order."""
-    found = [
-        (block.line, name)
-        for (on, name), block in command_blocks().items()
-        if on == page and not is_site_specific(block)
-    ]
-    return [name for _, name in sorted(found)]
-
-
 def shown_outputs(page: str) -> list[str]:
     """The blocks whose recorded output the page includes, in page order."""
     names = []
@@ -68,7 +58,7 @@ def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str,
     types them one after the other: a variable a block sets (`job=$(sbatch ...)`) is there for the
     next block, and a block that fails (a job the page makes fail on purpose) does not stop the
     ones after it. Each block's exit status is that of its last command, as `$?` would say."""
-    names = page_blocks(page)
+    names = learner_blocks(page)
     outputs = cwd.parent / f"{cwd.name}-outputs"
     outputs.mkdir(exist_ok=True)
     session = "set -uo pipefail\n" + "".join(

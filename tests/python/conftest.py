@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from lessontest.pages import command_blocks, command_lines, is_site_specific
+from lessontest.pages import command_lines, learner_blocks
 from lessontest.shell import run
 from lessontest.tree import copy_code
 
@@ -26,16 +26,6 @@ CHAPTERS = [
 # The exit status every line of a block must give, where it is not 0: a usage error the page
 # shows on purpose.
 EXIT_STATUS = {"parameters-bad-metric": 2}
-
-
-def chapter_blocks(page: str) -> list[str]:
-    """The names of the page's command blocks that learners type, in page order."""
-    found = [
-        (block.line, name)
-        for (on, name), block in command_blocks().items()
-        if on == page and not is_site_specific(block)
-    ]
-    return [name for _, name in sorted(found)]
 
 
 @pytest.fixture
@@ -67,7 +57,7 @@ def full_run(tmp_path_factory) -> pathlib.Path:
     outputs = code.parent / "outputs"
     outputs.mkdir()
     for page in CHAPTERS:
-        for name in chapter_blocks(page):
+        for name in learner_blocks(page):
             with (outputs / "ran.txt").open("a") as ran:
                 ran.write(f"{page}#{name}\n")
             status = EXIT_STATUS.get(name, 0)

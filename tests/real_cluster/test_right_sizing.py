@@ -12,6 +12,7 @@ import re
 import pytest
 
 from lessontest import recording
+from lessontest.pages import learner_blocks
 from lessontest.tree import copy_code
 
 pytestmark = pytest.mark.slurm
@@ -69,6 +70,7 @@ def test_too_little_time_is_timeout_and_writes_no_result(ran):
     block = ran["sizing-out-of-time"]
     rows = sacct_rows(block.stdout)
     assert rows[0][1] == "TIMEOUT" and rows[0][4] == "00:01:00", rows
+    assert rows[0][3] >= rows[0][4], "Elapsed is at least the Timelimit (both HH:MM:SS)"
     assert "DUE TO TIME LIMIT" in block.stdout.splitlines()[-1], block.stdout
     # The training never finished: no accuracy line in its output (the measured job has one).
     timed_out = (ran["code"] / f"slurm-knn-one-{rows[0][0]}.out").read_text()
@@ -82,9 +84,12 @@ def test_resized_job_completes_within_what_it_asked_for(ran):
     assert rows[0][1] == "COMPLETED" and rows[0][3] == "250M", rows
     peak_kb = int(rows[1][-1].rstrip("K"))
     assert peak_kb < 250 * 1024, rows
+    # What the page says of the choice: the measured peak, plus half again, fits into 250M.
+    measured = sacct_rows(ran["sizing-measure"].stdout)[1][-1]
+    assert int(measured.rstrip("K")) * 1.5 < 250 * 1024, measured
 
 
 def test_every_block_ended_as_the_page_says(ran):
     status = {name: run.status for name, run in ran.items() if name != "code"}
     # The failing jobs' blocks end with a command that succeeds (tail): every block exits 0.
-    assert status == dict.fromkeys(recording.page_blocks(PAGE), 0), status
+    assert status == dict.fromkeys(learner_blocks(PAGE), 0), status
