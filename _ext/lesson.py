@@ -14,6 +14,8 @@ reading order of ``_toc.yml``, so that a chapter's time is written in exactly on
 
 from __future__ import annotations
 
+import pathlib
+
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.parsers.rst.directives.admonitions import BaseAdmonition
@@ -113,6 +115,20 @@ def _reading_order(env) -> list[str]:
     return order
 
 
+def _schedule_pages_are_outdated(app, env, added, changed, removed):
+    """The schedule reads every page's time estimate and the reading order, so a page that shows
+    it is read again whenever any page is added, changed or removed; otherwise an incremental
+    build would keep a stale table."""
+    if not (added or changed or removed):
+        return []
+    return [
+        doc
+        for doc in env.found_docs
+        if doc not in added | changed
+        and "{lesson-schedule}" in pathlib.Path(env.doc2path(doc)).read_text(encoding="utf-8")
+    ]
+
+
 def _fill_schedule(app, doctree, fromdocname):
     env = app.env
     for placeholder in list(doctree.findall(schedule_placeholder)):
@@ -169,5 +185,6 @@ def setup(app):
     app.add_node(schedule_placeholder)
     app.connect("doctree-read", _add_timing_to_keypoints, priority=600)
     app.connect("doctree-resolved", _fill_schedule)
+    app.connect("env-get-outdated", _schedule_pages_are_outdated)
     app.add_css_file("lesson.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,7 +21,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 
-from lessontest.pages import command, learner_blocks, load_page
+from lessontest.pages import command, command_blocks, learner_blocks, load_page
 from lessontest.paths import CONTENT, ROOT
 from lessontest.shell import learner_env
 
@@ -53,12 +53,25 @@ def shown_outputs(page: str) -> list[str]:
     return names
 
 
+def session_blocks(page: str) -> list[str]:
+    """The blocks a learner types while following `page`, in page order: every learner block
+    except those in an exercise's solution, which answer a case of their own (another test runs
+    them, as tests/page_commands.yml says)."""
+    inside_solutions = {
+        name
+        for (on, name), block in command_blocks().items()
+        if on == page and "solution" in block.parents
+    }
+    return [name for name in learner_blocks(page) if name not in inside_solutions]
+
+
 def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str, Ran]:
-    """Every command block of `page`, in page order, typed into ONE shell from `cwd` as a learner
-    types them one after the other: a variable a block sets (`job=$(sbatch ...)`) is there for the
-    next block, and a block that fails (a job the page makes fail on purpose) does not stop the
-    ones after it. Each block's exit status is that of its last command, as `$?` would say."""
-    names = learner_blocks(page)
+    """Every block of `session_blocks(page)`, in page order, typed into ONE shell from `cwd` as a
+    learner types them one after the other: a variable a block sets (`job=$(sbatch ...)`) is there
+    for the next block, and a block that fails (a job the page makes fail on purpose) does not
+    stop the ones after it. Each block's exit status is that of its last command, as `$?` would
+    say."""
+    names = session_blocks(page)
     outputs = cwd.parent / f"{cwd.name}-outputs"
     outputs.mkdir(exist_ok=True)
     session = "set -uo pipefail\n" + "".join(
@@ -113,6 +126,19 @@ def shape(text: str) -> list[str]:
     """The lines of `text`, word by word with what varies from run to run replaced (spaces
     collapsed: column widths follow the values)."""
     return [" ".join(_word_shape(word) for word in line.split()) for line in text.splitlines()]
+
+
+def assert_shown_outputs_keep_their_shape(page: str, ran: dict[str, Ran]) -> None:
+    """Every output `page` shows has, in the fresh run `ran` (run_session's), the shape of the
+    recorded one; and the page shows exactly the recorded blocks."""
+    record = load(page)
+    shown = shown_outputs(page)
+    assert sorted(record["shown"]) == sorted(shown), "make record: the page shows other blocks"
+    for name in shown:
+        live = shown_text(ran[name])
+        assert shape(live) == shape(record["shown"][name]), (
+            f"{name}: the cluster now answers\n{live}\nbut the page shows\n{record['shown'][name]}"
+        )
 
 
 def recording_path(page: str) -> pathlib.Path:

@@ -12,7 +12,6 @@ import re
 import pytest
 
 from lessontest import recording
-from lessontest.pages import learner_blocks
 from lessontest.tree import copy_code
 
 pytestmark = pytest.mark.slurm
@@ -39,15 +38,7 @@ def ran(tmp_path_factory) -> dict[str, recording.Ran]:
 
 @pytest.mark.timeout(700)
 def test_every_shown_output_has_the_recorded_shape(ran):
-    record = recording.load(PAGE)
-    shown = recording.shown_outputs(PAGE)
-    assert sorted(record["shown"]) == sorted(shown), "make record: the page shows other blocks"
-    for name in shown:
-        live = recording.shape(recording.shown_text(ran[name]))
-        assert live == recording.shape(record["shown"][name]), (
-            f"{name}: the cluster now answers\n{recording.shown_text(ran[name])}\n"
-            f"but the page shows\n{record['shown'][name]}"
-        )
+    recording.assert_shown_outputs_keep_their_shape(PAGE, ran)
 
 
 def test_the_measurement_names_the_batch_step_and_its_peak_memory(ran):
@@ -92,4 +83,4 @@ def test_resized_job_completes_within_what_it_asked_for(ran):
 def test_every_block_ended_as_the_page_says(ran):
     status = {name: run.status for name, run in ran.items() if name != "code"}
     # The failing jobs' blocks end with a command that succeeds (tail): every block exits 0.
-    assert status == dict.fromkeys(learner_blocks(PAGE), 0), status
+    assert status == dict.fromkeys(recording.session_blocks(PAGE), 0), status

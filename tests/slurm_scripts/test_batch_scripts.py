@@ -19,7 +19,7 @@ from lessontest.shell import assert_one_error_line, learner_env, run
 from lessontest.tree import copy_code
 
 SLURM_DIR = ROOT / "code" / "slurm" / "scikit_example"
-BATCH_SCRIPTS = ["serial.sh", "preprocess.sh", "array.sh", "collect.sh", "one_job.sh"]
+BATCH_SCRIPTS = ["serial.sh", "preprocess.sh", "array.sh", "collect.sh", "one_job.sh", "notice.sh"]
 ALL_SCRIPTS = [SLURM_DIR / name for name in [*BATCH_SCRIPTS, "submit_pipeline.sh"]] + [
     ROOT / "solutions" / "parallel-1" / "cities_array.sh"
 ]

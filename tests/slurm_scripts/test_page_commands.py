@@ -1,5 +1,6 @@
-"""The commands that batch-job.md, array-jobs.md, submission-script.md and exercise-parallel-1.md
-tell learners to type, run exactly as the pages show them, WITHOUT a cluster.
+"""The commands that batch-job.md, array-jobs.md, submission-script.md, exercise-parallel-1.md and
+failure-drills.md's exercise tell learners to type, run exactly as the pages show them, WITHOUT a
+cluster.
 
 Each test asks for a page's command blocks by name (lessontest.pages.command) and runs them, in page
 order, in one bash session (`set -euo pipefail`), in a copy of the lesson's files laid out as the
@@ -83,6 +84,20 @@ def test_array_jobs_page(lesson, fake_sbatch):
         (["--dependency=afterok:5007"], "collect.sh", []),
     ]
     assert (code / copied).read_text() == (code / "params.txt").read_text()
+
+
+def test_failure_drills_solution(lesson, fake_sbatch):
+    """Drills-1: one array per set of options (the options before the script name), then one
+    collect job that waits for all three arrays."""
+    run_page("failure-drills.md", ["drills-1-solution"], lesson, fake_sbatch)
+    calls = [(call["options"], call["script"], call["script_args"]) for call in fake_sbatch.calls()]
+    array, collect = "slurm/scikit_example/array.sh", "slurm/scikit_example/collect.sh"
+    assert calls == [
+        (["--parsable", "--array=17,18", "--time=00:20:00"], array, []),
+        (["--parsable", "--array=30", "--mem=2G"], array, []),
+        (["--parsable", "--array=3"], array, []),
+        (["--dependency=afterok:5001:5002:5003"], collect, []),
+    ]
 
 
 def expected_command(k, metric, dependency=None):

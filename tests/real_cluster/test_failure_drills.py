@@ -1,0 +1,120 @@
+"""content/failure-drills.md on the practice cluster: an array with a notice and a collect job, two
+tasks broken on purpose, the failed ones found and rerun, then Snakemake retrying a job that ran
+out of memory with more; every block typed into one shell as the page shows it.
+
+The outputs the page shows are recorded (`make record`, lessontest.recording); here a fresh run
+must give outputs of the same shape, and do what the page says it does.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lessontest import recording
+from lessontest.shared import serial_reference
+from lessontest.shell import run
+from lessontest.tree import assert_same_files, copy_code, tree_bytes
+
+pytestmark = pytest.mark.slurm
+
+PAGE = "failure-drills.md"
+GRID = 35  # the array's tasks: 0-34, one per line of params.txt
+
+
+def sacct(*args: str) -> list[list[str]]:
+    """sacct's parsable lines (-P -n), split at |."""
+    out = run(["sacct", "-n", "-P", *args], None).stdout
+    return [line.split("|") for line in out.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory) -> dict:
+    code = copy_code(tmp_path_factory.mktemp("drills"))
+    out = recording.run_session(PAGE, code, timeout=1500)
+    ids = re.fullmatch(r"array (\d+), collect (\d+), notice (\d+)\n", out["drills-submit"].stdout)
+    assert ids, out["drills-submit"]
+    names = ("array", "collect", "notice")
+    return {"code": code, "blocks": out, "ids": dict(zip(names, ids.groups(), strict=True))}
+
+
+@pytest.mark.timeout(1600)
+def test_every_shown_output_has_the_recorded_shape(ran):
+    recording.assert_shown_outputs_keep_their_shape(PAGE, ran["blocks"])
+
+
+def test_every_block_ended_as_the_page_says(ran):
+    status = {name: block.status for name, block in ran["blocks"].items()}
+    assert status == dict.fromkeys(recording.session_blocks(PAGE), 0), status
+
+
+def test_one_task_ran_out_of_memory_and_the_cancelled_one_left_no_line(ran):
+    array = ran["ids"]["array"]
+    states = {task: state for task, state in sacct("-j", array, "-X", "--format=JobID,State")}
+    expected = {f"{array}_{i}": "COMPLETED" for i in range(GRID) if i not in (7, 23)}
+    assert states == {**expected, f"{array}_7": "OUT_OF_MEMORY"}, states
+    # What the page shows of it: only task 7, the one sacct does not call COMPLETED.
+    lines = ran["blocks"]["drills-wait"].stdout.splitlines()[2:]
+    assert [line.split()[:2] for line in lines] == [[f"{array}_7", "OUT_OF_MEMORY"]], lines
+
+
+def test_collect_never_ran_and_the_notice_named_the_failed_tasks(ran):
+    ids, code = ran["ids"], ran["code"]
+    states = dict(sacct("-j", f"{ids['collect']},{ids['notice']}", "-X", "--format=JobID,State"))
+    assert states == {ids["collect"]: "CANCELLED", ids["notice"]: "COMPLETED"}, states
+    assert not list(code.glob(f"slurm-knn-collect-{ids['collect']}.out"))
+    notice = (code / f"slurm-knn-notice-{ids['notice']}.out").read_text()
+    assert f"array job {ids['array']}: tasks 7,23 did not complete" in notice, notice
+    assert "sbatch --array=7,23 slurm/scikit_example/array.sh" in notice, notice
+
+
+def test_the_rerun_ran_only_the_failed_tasks_and_the_results_match_an_unbroken_run(
+    ran, tmp_path_factory, tmp_path
+):
+    code, blocks = ran["code"], ran["blocks"]
+    # The rerun's own check printed nothing: every rerun task completed.
+    assert blocks["drills-rerun"].stdout.splitlines()[-1].startswith("Submitted batch job")
+    reruns = [
+        path.name
+        for path in code.glob("slurm-knn-array-*_*.out")
+        if not path.name.startswith(f"slurm-knn-array-{ran['ids']['array']}_")
+    ]
+    rerun = {re.search(r"_(\d+)\.out$", name)[1] for name in reruns}
+    assert rerun == {"7", "23"}, reruns
+
+    reference = serial_reference(tmp_path_factory) / "results"
+    produced = tree_bytes(code / "results")
+    summary = produced.pop("summary.csv")
+    produced.pop("summary.png")
+    assert_same_files(produced, tree_bytes(reference))
+    # The summary of a run in which nothing failed: collect_results.py over the serial results.
+    table = tmp_path / "summary.csv"
+    collect = ["python", "python/scikit_example/collect_results.py", "--results-dir", reference]
+    run([*collect, "--table", table, "--figure", tmp_path / "summary.png"], code)
+    assert summary == table.read_bytes()
+
+
+def test_snakemake_retried_the_job_that_ran_out_of_memory_with_twice_the_memory(
+    ran, tmp_path_factory
+):
+    code = ran["code"]
+    report = sorted((code / "efficiency").glob("efficiency_report_*.csv"))
+    assert len(report) == 1, report
+    rows = [line.split(",") for line in report[0].read_text().splitlines()[1:]]
+    steps = [row[1] for row in rows]
+    assert len(steps) == 2 and all(step.endswith(".0") for step in steps), rows
+    assert [row[12] for row in rows] == ["200.0", "400.0"], rows
+    states = dict(sacct("-j", ",".join(steps), "--format=JobID,State"))
+    assert states == {steps[0]: "OUT_OF_MEMORY", steps[1]: "COMPLETED"}, states
+    # Snakemake's own words: one attempt at 200 MB, a restart, one at 400 MB.
+    assert ran["blocks"]["drills-snakemake-retries"].stdout.split("\n") == [
+        "mem=200 MB",
+        "Trying to restart job",
+        "mem=400 MB",
+        "",
+    ]
+    # The retried job's result is the one every other way of running the example makes.
+    made = tree_bytes(code / "results")
+    for name in ("knn_k08_manhattan.json", "knn_k08_manhattan.png"):
+        assert made[name] == (serial_reference(tmp_path_factory) / "results" / name).read_bytes()
