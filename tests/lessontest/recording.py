@@ -141,6 +141,13 @@ def assert_shown_outputs_keep_their_shape(page: str, ran: dict[str, Ran]) -> Non
         )
 
 
+def assert_every_block_succeeded(page: str, ran: dict[str, Ran]) -> None:
+    """Every block of the session exited 0 (a page that makes a job fail on purpose ends that
+    block with a command that succeeds, such as sacct or tail)."""
+    status = {name: run.status for name, run in ran.items() if isinstance(run, Ran)}
+    assert status == dict.fromkeys(session_blocks(page), 0), status
+
+
 def recording_path(page: str) -> pathlib.Path:
     return RECORDINGS / f"{pathlib.Path(page).stem}.json"
 

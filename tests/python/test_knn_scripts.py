@@ -435,6 +435,23 @@ BAD_INPUT = [
         {"blocker": "a file"},
         ["cannot create a folder for the figure 'blocker/grid.png'"],
     ),
+    (
+        "train_and_plot.py",
+        ["--resume", "--cv-repeats", "2"],
+        "split",
+        {
+            "results/knn_k01_euclidean.json": json.dumps({"cv_repeats": 1}),
+            "results/knn_k01_euclidean.png": "a figure",
+        },
+        ["'results/knn_k01_euclidean.json' was made with --cv-repeats 1, not 2", "--results-dir"],
+    ),
+    (
+        "train_and_plot.py",
+        ["--resume"],
+        "split",
+        {"results/knn_k01_euclidean.json": "{", "results/knn_k01_euclidean.png": "a figure"},
+        ["malformed result file 'results/knn_k01_euclidean.json'"],
+    ),
 ]
 
 
@@ -477,6 +494,22 @@ def test_bad_input_is_the_same_in_a_real_process(full_run, tmp_path, case):
         here.stdout,
         here.stderr,
     )
+
+
+def test_resume_trains_nothing_that_is_done(full_run, code):
+    """--resume over a results folder that has every combination: it says so, and changes no
+    file (long-jobs.md runs it in parts on the cluster, against an uninterrupted run)."""
+    _setup(code, full_run, "split")
+    shutil.copytree(full_run.parent / "serial_results", code / "results")
+    before = tree_bytes(code)
+    proc = python_in_process(f"{EXAMPLE}/train_and_plot.py", "--resume", cwd=code)
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    n = len((full_run / "params.txt").read_text().splitlines())
+    assert proc.stdout.splitlines() == [
+        f"resuming: {n} of {n} combinations already done",
+        f"all {n} combinations done",
+    ]
+    assert tree_bytes(code) == before
 
 
 def test_a_failed_write_leaves_no_partial_file(full_run, code):

@@ -45,8 +45,7 @@ def test_every_shown_output_has_the_recorded_shape(ran):
 
 
 def test_every_block_ended_as_the_page_says(ran):
-    status = {name: block.status for name, block in ran["blocks"].items()}
-    assert status == dict.fromkeys(recording.session_blocks(PAGE), 0), status
+    recording.assert_every_block_succeeded(PAGE, ran["blocks"])
 
 
 def test_one_task_ran_out_of_memory_and_the_cancelled_one_left_no_line(ran):

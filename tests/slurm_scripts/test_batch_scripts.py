@@ -19,7 +19,17 @@ from lessontest.shell import assert_one_error_line, learner_env, run
 from lessontest.tree import copy_code
 
 SLURM_DIR = ROOT / "code" / "slurm" / "scikit_example"
-BATCH_SCRIPTS = ["serial.sh", "preprocess.sh", "array.sh", "collect.sh", "one_job.sh", "notice.sh"]
+BATCH_SCRIPTS = [
+    "serial.sh",
+    "preprocess.sh",
+    "array.sh",
+    "collect.sh",
+    "one_job.sh",
+    "notice.sh",
+    "long_job.sh",
+]
+# Options a script may have besides the five every batch script has.
+EXTRA_OPTIONS = {"long_job.sh": {"--signal"}}
 ALL_SCRIPTS = [SLURM_DIR / name for name in [*BATCH_SCRIPTS, "submit_pipeline.sh"]] + [
     ROOT / "solutions" / "parallel-1" / "cities_array.sh"
 ]
@@ -74,7 +84,8 @@ def test_sbatch_header(script):
             assert number < first_command, f"{script.name}: '{line}' comes after a command"
             name, _, value = line.split(maxsplit=1)[1].partition("=")
             options[name] = value
-    assert set(options) == {"--job-name", "--output", "--time", "--cpus-per-task", "--mem"}
+    expected = {"--job-name", "--output", "--time", "--cpus-per-task", "--mem"}
+    assert set(options) == expected | EXTRA_OPTIONS.get(script.name, set())
     assert options["--cpus-per-task"] == "1"
     assert re.fullmatch(r"\d+[MG]", options["--mem"])
     assert int(options["--mem"][:-1]) * (1024 if options["--mem"].endswith("G") else 1) <= 1024

@@ -6,9 +6,16 @@ python/scikit_example/train_and_plot.py
 Each combination writes results/knn_k{K:02d}_{metric}.json (its accuracies) and
 results/knn_k{K:02d}_{metric}.png (its decision boundary). The neighbour counts
 and metrics come from grid.py, the example's only list of combinations.
+
+With --resume, combinations whose two result files are already there are not
+trained again: a run that was stopped (by a job's time limit, say) goes on
+where it stopped. Each result is written whole, once its combination is done,
+so a stopped run leaves no half-written file behind.
 """
 
 import io
+import json
+import pathlib
 
 import matplotlib
 
@@ -188,13 +195,51 @@ def add_common_arguments(parser):
     )
 
 
+def done_before(results_dir, cv_repeats):
+    """The combinations whose two result files exist (for --resume). A result
+    made with another --cv-repeats is an error, not something to keep."""
+    done = set()
+    for n_neighbors, metric in combinations():
+        stem = pathlib.Path(results_dir, result_name(n_neighbors, metric))
+        json_file = stem.with_suffix(".json")
+        if not (json_file.exists() and stem.with_suffix(".png").exists()):
+            continue
+        try:
+            made_with = json.loads(json_file.read_text()).get("cv_repeats")
+        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+            raise InputError(f"malformed result file '{json_file}'") from None
+        if made_with != cv_repeats:
+            raise InputError(
+                f"'{json_file}' was made with --cv-repeats {made_with}, not "
+                f"{cv_repeats}: resume with the same value, or use another "
+                "--results-dir"
+            )
+        done.add((n_neighbors, metric))
+    return done
+
+
 def main():
     parser = ArgumentParser(description=__doc__.split("\n")[0])
     add_common_arguments(parser)
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip the combinations whose result files exist",
+    )
     args = parser.parse_args()
 
     split = load_split(args.data)
+    done = set()
+    if args.resume:
+        done = done_before(args.results_dir, args.cv_repeats)
+        print(
+            f"resuming: {len(done)} of {len(combinations())} "
+            "combinations already done",
+            flush=True,
+        )
     for n_neighbors, metric in combinations():
+        if (n_neighbors, metric) in done:
+            continue
         check_n_neighbors(split, n_neighbors)
         result = run_combination(
             split, n_neighbors, metric, args.results_dir, args.cv_repeats
@@ -203,8 +248,13 @@ def main():
             f"k = {n_neighbors:2d}  {metric:<10s}  "
             f"test accuracy {result['test_accuracy']:.3f}  "
             f"cross-validated {result['cv_accuracy_mean']:.3f} "
-            f"+- {result['cv_accuracy_std']:.3f}"
+            f"+- {result['cv_accuracy_std']:.3f}",
+            # at once, not when Python's buffer is full: a job's output file
+            # then shows every combination done, even if the job is stopped
+            flush=True,
         )
+    if args.resume:
+        print(f"all {len(combinations())} combinations done")
 
 
 if __name__ == "__main__":

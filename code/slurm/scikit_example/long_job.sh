@@ -1,0 +1,45 @@
+#!/bin/bash
+# A run longer than one job may last, done in parts: each part trains only the
+# combinations that have no result yet (train_and_plot.py --resume), so the
+# finished ones are its checkpoint. Shortly before the time limit, Slurm sends
+# this script the signal USR1 (--signal=B:USR1@60: 60 s before the end, or up
+# to a minute earlier); the script then stops the training and submits the
+# next part, which starts once this one has ended. Arguments after the script
+# name go to train_and_plot.py, e.g.
+#   sbatch slurm/scikit_example/long_job.sh --results-dir long --cv-repeats 20
+# The limits are short so that you can watch it on the practice cluster; a
+# real run would ask for hours, and for the signal some minutes before the end.
+#SBATCH --job-name=knn-long
+#SBATCH --output=slurm-%x-%j.out
+#SBATCH --time=00:05:00
+#SBATCH --signal=B:USR1@60
+#SBATCH --cpus-per-task=1
+#SBATCH --mem=1G
+
+set -euo pipefail
+
+if [ ! -d python/scikit_example ]; then
+    echo "error: no python/scikit_example/ in $PWD;" \
+        "submit from the code/ folder" >&2
+    exit 1
+fi
+
+# In the background, so that this shell is free to run the trap below as soon
+# as the signal arrives (a shell runs a trap only between two commands, and
+# `wait` is the one command that a signal interrupts).
+python python/scikit_example/train_and_plot.py --resume "$@" &
+trainer=$!
+arguments=("$@")
+
+next_part() {
+    # The combination in progress is lost; the finished ones are saved.
+    kill -TERM "$trainer" 2>/dev/null || true
+    wait "$trainer" || true
+    next=$(sbatch --parsable --dependency="afterany:$SLURM_JOB_ID" \
+        slurm/scikit_example/long_job.sh "${arguments[@]}")
+    echo "stopped before the time limit: the next part is job $next"
+    exit 0
+}
+trap next_part USR1
+
+wait "$trainer"
