@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from lessontest.slurm import Shell, Slurm
+from lessontest.slurm import Shell, Slurm, kib
 
 pytestmark = pytest.mark.slurm
 
@@ -163,7 +163,7 @@ def test_memory_is_measured_and_limited(shell, slurm):
     assert measured[fits]["State"] == "COMPLETED", measured
     assert {f"{fits}.batch", f"{fits}.extern"} <= set(measured), measured
     rss = measured[f"{fits}.batch"]["MaxRSS"]
-    assert re.fullmatch(r"\d+K", rss) and 190 * 1024 <= int(rss[:-1]) < 400 * 1024, measured
+    assert 190 * 1024 <= kib(rss) < 400 * 1024, measured
 
     stopped = steps(shell, big, "State,ExitCode")
     assert stopped[big] == {"State": "OUT_OF_MEMORY", "ExitCode": "0:125"}, stopped

@@ -86,6 +86,14 @@ class Slurm:
             time.sleep(1)
 
 
+def kib(size: str) -> float:
+    """A size as sacct prints it (MaxRSS, ReqMem), in KiB: "138140K", and also "203M" or "1.50G",
+    the larger unit sacct picks whenever the value divides evenly into it."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT]?)", size)
+    assert match, f"not a size as sacct prints it: {size!r}"
+    return float(match[1]) * 1024 ** "KMGT".index(match[2] or "K")
+
+
 def submitted_id(stdout: str) -> str:
     """The job ID in sbatch's 'Submitted batch job N'."""
     match = re.search(r"Submitted batch job (\d+)", stdout)

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from lessontest import recording
+from lessontest.slurm import kib
 from lessontest.tree import copy_code
 
 pytestmark = pytest.mark.slurm
@@ -47,7 +48,7 @@ def test_the_measurement_names_the_batch_step_and_its_peak_memory(ran):
     assert batch[0] == f"{job}.batch" and extern[0] == f"{job}.extern", rows
     assert all(row[2] == "COMPLETED" for row in rows), rows
     peak = batch[-1]
-    assert peak.endswith("K") and 50_000 < int(peak[:-1]) < 1_000_000, batch
+    assert 50_000 < kib(peak) < 1_000_000, batch
 
 
 def test_too_little_memory_is_out_of_memory_with_the_kernels_message(ran):
@@ -73,11 +74,11 @@ def test_too_little_time_is_timeout_and_writes_no_result(ran):
 def test_resized_job_completes_within_what_it_asked_for(ran):
     rows = sacct_rows(ran["sizing-resized"].stdout)
     assert rows[0][1] == "COMPLETED" and rows[0][3] == "250M", rows
-    peak_kb = int(rows[1][-1].rstrip("K"))
+    peak_kb = kib(rows[1][-1])
     assert peak_kb < 250 * 1024, rows
     # What the page says of the choice: the measured peak, plus half again, fits into 250M.
     measured = sacct_rows(ran["sizing-measure"].stdout)[1][-1]
-    assert int(measured.rstrip("K")) * 1.5 < 250 * 1024, measured
+    assert kib(measured) * 1.5 < 250 * 1024, measured
 
 
 def test_every_block_ended_as_the_page_says(ran):

@@ -215,6 +215,11 @@ def done_before(results_dir, cv_repeats):
                 "--results-dir"
             )
         done.add((n_neighbors, metric))
+    total = len(combinations())
+    print(
+        f"resuming: {len(done)} of {total} combinations already done",
+        flush=True,
+    )
     return done
 
 
@@ -230,16 +235,11 @@ def main():
 
     split = load_split(args.data)
     done = set()
-    if args.resume:
+    if args.resume:  # for runs in parts: see the chapter on long jobs
         done = done_before(args.results_dir, args.cv_repeats)
-        print(
-            f"resuming: {len(done)} of {len(combinations())} "
-            "combinations already done",
-            flush=True,
-        )
     for n_neighbors, metric in combinations():
         if (n_neighbors, metric) in done:
-            continue
+            continue  # trained by an earlier run
         check_n_neighbors(split, n_neighbors)
         result = run_combination(
             split, n_neighbors, metric, args.results_dir, args.cv_repeats
