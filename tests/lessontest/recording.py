@@ -74,7 +74,9 @@ def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str,
     names = session_blocks(page)
     outputs = cwd.parent / f"{cwd.name}-outputs"
     outputs.mkdir(exist_ok=True)
-    session = "set -uo pipefail\n" + "".join(
+    # Job control on (-m), as in a learner's terminal: there, a command started with & can be
+    # stopped with `kill -INT` as Ctrl-C would; without it, bash makes such a command ignore INT.
+    session = "set -m -uo pipefail\n" + "".join(
         f"{{\n{command(page, name)}\n}} >{outputs / name}.out 2>{outputs / name}.err\n"
         f"echo $? >{outputs / name}.status\n"
         for name in names

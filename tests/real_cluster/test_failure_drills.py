@@ -117,3 +117,17 @@ def test_snakemake_retried_the_job_that_ran_out_of_memory_with_twice_the_memory(
     made = tree_bytes(code / "results")
     for name in ("knn_k08_manhattan.json", "knn_k08_manhattan.png"):
         assert made[name] == (serial_reference(tmp_path_factory) / "results" / name).read_bytes()
+
+
+def test_snakemake_stopped_with_ctrl_c_cancels_its_job_and_a_rerun_makes_the_file(
+    ran, tmp_path_factory
+):
+    stop = ran["blocks"]["drills-snakemake-stop"].stdout.splitlines()
+    assert stop[0] == "Terminating processes on user request", stop
+    assert stop[-1].split()[1] == "CANCELLED", stop  # JobID, then "CANCELLED by UID"
+    again = ran["blocks"]["drills-snakemake-again"].stdout
+    assert again == "1 of 1 steps (100%) done\n", again
+    made = ran["code"] / "results"
+    reference = serial_reference(tmp_path_factory) / "results"
+    for name in ("knn_k16_cosine.json", "knn_k16_cosine.png"):
+        assert (made / name).read_bytes() == (reference / name).read_bytes()
