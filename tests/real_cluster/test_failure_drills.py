@@ -15,6 +15,7 @@ import pytest
 from lessontest import recording
 from lessontest.shared import serial_reference
 from lessontest.shell import run
+from lessontest.slurm import Shell, Slurm
 from lessontest.tree import assert_same_files, copy_code, tree_bytes
 
 pytestmark = pytest.mark.slurm
@@ -23,10 +24,10 @@ PAGE = "failure-drills.md"
 GRID = 35  # the array's tasks: 0-34, one per line of params.txt
 
 
-def sacct(*args: str) -> list[list[str]]:
-    """sacct's parsable lines (-P -n), split at |."""
-    out = run(["sacct", "-n", "-P", *args], None).stdout
-    return [line.split("|") for line in out.splitlines()]
+def step_states(steps: list[str]) -> dict[str, str]:
+    """{job step (123.0): state}; lessontest.slurm's accounting() knows only whole jobs."""
+    out = run(["sacct", "-n", "-P", "-j", ",".join(steps), "--format=JobID,State"], None).stdout
+    return dict(line.split("|") for line in out.splitlines())
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_every_block_ended_as_the_page_says(ran):
 
 def test_one_task_ran_out_of_memory_and_the_cancelled_one_left_no_line(ran):
     array = ran["ids"]["array"]
-    states = {task: state for task, state in sacct("-j", array, "-X", "--format=JobID,State")}
+    states = Slurm(Shell(ran["code"])).accounting([array])
     expected = {f"{array}_{i}": "COMPLETED" for i in range(GRID) if i not in (7, 23)}
     assert states == {**expected, f"{array}_7": "OUT_OF_MEMORY"}, states
     # What the page shows of it: only task 7, the one sacct does not call COMPLETED.
@@ -60,7 +61,7 @@ def test_one_task_ran_out_of_memory_and_the_cancelled_one_left_no_line(ran):
 
 def test_collect_never_ran_and_the_notice_named_the_failed_tasks(ran):
     ids, code = ran["ids"], ran["code"]
-    states = dict(sacct("-j", f"{ids['collect']},{ids['notice']}", "-X", "--format=JobID,State"))
+    states = Slurm(Shell(code)).accounting([ids["collect"], ids["notice"]])
     assert states == {ids["collect"]: "CANCELLED", ids["notice"]: "COMPLETED"}, states
     assert not list(code.glob(f"slurm-knn-collect-{ids['collect']}.out"))
     notice = (code / f"slurm-knn-notice-{ids['notice']}.out").read_text()
@@ -104,7 +105,7 @@ def test_snakemake_retried_the_job_that_ran_out_of_memory_with_twice_the_memory(
     steps = [row[1] for row in rows]
     assert len(steps) == 2 and all(step.endswith(".0") for step in steps), rows
     assert [row[12] for row in rows] == ["200.0", "400.0"], rows
-    states = dict(sacct("-j", ",".join(steps), "--format=JobID,State"))
+    states = step_states(steps)
     assert states == {steps[0]: "OUT_OF_MEMORY", steps[1]: "COMPLETED"}, states
     # Snakemake's own words: one attempt at 200 MB, a restart, one at 400 MB.
     assert ran["blocks"]["drills-snakemake-retries"].stdout.split("\n") == [

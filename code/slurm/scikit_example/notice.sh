@@ -3,9 +3,11 @@
 # and writes into its output file which tasks failed and how to run only them
 # again. Submit it together with the array (ID and indices of the array after
 # the script name, and the array's parameter file if it is not params.txt):
-#   sbatch --dependency=afternotok:123 slurm/scikit_example/notice.sh 123 0-34
-# When every task completes, it never runs: Slurm removes it (or it waits with
-# the reason DependencyNeverSatisfied until you cancel it).
+#   sbatch --dependency=afternotok:123 --kill-on-invalid-dep=yes \
+#       slurm/scikit_example/notice.sh 123 0-34
+# When every task completes, it never runs: --kill-on-invalid-dep=yes makes
+# Slurm remove it (without that, it waits with the reason
+# DependencyNeverSatisfied until you cancel it).
 #SBATCH --job-name=knn-notice
 #SBATCH --output=slurm-%x-%j.out
 #SBATCH --time=00:02:00
