@@ -21,9 +21,12 @@ import re
 import subprocess
 from dataclasses import dataclass
 
+import pytest
+
 from lessontest.pages import command, command_blocks, learner_blocks, load_page
 from lessontest.paths import CONTENT, ROOT
 from lessontest.shell import learner_env
+from lessontest.tree import copy_code
 
 RECORDINGS = ROOT / "bench" / "results" / "recorded"
 SHOWN = "_generated/recorded"
@@ -148,6 +151,27 @@ def assert_every_block_succeeded(page: str, ran: dict[str, Ran]) -> None:
     block with a command that succeeds, such as sacct or tail)."""
     status = {name: run.status for name, run in ran.items() if isinstance(run, Ran)}
     assert status == dict.fromkeys(session_blocks(page), 0), status
+
+
+def assert_as_recorded(page: str, ran: dict[str, Ran]) -> None:
+    """Both checks every recorded page's test makes of its session: every block exited 0, and
+    every output the page shows has the recorded shape."""
+    assert_every_block_succeeded(page, ran)
+    assert_shown_outputs_keep_their_shape(page, ran)
+
+
+def page_session(page: str, timeout: float = 900):
+    """A module-scoped fixture for a recorded page's test module: `run_session(page)` once, in a
+    fresh copy of code/; it gives the blocks' runs by name, and the copy itself as "code"."""
+
+    @pytest.fixture(scope="module")
+    def ran(tmp_path_factory) -> dict:
+        code = copy_code(tmp_path_factory.mktemp(pathlib.Path(page).stem))
+        out: dict = run_session(page, code, timeout=timeout)
+        out["code"] = code
+        return out
+
+    return ran
 
 
 def recording_path(page: str) -> pathlib.Path:

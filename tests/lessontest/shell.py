@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import pathlib
+import pwd
 import runpy
 import subprocess
 import sys
@@ -43,6 +44,8 @@ def learner_env(
         if not key.startswith("SLURM_") and key not in _NOT_IN_A_LEARNERS_SHELL
     }
     env["PATH"] = os.pathsep.join([*map(str, path_first), str(VENV_BIN), env.get("PATH", "")])
+    # A login shell always has $USER (a root shell started by CI may not): pages use it.
+    env.setdefault("USER", pwd.getpwuid(os.getuid()).pw_name)
     env.update(extra or {})
     return env
 

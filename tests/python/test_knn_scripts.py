@@ -10,7 +10,13 @@ import shutil
 import matplotlib.image
 import pytest
 
-from lessontest.shell import assert_one_error_line, python, python_in_process, run
+from lessontest.shell import (
+    assert_one_error_line,
+    learner_env,
+    python,
+    python_in_process,
+    run,
+)
 from lessontest.tree import tree_bytes
 
 EXAMPLE = "python/scikit_example"  # the scripts, as learners name them from code/
@@ -34,6 +40,8 @@ SCRIPTS = [
     "train_one.py",
     "create_parameter_file.py",
     "collect_results.py",
+    "cores.py",
+    "shared_table.py",
 ]
 
 
@@ -436,6 +444,41 @@ BAD_INPUT = [
         ["cannot create a folder for the figure 'blocker/grid.png'"],
     ),
     (
+        "train_one.py",
+        ["--index", "7", "--chunk", "5"],
+        "split params",
+        {},
+        ["index 7 is out of range", "35 lines for tasks of 5 lines", "between 0 and 6"],
+    ),
+    (
+        "train_one.py",
+        ["--n_neighbors", "4", "--metric", "cosine", "--chunk", "5"],
+        "split",
+        {},
+        ["--chunk goes with --index"],
+    ),
+    (
+        "shared_table.py",
+        ["--index", "35"],
+        "split params",
+        {},
+        ["index 35 is out of range", "between 0 and 34"],
+    ),
+    (
+        "shared_table.py",
+        ["--index", "2"],
+        "split params",
+        {"results/table.csv": "k,metric\n4,cosine\n"},
+        ["malformed table 'results/table.csv'", "n_neighbors,metric,test_accuracy"],
+    ),
+    (
+        "train_one.py",
+        ["--n_neighbors", "4", "--metric", "cosine", "--n-jobs", "0"],
+        "split",
+        {},
+        ["argument --n-jobs: invalid positive integer value: '0'"],
+    ),
+    (
         "train_and_plot.py",
         ["--resume", "--cv-repeats", "2"],
         "split",
@@ -494,6 +537,63 @@ def test_bad_input_is_the_same_in_a_real_process(full_run, tmp_path, case):
         here.stdout,
         here.stderr,
     )
+
+
+def test_a_chunk_trains_its_lines_one_after_another(full_run, code):
+    """--index 6 --chunk 5: lines 30 to 34 of params.txt, in order, with the serial run's bytes."""
+    _setup(code, full_run, "split params")
+    proc = python(
+        f"{EXAMPLE}/train_one.py", "--index", "6", "--chunk", "5", "--results-dir", "c", cwd=code
+    )
+    lines = (code / "params.txt").read_text().splitlines()[30:]
+    said = [line.split(":")[0] for line in proc.stdout.splitlines()]
+    assert said == [f"k = {k}, metric = {m}" for k, m in map(str.split, lines)], proc.stdout
+    assert len(list((code / "c").iterdir())) == 10
+    for made in (code / "c").iterdir():
+        assert made.read_bytes() == (full_run / "results" / made.name).read_bytes(), made.name
+
+
+def test_shared_table_adds_a_row_to_what_it_read(full_run, code):
+    """Run one after another, the tasks of shared_table.py keep every row (the race needs tasks
+    at the same time: tests/real_cluster/test_throughput.py); each also writes its own files."""
+    _setup(code, full_run, "split params")
+    for index in (3, 0):
+        python(f"{EXAMPLE}/shared_table.py", "--index", str(index), cwd=code)
+    rows = list(csv.DictReader((code / "results/table.csv").open()))
+    serial = [
+        json.loads((full_run / "results" / f"{name}.json").read_text())
+        for name in ("knn_k01_canberra", "knn_k01_euclidean")
+    ]
+    assert rows == [
+        {key: str(result[key]) for key in ("n_neighbors", "metric", "test_accuracy")}
+        for result in serial
+    ]
+    assert len(list((code / "results").glob("knn_*"))) == 4
+
+
+def test_cores_come_from_slurm_and_do_not_change_the_result(full_run, code):
+    """train_one.py cross-validates on SLURM_CPUS_PER_TASK processes: the same bytes as the serial
+    run's; a value that is not a positive integer is one clear line, and nothing is written."""
+    _setup(code, full_run, "split")
+    args = ["--n_neighbors", "4", "--metric", "chebyshev", "--results-dir", "two"]
+    env = {**learner_env(), "SLURM_CPUS_PER_TASK": "2"}
+    python(f"{EXAMPLE}/train_one.py", *args, cwd=code, env=env)
+    for name in ("knn_k04_chebyshev.json", "knn_k04_chebyshev.png"):
+        assert (code / "two" / name).read_bytes() == (full_run / "results" / name).read_bytes()
+    shutil.rmtree(code / "two")
+    before = tree_bytes(code)
+    env["SLURM_CPUS_PER_TASK"] = "2(x2)"
+    proc = python(f"{EXAMPLE}/train_one.py", *args, cwd=code, env=env, check=False)
+    assert proc.returncode == 1
+    assert_one_error_line(proc, "SLURM_CPUS_PER_TASK is '2(x2)', not a positive integer")
+    assert tree_bytes(code) == before
+
+
+def test_cores_py_reports_four_numbers(code):
+    env = {**learner_env(), "SLURM_CPUS_PER_TASK": "3", "OMP_NUM_THREADS": "1"}
+    proc = python(f"{EXAMPLE}/cores.py", cwd=code, env=env)
+    values = [line.rsplit(maxsplit=1)[1] for line in proc.stdout.splitlines()]
+    assert values == ["3", str(len(os.sched_getaffinity(0))), str(os.cpu_count()), "1"], proc.stdout
 
 
 def test_resume_trains_nothing_that_is_done(full_run, code):

@@ -52,12 +52,8 @@ def ran(tmp_path_factory) -> dict:
 
 
 @pytest.mark.timeout(1000)
-def test_every_shown_output_has_the_recorded_shape(ran):
-    recording.assert_shown_outputs_keep_their_shape(PAGE, ran["blocks"])
-
-
-def test_every_block_ended_as_the_page_says(ran):
-    recording.assert_every_block_succeeded(PAGE, ran["blocks"])
+def test_every_block_succeeded_and_shows_the_recorded_shape(ran):
+    recording.assert_as_recorded(PAGE, ran["blocks"])
 
 
 def test_the_first_part_stopped_at_the_signal_and_the_second_did_the_rest(ran):

@@ -13,7 +13,6 @@ import pytest
 
 from lessontest import recording
 from lessontest.slurm import kib
-from lessontest.tree import copy_code
 
 pytestmark = pytest.mark.slurm
 
@@ -29,17 +28,12 @@ def sacct_rows(text: str) -> list[list[str]]:
     return [row for row in rows if row and re.fullmatch(r"\d+(\.\w+)?", row[0])]
 
 
-@pytest.fixture(scope="module")
-def ran(tmp_path_factory) -> dict[str, recording.Ran]:
-    code = copy_code(tmp_path_factory.mktemp("sizing"))
-    out = recording.run_session(PAGE, code, timeout=600)
-    out["code"] = code
-    return out
+ran = recording.page_session(PAGE, timeout=600)
 
 
 @pytest.mark.timeout(700)
-def test_every_shown_output_has_the_recorded_shape(ran):
-    recording.assert_shown_outputs_keep_their_shape(PAGE, ran)
+def test_every_block_succeeded_and_shows_the_recorded_shape(ran):
+    recording.assert_as_recorded(PAGE, ran)
 
 
 def test_the_measurement_names_the_batch_step_and_its_peak_memory(ran):
@@ -79,7 +73,3 @@ def test_resized_job_completes_within_what_it_asked_for(ran):
     # What the page says of the choice: the measured peak, plus half again, fits into 250M.
     measured = sacct_rows(ran["sizing-measure"].stdout)[1][-1]
     assert kib(measured) * 1.5 < 250 * 1024, measured
-
-
-def test_every_block_ended_as_the_page_says(ran):
-    recording.assert_every_block_succeeded(PAGE, ran)

@@ -27,6 +27,8 @@ BATCH_SCRIPTS = [
     "one_job.sh",
     "notice.sh",
     "long_job.sh",
+    "array_chunks.sh",
+    "staged_job.sh",
 ]
 # Options a script may have besides the five every batch script has.
 EXTRA_OPTIONS = {"long_job.sh": {"--signal"}}
@@ -212,6 +214,63 @@ def test_sbatch_option_after_the_script_name_fails_the_task(code_copy):
     )
     assert_one_error_line(proc, "error: parameter file '--dependency=afterok:123' not found")
     assert proc.stdout == "" and not (code_copy / "results").exists()
+
+
+def test_array_in_chunks_trains_its_lines(serial_run, code_copy):
+    """array_chunks.sh 5 as task 6: lines 30 to 34, the serial run's bytes; without the chunk
+    size, or outside an array, one clear line and nothing written."""
+    shutil.copytree(serial_run / "data", code_copy / "data")
+    shutil.copy(serial_run / "params.txt", code_copy / "params.txt")
+    script = "slurm/scikit_example/array_chunks.sh"
+    env = learner_env({"SLURM_ARRAY_JOB_ID": "900", "SLURM_ARRAY_TASK_ID": "6"})
+    for args, words in [([], "number of lines per task"), (["5", "params.txt"], None)]:
+        proc = run(["bash", script, *args], code_copy, env=env, check=False, timeout=120)
+        if words:
+            assert_one_error_line(proc, words)
+            assert not (code_copy / "results").exists()
+    assert proc.returncode == 0, proc.stderr
+    names = expected_names(code_copy)[30:35]
+    assert sorted(p.stem for p in (code_copy / "results").glob("*.json")) == sorted(names)
+    for name in names:
+        for ext in ("json", "png"):
+            made, serial = (f / "results" / f"{name}.{ext}" for f in (code_copy, serial_run))
+            assert made.read_bytes() == serial.read_bytes(), name
+    proc = run(["bash", script, "5"], code_copy, env=learner_env(), check=False)
+    assert_one_error_line(proc, "not an array task", "--array")
+
+
+def test_staged_job_copies_back_its_results_and_leaves_no_scratch(serial_run, code_copy, tmp_path):
+    """staged_job.sh works in $TMPDIR/knn-<job ID>: the results come back with the serial run's
+    bytes, and the scratch folder is gone, also after a failed training (which brings nothing
+    back)."""
+    shutil.copytree(serial_run / "data", code_copy / "data")
+    scratch = tmp_path / "node-local"
+    scratch.mkdir()
+    script = "slurm/scikit_example/staged_job.sh"
+    env = learner_env({"SLURM_JOB_ID": "950", "TMPDIR": str(scratch)})
+    proc = run(
+        ["bash", script, "--n_neighbors", "8", "--metric", "hamming"],
+        code_copy,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert_one_error_line(proc, "invalid choice: 'hamming'")
+    assert not (code_copy / "results").exists() and list(scratch.iterdir()) == []
+    proc = run(
+        ["bash", script, "--n_neighbors", "8", "--metric", "manhattan"],
+        code_copy,
+        env=env,
+        timeout=120,
+    )
+    assert proc.stdout.startswith(f"working in {scratch}/knn-950 on ?\n"), proc.stdout
+    made = sorted(p.name for p in (code_copy / "results").iterdir())
+    assert made == ["knn_k08_manhattan.json", "knn_k08_manhattan.png"]
+    for name in made:
+        assert (code_copy / "results" / name).read_bytes() == (
+            serial_run / "results" / name
+        ).read_bytes()
+    assert list(scratch.iterdir()) == []
 
 
 def test_one_job_without_arguments(code_copy):

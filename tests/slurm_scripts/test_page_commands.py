@@ -1,6 +1,6 @@
 """The commands that batch-job.md, array-jobs.md, submission-script.md, exercise-parallel-1.md and
-failure-drills.md's exercise tell learners to type, run exactly as the pages show them, WITHOUT a
-cluster.
+the exercises of failure-drills.md and cores.md tell learners to type, run exactly as the pages
+show them, WITHOUT a cluster.
 
 Each test asks for a page's command blocks by name (lessontest.pages.command) and runs them, in page
 order, in one bash session (`set -euo pipefail`), in a copy of the lesson's files laid out as the
@@ -98,6 +98,14 @@ def test_failure_drills_solution(lesson, fake_sbatch):
         (["--parsable", "--array=3"], array, []),
         (["--dependency=afterok:5001:5002:5003"], collect, []),
     ]
+
+
+def test_cores_solution(lesson, fake_sbatch):
+    """Cores-1: the array of the array chapter, with two cores per task and nothing else changed
+    (train_one.py takes its number of cores from SLURM_CPUS_PER_TASK)."""
+    run_page("cores.md", ["cores-1-solution"], lesson, fake_sbatch)
+    calls = [(call["options"], call["script"], call["script_args"]) for call in fake_sbatch.calls()]
+    assert calls == [(["--array=0-34", "--cpus-per-task=2"], "slurm/scikit_example/array.sh", [])]
 
 
 def expected_command(k, metric, dependency=None):

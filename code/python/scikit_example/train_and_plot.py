@@ -62,7 +62,7 @@ def check_n_neighbors(split, n_neighbors):
         )
 
 
-def train_and_evaluate(split, n_neighbors, metric, cv_repeats=1):
+def train_and_evaluate(split, n_neighbors, metric, cv_repeats=1, n_jobs=1):
     """Fit one model; return it with its test accuracy and cross-validated
     accuracy."""
     X_train, y_train = np.array(split["X_train"]), np.array(split["y_train"])
@@ -73,7 +73,7 @@ def train_and_evaluate(split, n_neighbors, metric, cv_repeats=1):
         n_neighbors=n_neighbors,
         metric=metric,
     )
-    cv_scores = cross_val_score(model, X_train, y_train, cv=cv)
+    cv_scores = cross_val_score(model, X_train, y_train, cv=cv, n_jobs=n_jobs)
     model.fit(X_train, y_train)
     test_accuracy = model.score(X_test, y_test)
 
@@ -142,10 +142,14 @@ def plot_boundary(model, split, n_neighbors, metric, test_accuracy):
     return buffer.getvalue()
 
 
-def run_combination(split, n_neighbors, metric, results_dir, cv_repeats=1):
+def run_combination(
+    split, n_neighbors, metric, results_dir, cv_repeats=1, n_jobs=1
+):
     """Train, evaluate and plot one combination, and save its two result
-    files."""
-    model, result = train_and_evaluate(split, n_neighbors, metric, cv_repeats)
+    files. The cross-validation runs on n_jobs processes."""
+    model, result = train_and_evaluate(
+        split, n_neighbors, metric, cv_repeats, n_jobs
+    )
     png = plot_boundary(
         model, split, n_neighbors, metric, result["test_accuracy"]
     )

@@ -12,9 +12,17 @@ writes (counting from 0), which is what an array task does with its index:
     python python/scikit_example/train_one.py --index 3 --params params.txt
 
 It writes the same two files, byte for byte, as train_and_plot.py does for that
-combination.
+combination, whatever the number of cores it uses.
+
+With --chunk N as well, the task with index I trains lines I*N to I*N+N-1,
+one after another: an array of fewer, longer tasks.
+
+The cross-validation runs its folds on as many cores as Slurm gave the task
+(SLURM_CPUS_PER_TASK, set by sbatch --cpus-per-task), one outside a job;
+--n-jobs N sets the number instead.
 """
 
+import os
 import pathlib
 
 from grid import DEFAULT_PARAMS, METRICS
@@ -63,6 +71,31 @@ def read_parameters(path):
     return combinations
 
 
+def lines_of_task(combinations, index, chunk, path):
+    """The combinations the array task `index` trains: lines index*chunk to
+    index*chunk+chunk-1 of the parameter file (the last task may get fewer)."""
+    tasks = -(-len(combinations) // chunk)  # the number of tasks, rounded up
+    if not 0 <= index < tasks:
+        per_task = f" for tasks of {chunk} lines" if chunk > 1 else ""
+        raise InputError(
+            f"index {index} is out of range: '{path}' has "
+            f"{len(combinations)} lines{per_task}, so the index must be "
+            f"between 0 and {tasks - 1}"
+        )
+    return combinations[index * chunk : (index + 1) * chunk]
+
+
+def cores_from_slurm():
+    """The cores Slurm gave this task, or 1 outside a Slurm job."""
+    text = os.environ.get("SLURM_CPUS_PER_TASK", "1")
+    try:
+        return positive_int(text)
+    except ValueError:
+        raise InputError(
+            f"SLURM_CPUS_PER_TASK is {text!r}, not a positive integer"
+        ) from None
+
+
 def main():
     parser = ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -92,6 +125,22 @@ def main():
         metavar="FILE",
         help=f"parameter file used with --index (default: {DEFAULT_PARAMS})",
     )
+    parser.add_argument(
+        "--chunk",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="with --index I: train lines I*N to I*N+N-1 (default: 1)",
+    )
+    parser.add_argument(
+        "--n-jobs",
+        type=positive_int,
+        metavar="N",
+        help=(
+            "cross-validate on N cores (default: SLURM_CPUS_PER_TASK in a "
+            "Slurm job, else 1)"
+        ),
+    )
     add_common_arguments(parser)
     args = parser.parse_args()
 
@@ -104,29 +153,35 @@ def main():
         args.n_neighbors is None or args.metric is None
     ):
         parser.error("give both --n_neighbors and --metric, or --index")
+    if args.index is None and args.chunk != 1:
+        parser.error("--chunk goes with --index")
 
     if args.index is not None:
         combinations = read_parameters(args.params)
-        if not 0 <= args.index < len(combinations):
-            raise InputError(
-                f"index {args.index} is out of range: '{args.params}' "
-                f"has {len(combinations)} lines, so the index must be "
-                f"between 0 and {len(combinations) - 1}"
-            )
-        n_neighbors, metric = combinations[args.index]
+        todo = lines_of_task(combinations, args.index, args.chunk, args.params)
     else:
-        n_neighbors, metric = args.n_neighbors, args.metric
+        todo = [(args.n_neighbors, args.metric)]
 
+    n_jobs = args.n_jobs or cores_from_slurm()
     split = load_split(args.data)
-    check_n_neighbors(split, n_neighbors)
-    result = run_combination(
-        split, n_neighbors, metric, args.results_dir, args.cv_repeats
-    )
-    print(
-        f"k = {n_neighbors}, metric = {metric}: test accuracy "
-        f"{result['test_accuracy']:.3f}, cross-validated "
-        f"{result['cv_accuracy_mean']:.3f} +- {result['cv_accuracy_std']:.3f}"
-    )
+    for n_neighbors, _ in todo:  # every line checked before any is trained
+        check_n_neighbors(split, n_neighbors)
+    for n_neighbors, metric in todo:
+        result = run_combination(
+            split,
+            n_neighbors,
+            metric,
+            args.results_dir,
+            args.cv_repeats,
+            n_jobs,
+        )
+        print(
+            f"k = {n_neighbors}, metric = {metric}: test accuracy "
+            f"{result['test_accuracy']:.3f}, cross-validated "
+            f"{result['cv_accuracy_mean']:.3f} +- "
+            f"{result['cv_accuracy_std']:.3f}",
+            flush=True,  # at once: a job's output shows each one when done
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,77 @@
+"""Train one line of the parameter file, then add its result to ONE table that
+every task shares. THE WRONG WAY, kept to show a race.
+
+Run from the code/ folder, after preprocess.py and create_parameter_file.py,
+as the task of an array job:
+
+    python python/scikit_example/shared_table.py --index 3
+
+It trains line 3 as train_one.py --index 3 does (the same result files), and
+then adds the result as a row to results/table.csv: it reads the table when it
+starts and writes it back, with its own row added, when it is done. Tasks that
+run at the same time each write back what they read plus their own row, so
+the rows of the others are lost; the chapter on throughput shows it happening.
+Write one file per task instead, and collect them at the end.
+"""
+
+import csv
+import io
+import pathlib
+
+from grid import DEFAULT_DATA, DEFAULT_PARAMS, DEFAULT_RESULTS
+from knn_files import load_split
+from script_io import ArgumentParser, InputError, run, write_atomic
+from train_and_plot import check_n_neighbors, run_combination
+from train_one import lines_of_task, read_parameters
+
+COLUMNS = ["n_neighbors", "metric", "test_accuracy"]
+
+
+def read_table(path):
+    """The rows of the shared table, or none if it does not exist yet."""
+    try:
+        text = pathlib.Path(path).read_text()
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read table '{path}': {err}") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames != COLUMNS:
+        raise InputError(
+            f"malformed table '{path}': its first line must be "
+            f"{','.join(COLUMNS)}"
+        )
+    return list(reader)
+
+
+def main():
+    parser = ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--index", type=int, required=True, metavar="I", help="line I (from 0)"
+    )
+    parser.add_argument("--params", default=DEFAULT_PARAMS, metavar="FILE")
+    parser.add_argument("--table", default=f"{DEFAULT_RESULTS}/table.csv")
+    args = parser.parse_args()
+
+    combinations = read_parameters(args.params)
+    [(n_neighbors, metric)] = lines_of_task(
+        combinations, args.index, 1, args.params
+    )
+    rows = read_table(args.table)  # what the table holds NOW, at the start
+    split = load_split(DEFAULT_DATA)
+    check_n_neighbors(split, n_neighbors)
+    result = run_combination(split, n_neighbors, metric, DEFAULT_RESULTS)
+    rows.append({column: result[column] for column in COLUMNS})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    # Written whole (write_atomic), so no reader sees half a table; but what
+    # another task added since this one read the table is overwritten all the
+    # same.
+    write_atomic(args.table, out.getvalue())
+    print(f"task {args.index}: wrote {args.table}, row count {len(rows)}")
+
+
+if __name__ == "__main__":
+    run(main)
