@@ -18,7 +18,7 @@ PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadsc
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: venv system-packages html serve test test-code test-slurm test-browser lint \
-        bench-overhead bench-groups bench-build record clean
+        bench-overhead bench-array-jobs bench-groups bench-build record clean
 
 # What the build needs from the system (Graphviz, Python's venv module) comes first: as root on
 # Debian or Ubuntu it is installed with apt-get, otherwise make stops here, before .venv, with
@@ -83,6 +83,12 @@ bench: $(VENV)/.installed
 bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job costs (planning page)
 	cd code && $(abspath $(PY)) snakemake/many_small_tasks/measure_overhead.py \
 		--output $(CURDIR)/bench/results/overhead_local.json
+
+# The two lighter workloads only: where the cost per job shows (the heaviest alone takes about
+# 45 minutes here, and the main bench has it for the other methods).
+bench-array-jobs: $(VENV)/.installed ## measure Snakemake's train jobs as one Slurm array job beside the plain array (about 10 minutes)
+	$(PY) bench/run_bench.py --methods serial,array,snakemake_slurm_tuned,snakemake_slurm_array \
+		--workloads 300,1 --output bench/results/slurm_array_jobs.json
 
 bench-groups: $(VENV)/.installed ## record the planning page's group jobs on the local cluster (about 1 minute)
 	$(PY) bench/group_jobs.py

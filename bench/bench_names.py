@@ -13,6 +13,7 @@ METHODS = (
     "custom_script",
     "snakemake_slurm_default",
     "snakemake_slurm_tuned",
+    "snakemake_slurm_array",
     "snakemake_local",
 )
 
@@ -23,6 +24,7 @@ LABELS = {
     "custom_script": "submission script",
     "snakemake_slurm_default": "Snakemake on Slurm, default checks",
     "snakemake_slurm_tuned": "Snakemake on Slurm, 1 s checks",
+    "snakemake_slurm_array": "Snakemake on Slurm, array job",
     "snakemake_local": "Snakemake local",
 }
 
@@ -33,6 +35,8 @@ DESCRIPTIONS = {
     "custom_script": "one `sbatch` per combination",
     "snakemake_slurm_default": "Snakemake on Slurm, default status checks",
     "snakemake_slurm_tuned": "Snakemake on Slurm, status checked every second",
+    "snakemake_slurm_array": "Snakemake on Slurm, the train jobs as one array job, checked every "
+    "second",
     "snakemake_local": "Snakemake on the node itself, without Slurm",
 }
 
@@ -43,6 +47,7 @@ COLOURS = {
     "custom_script": "#56B4E9",
     "snakemake_slurm_default": "#D55E00",
     "snakemake_slurm_tuned": "#E69F00",
+    "snakemake_slurm_array": "#CC79A7",
     "snakemake_local": "#009E73",
 }
 

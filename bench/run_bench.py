@@ -9,6 +9,8 @@ cross-validation repeats each task does, `--cv-repeats`), the same combinations 
   snakemake_slurm_default  Snakemake + Slurm executor plugin, the lesson's profile without its
                     status-check settings (so the plugin's and Snakemake's defaults apply)
   snakemake_slurm_tuned    the same with first check after 1 s and checks every 1 s
+  snakemake_slurm_array    the tuned run, with the train jobs submitted as ONE array job (the
+                    plugin's slurm-array-jobs option)
   snakemake_local   Snakemake without Slurm, --cores = number of cores
 
 Each run starts from a fresh copy of code/ with the split already made (preprocessing is not timed).
@@ -302,13 +304,18 @@ def run_sbatch_method(method, code, cv) -> tuple[float, list[dict]]:
     return (seconds, cpu, *job_times(code, since, until, 1 if method == "serial" else len(TASKS)))
 
 
-def profile(code: pathlib.Path, name: str, checks: int | None) -> pathlib.Path:
-    """The lesson's profile, with its status-check settings removed (None) or set to `checks` s."""
+def profile(
+    code: pathlib.Path, name: str, checks: int | None, array_rules: str | None = None
+) -> pathlib.Path:
+    """The lesson's profile, with its status-check settings removed (None) or set to `checks` s,
+    and the jobs of `array_rules` submitted as array jobs."""
     settings = yaml.safe_load((code / PROFILE).read_text())
     for key in STATUS_KEYS:
         settings.pop(key, None)
         if checks is not None:
             settings[key] = checks
+    if array_rules:
+        settings["slurm-array-jobs"] = array_rules
     folder = code.parent / "profiles" / name
     folder.mkdir(parents=True)
     (folder / "config.yaml").write_text(yaml.safe_dump(settings, sort_keys=True))
@@ -322,7 +329,8 @@ def run_snakemake_method(method, code, cv) -> tuple[float, list[dict]]:
         command += ["--cores", str(os.cpu_count())]
     else:
         checks = None if method == "snakemake_slurm_default" else 1
-        command += ["--profile", profile(code, method, checks)]
+        arrays = "train" if method == "snakemake_slurm_array" else None
+        command += ["--profile", profile(code, method, checks, arrays)]
     since = dt.datetime.now().replace(microsecond=0)
     start, cpu = time.monotonic(), children_cpu()
     proc = sh([*command, *targets], code, check=False, timeout=1800)
@@ -414,6 +422,7 @@ def main() -> int:
         "status_check_settings": {
             "snakemake_slurm_default": "plugin and Snakemake defaults",
             "snakemake_slurm_tuned": {k: 1 for k in STATUS_KEYS},
+            "snakemake_slurm_array": {k: 1 for k in STATUS_KEYS} | {"slurm-array-jobs": "train"},
         },
         "workloads": [],
     }

@@ -12,7 +12,11 @@ import json
 import pathlib
 import runpy
 
-INPUTS = ["bench/results/slurm_speedup.json", "bench/bench_names.py"]
+INPUTS = [
+    "bench/results/slurm_speedup.json",
+    "bench/bench_names.py",
+    "bench/results/slurm_array_jobs.json",
+]
 OUTPUTS = [
     "_generated/bench_speedup.svg",
     "_generated/bench_gantt.svg",
@@ -20,6 +24,7 @@ OUTPUTS = [
     "_generated/bench_summary.md",
     "_generated/bench_machine.md",
     "_generated/bench_overhead.md",
+    "_generated/bench_array_jobs.md",
 ]
 
 # The methods' names and colours are kept once, with the bench that measures them.
@@ -30,16 +35,16 @@ COLOURS = _NAMES["COLOURS"]
 SVG_METADATA = {"Date": None, "Creator": None}
 
 
-def load(root: pathlib.Path) -> dict:
-    record = json.loads((root / INPUTS[0]).read_text(encoding="utf-8"))
+def load(root: pathlib.Path, name: str = INPUTS[0]) -> dict:
+    record = json.loads((root / name).read_text(encoding="utf-8"))
     for key in ("date", "machine", "tasks", "cores_used", "workloads"):
         if key not in record:
-            raise ValueError(f"{INPUTS[0]} lacks '{key}': re-run `make bench`")
+            raise ValueError(f"{name} lacks '{key}': re-run the bench that writes it")
     record["workloads"].sort(key=lambda entry: entry["cv_repeats"])
     for entry in record["workloads"]:
         if "serial" not in entry["runs"] or "array" not in entry["runs"]:
             raise ValueError(
-                f"{INPUTS[0]}: workload {entry['cv_repeats']} lacks the serial or array run"
+                f"{name}: workload {entry['cv_repeats']} lacks the serial or array run"
             )
     return record
 
@@ -440,6 +445,85 @@ def summary_markdown(record: dict) -> str:
     return "\n".join(lines)
 
 
+def _time_split(record: dict, run: dict) -> tuple[float, float]:
+    """(a job's mean run time, the run's time outside its jobs), in seconds, from sacct's times:
+    outside is before the first submission and after the last job ended."""
+    jobs = run["jobs"]
+    origin = dt.datetime.fromisoformat(min(job["Submit"] for job in jobs))
+    last = max(seconds_since(job["End"], origin) for job in jobs)
+    runs = [seconds_since(job["End"], origin) - seconds_since(job["Start"], origin) for job in jobs]
+    return sum(runs) / len(runs), run["seconds"] - last
+
+
+def where_the_time_went(record: dict) -> str:
+    """Per workload and way of running: a job's mean run time (sacct's start to end), and the
+    run's time outside its jobs (before the first submission and after the last job ended)."""
+    lines = [
+        "**Where the time went**, in seconds: a job's mean run time (from its start to its end, "
+        "as `sacct` says), and the time of the whole run outside its jobs (before the first "
+        "submission and after the last job ended):",
+        "",
+        "| how it ran | work per task | mean job run time | outside the jobs |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    n = len(record["tasks"])
+    for entry in record["workloads"]:
+        per_task = entry["runs"]["serial"]["seconds"] / n
+        for method in [m for m in LABELS if m != "serial" and m in entry["runs"]]:
+            run = entry["runs"][method]
+            jobs = run["jobs"]
+            if not jobs:
+                continue
+            mean, outside = _time_split(record, run)
+            lines.append(
+                f"| {LABELS[method]} | {per_task:.1f}\u00a0s | {mean:.1f} | {outside:.1f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def array_jobs_verdict(record: dict) -> str:
+    """One sentence per workload: did Snakemake's array job cost less per job than one Slurm job
+    per rule job, and where the difference was (in the jobs, or outside them)."""
+    table = {(r["cv"], r["method"]): r for r in rows(record)}
+    out = []
+    for entry in record["workloads"]:
+        cv, runs = entry["cv_repeats"], entry["runs"]
+        if "snakemake_slurm_array" not in runs or "snakemake_slurm_tuned" not in runs:
+            continue
+        as_array = table[cv, "snakemake_slurm_array"]
+        per_job = table[cv, "snakemake_slurm_tuned"]
+        went = {
+            m: _time_split(record, runs[m])
+            for m in ("snakemake_slurm_array", "snakemake_slurm_tuned")
+        }
+        verdict = "less" if as_array["extra_per_job"] < per_job["extra_per_job"] else "more"
+        inside = went["snakemake_slurm_array"][0] - went["snakemake_slurm_tuned"][0]
+        outside = went["snakemake_slurm_array"][1] - went["snakemake_slurm_tuned"][1]
+        out.append(
+            f"- With {as_array['per_task']:.1f} s of work per task, Snakemake with the train "
+            f"jobs as one array cost {as_array['extra_per_job']:+.1f} s per job over the plain "
+            f"array job, and with one Slurm job per rule job {per_job['extra_per_job']:+.1f} s: "
+            f"{verdict} "
+            f"with the array. Its jobs' mean run time differed by {inside:+.1f} s, and the time "
+            f"outside the jobs by {outside:+.1f} s."
+        )
+    return "\n".join(out) + "\n"
+
+
+def array_jobs_markdown(record: dict) -> str:
+    """`make bench-array-jobs`' run: where it ran, the main bench's tables, where the time went,
+    and whether the array cost Snakemake less per job."""
+    return (
+        machine_markdown(record)
+        + "\n"
+        + table_markdown(record)
+        + "\n"
+        + where_the_time_went(record)
+        + "\n"
+        + array_jobs_verdict(record)
+    )
+
+
 def generate(root: pathlib.Path) -> None:
     record = load(root)
     out = root / "_generated"
@@ -449,3 +533,5 @@ def generate(root: pathlib.Path) -> None:
     (out / "bench_summary.md").write_text(summary_markdown(record), encoding="utf-8")
     (out / "bench_machine.md").write_text(machine_markdown(record), encoding="utf-8")
     (out / "bench_overhead.md").write_text(overhead_markdown(record), encoding="utf-8")
+    arrays = load(root, INPUTS[2])
+    (out / "bench_array_jobs.md").write_text(array_jobs_markdown(arrays), encoding="utf-8")
