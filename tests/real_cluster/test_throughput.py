@@ -53,15 +53,19 @@ def test_tasks_sharing_one_table_lost_rows_but_not_their_own_files(ran):
     table = list(csv.DictReader((ran["code"] / "results/table.csv").open()))
     assert len(table) == rows
     assert len({(row["n_neighbors"], row["metric"]) for row in table}) == rows
-    # The loss the page explains: two tasks that ran side by side (each holds the table from its
-    # start to its end) keep one row of the two. Whether tasks ran side by side depends on what
-    # else held the cluster's two cores meanwhile, so sacct says which case this run is: tasks
-    # started in the same second read the same table; tasks that never overlapped lose nothing.
+    # The loss the page explains: a task holds the table from its start (it reads the table
+    # first) to its end (it writes it back last), so of two tasks that ran side by side one row
+    # is lost. Whether tasks ran side by side depends on what else held the cluster's two cores
+    # meanwhile (other suites' jobs, in CI), so sacct's start and end times say which case this
+    # run is: an overlap of 2 s or more (sacct counts whole seconds) must lose a row, and tasks
+    # that never overlapped must lose none.
     spans = task_spans(ran["code"], "slurm-table-*_0.out")
-    starts = [start for start, _ in spans]
-    if len(set(starts)) < len(starts):
-        assert rows < 10, lines
-    if all(a[1] <= b[0] or b[1] <= a[0] for a, b in combinations(spans, 2)):
+    overlaps = [
+        (min(a[1], b[1]) - max(a[0], b[0])).total_seconds() for a, b in combinations(spans, 2)
+    ]
+    if max(overlaps) >= 2:
+        assert rows < 10, (lines, spans)
+    if max(overlaps) <= 0:
         assert rows == 10, "one task at a time: nothing to lose"
     fixed = ran["throughput-race-fixed"].stdout.split()
     assert fixed[0] == "10" and fixed[-1] == "10", fixed

@@ -6,9 +6,9 @@ as the task of an array job:
 
     python python/scikit_example/shared_table.py --index 3
 
-It trains line 3 as train_one.py --index 3 does (the same result files), and
-then adds the result as a row to results/table.csv: it reads the table when it
-starts and writes it back, with its own row added, when it is done. Tasks that
+It reads results/table.csv first, then trains line 3 as train_one.py --index 3
+does (the same result files, seconds of work with loading scikit-learn), and
+then writes the table back with its own row added. Tasks that
 run at the same time each write back what they read plus their own row, so
 the rows of the others are lost; the chapter on throughput shows it happening.
 Write one file per task instead, and collect them at the end.
@@ -19,10 +19,7 @@ import io
 import pathlib
 
 from grid import DEFAULT_DATA, DEFAULT_PARAMS, DEFAULT_RESULTS
-from knn_files import load_split
 from script_io import ArgumentParser, InputError, run, write_atomic
-from train_and_plot import check_n_neighbors, run_combination
-from train_one import lines_of_task, read_parameters
 
 COLUMNS = ["n_neighbors", "metric", "test_accuracy"]
 
@@ -53,11 +50,18 @@ def main():
     parser.add_argument("--table", default=f"{DEFAULT_RESULTS}/table.csv")
     args = parser.parse_args()
 
+    rows = read_table(args.table)  # what the table holds NOW, at the start
+
+    # The long work: scikit-learn and Matplotlib load only now, after the
+    # table was read, as in a program that reads its inputs first.
+    from knn_files import load_split
+    from train_and_plot import check_n_neighbors, run_combination
+    from train_one import lines_of_task, read_parameters
+
     combinations = read_parameters(args.params)
     [(n_neighbors, metric)] = lines_of_task(
         combinations, args.index, 1, args.params
     )
-    rows = read_table(args.table)  # what the table holds NOW, at the start
     split = load_split(DEFAULT_DATA)
     check_n_neighbors(split, n_neighbors)
     result = run_combination(split, n_neighbors, metric, DEFAULT_RESULTS)
