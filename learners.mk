@@ -9,8 +9,10 @@ SHELL := /bin/bash
 help: ## list these entry points
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-cluster-up: ## start a throwaway two-node practice Slurm cluster on this machine (root)
-	bash cluster/up.sh
+# STRICT=1: set up like many real sites (no default partition, a project account, a QOS with a
+# submit limit, a reservation); sites/practice-strict.yaml is its site file.
+cluster-up: ## start a throwaway two-node practice Slurm cluster on this machine (root; STRICT=1: like a strict site)
+	bash cluster/up.sh$(if $(STRICT), --strict)
 
 cluster-down: ## stop that cluster and remove its state
 	bash cluster/down.sh

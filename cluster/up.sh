@@ -8,10 +8,22 @@
 # an account for every job, and stops a job that uses more memory or time than it asked for.
 # Running it again while the cluster runs changes nothing. `make cluster-down` stops exactly
 # these daemons and deletes the folder and the jobs' cgroups.
+#
+# `bash cluster/up.sh --strict` (make cluster-up STRICT=1) starts it set up like many real sites
+# instead: two partitions with different time limits and no default one, a project account, a
+# QOS that limits how many jobs a user may submit, and a reservation for the course. The lesson
+# runs there once it is built for that site (sites/practice-strict.yaml; content/setup.md).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=cluster/common.sh
 source "$HERE/common.sh"
+
+mode=default
+case "${1:-}" in
+    "") ;;
+    --strict) mode=strict ;;
+    *) die "unknown option '$1'; the only option is --strict" ;;
+esac
 
 usage() {
     local nodes
@@ -20,8 +32,7 @@ usage() {
 
 The local Slurm cluster is running, with ${#NODES[@]} compute nodes on this machine:
 ${nodes:-  unknown}
-  partition:  $PARTITION (the default; jobs need no --partition)
-  account:    $ACCOUNT (your default; jobs need no --account)
+$(settings)
   limits:     at most $(nproc) cores in use at once; a job is stopped when it uses more
               memory (--mem) or time (--time) than it asked for
   accounting: sacct and sacctmgr work (cluster "$CLUSTER_NAME")
@@ -36,10 +47,31 @@ Try it:
 Jobs run on this machine with the environment you submit them from: activate the
 lesson's virtual environment (or put it on PATH) before sbatch, so jobs find Python.
 Another user submits once root has added them:
-  sacctmgr add user <name> account=$ACCOUNT
+  sacctmgr add user <name> account=$(current_account)$(current_qos)
 
 Stop the cluster and delete its files with:  make cluster-down
 EOF
+}
+
+current_account() { [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]] && echo "$STRICT_ACCOUNT" || echo "$ACCOUNT"; }
+current_qos() { [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]] && echo " qos=$STRICT_QOS" || true; }
+
+# What a job must name on this cluster, by mode (usage above).
+settings() {
+    if [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]]; then
+        cat <<EOF
+  mode:        strict, like many real sites; a job must name a partition and the reservation
+  partitions:  ${STRICT_PARTITIONS[0]} (at most ${STRICT_MAX_TIMES[0]}), ${STRICT_PARTITIONS[1]} (at most ${STRICT_MAX_TIMES[1]}); no default
+  account:     $STRICT_ACCOUNT (your only one); QOS $STRICT_QOS, at most $STRICT_SUBMIT_LIMIT jobs queued at once
+  reservation: $STRICT_RESERVATION (all nodes, for the users added below)
+  site file:   sites/practice-strict.yaml; its site.env sets all of these for sbatch and srun
+EOF
+    else
+        cat <<EOF
+  partition:  $PARTITION (the default; jobs need no --partition)
+  account:    $ACCOUNT (your default; jobs need no --account)
+EOF
+    fi
 }
 
 # --- 1. Check everything before changing anything ---------------------------------------------
@@ -72,6 +104,10 @@ fi
 
 if [[ -f $MARKER ]]; then
     if all_started_alive && sinfo --noheader >/dev/null 2>&1; then
+        running=$(cat "$MODE_FILE" 2>/dev/null || echo default)
+        if [[ $running != "$mode" ]]; then
+            die "the local cluster is already running in $running mode; stop it first (make cluster-down), then start it in $mode mode."
+        fi
         say "The local Slurm cluster is already running (state in $STATE); nothing to do."
         usage
         exit 0
@@ -144,6 +180,7 @@ trap cleanup_on_error ERR
 
 mkdir -p "$ETC" "$RUN" "$LOG" "$DB_DIR" "$DB_RUN" "$STATE/ctld" "$STATE/slurmd"
 touch "$MARKER"
+echo "$mode" >"$MODE_FILE"
 : >"$STARTED"
 chown mysql:mysql "$DB_DIR" "$DB_RUN"
 
@@ -223,8 +260,19 @@ EOF
             "RealMemory=$node_mem State=UNKNOWN"
     done
     # LLN: each job goes to the least loaded node, so that jobs spread over the nodes.
-    echo "PartitionName=$PARTITION Nodes=$(IFS=,; echo "${NODES[*]}") Default=YES" \
-        "MaxTime=INFINITE State=UP DefMemPerCPU=$def_mem LLN=YES"
+    all_nodes=$(IFS=,; echo "${NODES[*]}")
+    if [[ $mode == strict ]]; then
+        # As at many sites, a job that asks for more than its partition allows is refused at
+        # once instead of waiting for ever.
+        echo "EnforcePartLimits=ALL"
+        for i in "${!STRICT_PARTITIONS[@]}"; do
+            echo "PartitionName=${STRICT_PARTITIONS[$i]} Nodes=$all_nodes Default=NO" \
+                "MaxTime=${STRICT_MAX_TIMES[$i]} State=UP DefMemPerCPU=$def_mem LLN=YES"
+        done
+    else
+        echo "PartitionName=$PARTITION Nodes=$all_nodes Default=YES" \
+            "MaxTime=INFINITE State=UP DefMemPerCPU=$def_mem LLN=YES"
+    fi
 } >"$ETC/slurm.conf"
 
 cat >"$ETC/cgroup.conf" <<EOF
@@ -321,7 +369,9 @@ done
 
 nodes_idle() {
     local states
-    states=$(sinfo --noheader --Node --format=%T | sort | uniq -c | awk '{print $1, $2}')
+    # A node in two partitions is listed twice: count each node once.
+    states=$(sinfo --noheader --Node --format='%N %T' | sort -u | awk '{print $2}' | uniq -c |
+        awk '{print $1, $2}')
     [[ $states == "${#NODES[@]} idle" ]]
 }
 if ! wait_for 90 nodes_idle; then
@@ -335,25 +385,43 @@ if ! wait_for 60 cluster_known; then
 fi
 
 # Accounts and limits, as on a real cluster: every user who submits needs an account. root (who
-# runs the tests) and the user who ran sudo get the project account "$ACCOUNT" as their default.
-# The QOS every job gets ("normal") holds at most as many cores at once as the machine has.
-step "Adding the account $ACCOUNT and the limit of $cpus cores in use at once"
+# runs the tests) and the user who ran sudo get one project account as their default. The QOS
+# every job gets holds at most as many cores at once as the machine has.
 users=(root)
 [[ -n ${SUDO_USER:-} && ${SUDO_USER:-} != root ]] && users+=("$SUDO_USER")
-sacctmgr --immediate --quiet add account "$ACCOUNT" Description="the lesson's project" \
+if [[ $mode == strict ]]; then
+    account=$STRICT_ACCOUNT qos=$STRICT_QOS
+else
+    account=$ACCOUNT qos=normal
+fi
+step "Adding the account $account and the limit of $cpus cores in use at once (QOS $qos)"
+sacctmgr --immediate --quiet add account "$account" Description="the lesson's project" \
     Organization=lesson >/dev/null
+if [[ $mode == strict ]]; then
+    sacctmgr --immediate --quiet add qos "$qos" GrpTRES=cpu="$cpus" \
+        MaxSubmitJobsPerUser="$STRICT_SUBMIT_LIMIT" >/dev/null
+    user_qos=(QOS="$qos" DefaultQOS="$qos")
+else
+    sacctmgr --immediate --quiet modify qos "$qos" set GrpTRES=cpu="$cpus" >/dev/null
+    user_qos=()
+fi
 for user in "${users[@]}"; do
-    sacctmgr --immediate --quiet add user "$user" Account="$ACCOUNT" DefaultAccount="$ACCOUNT" >/dev/null
-    sacctmgr --immediate --quiet modify user "$user" set DefaultAccount="$ACCOUNT" >/dev/null
+    sacctmgr --immediate --quiet add user "$user" Account="$account" DefaultAccount="$account" \
+        "${user_qos[@]}" >/dev/null
+    sacctmgr --immediate --quiet modify user "$user" set DefaultAccount="$account" >/dev/null
 done
-sacctmgr --immediate --quiet modify qos normal set GrpTRES=cpu="$cpus" >/dev/null
 limits_known() {
-    scontrol show assoc_mgr flags=qos qos=normal | grep -q "GrpTRES=cpu=$cpus(" &&
-        scontrol show assoc_mgr flags=assoc users=root accounts="$ACCOUNT" | grep -q "Account=$ACCOUNT"
+    scontrol show assoc_mgr flags=qos qos="$qos" | grep -q "GrpTRES=cpu=$cpus(" &&
+        scontrol show assoc_mgr flags=assoc users=root accounts="$account" | grep -q "Account=$account"
 }
 if ! wait_for 30 limits_known; then
     echo "slurmctld did not learn the account and its limit within 30 s" >&2
     false
+fi
+if [[ $mode == strict ]]; then
+    step "Reserving every node for the course: reservation $STRICT_RESERVATION"
+    scontrol create reservation ReservationName="$STRICT_RESERVATION" \
+        Users="$(IFS=,; echo "${users[*]}")" Nodes=ALL StartTime=now Duration=UNLIMITED >/dev/null
 fi
 trap - ERR
 
