@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The cluster the lesson is made for: its site file, sites/$(SITE).yaml (content/instructor-guide.md)
+SITE ?= practice
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k array -x"
 PYTEST_ARGS ?=
 # `make test` and `make test-code` run the suites side by side on this many pytest-xdist workers
@@ -17,7 +19,7 @@ PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadsc
 # subprocesses and the jobs they submit find the pinned versions.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: venv system-packages html serve test test-code test-slurm test-browser lint \
+.PHONY: venv system-packages html serve test test-code test-slurm test-strict-site test-browser lint \
         bench-overhead bench-array-jobs bench-groups bench-build record clean
 
 # What the build needs from the system (Graphviz, Python's venv module) comes first: as root on
@@ -38,8 +40,8 @@ $(VENV)/.installed: requirements.txt constraints.txt | system-packages
 
 venv: $(VENV)/.installed ## create or update .venv from the pinned requirements.txt
 
-html: $(VENV)/.installed ## build the site into _build/html (creates .venv first if needed)
-	$(PY) tools/generate.py
+html: $(VENV)/.installed ## build the site into _build/html (for another cluster: SITE=<name>, from sites/<name>.yaml)
+	LESSON_SITE=$(SITE) $(PY) tools/generate.py
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 serve: ## preview the built site on http://localhost:8000 (another port: PORT=8080)
@@ -51,14 +53,27 @@ serve: ## preview the built site on http://localhost:8000 (another port: PORT=80
 AFTER_THE_REST = $(PY) -m pytest -m lifecycle $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test: html ## build the site strictly, then run every test suite
-	$(PY) -m pytest $(PARALLEL) -m "not lifecycle" $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) -m "not lifecycle and not strict" $(PYTEST_ARGS)
 	$(AFTER_THE_REST)
+	$(MAKE) --no-print-directory test-strict-site
+
+# The cluster examples again, on the practice cluster started strict, with the lesson made for its
+# site file. The cluster is restarted strict for them, and in its default mode afterwards.
+STRICT_SITE = practice-strict
+test-strict-site: $(VENV)/.installed ## run the lesson's cluster examples on the strict practice cluster (restarts the cluster)
+	bash cluster/down.sh
+	bash cluster/up.sh --strict
+	status=0; \
+	LESSON_SITE=$(STRICT_SITE) $(PY) -m pytest -m "(site or strict) and not lifecycle" $(PYTEST_ARGS) \
+		|| status=$$?; \
+	bash cluster/down.sh >/dev/null && bash cluster/up.sh >/dev/null; \
+	[ $$status -eq 0 ] || [ $$status -eq 5 ]
 
 test-code: $(VENV)/.installed ## run the tests that need neither the cluster nor the browser (quick)
 	$(PY) -m pytest $(PARALLEL) -m "not slurm and not browser" $(PYTEST_ARGS)
 
 test-slurm: $(VENV)/.installed ## run only the tests that need the cluster
-	$(PY) -m pytest -m "slurm and not lifecycle" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "slurm and not lifecycle and not strict" $(PYTEST_ARGS)
 	$(AFTER_THE_REST)
 
 test-browser: html ## run only the browser and accessibility tests

@@ -16,7 +16,6 @@ and exits with status 1 if there is any.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import pathlib
 import sys
 
@@ -28,11 +27,10 @@ SUFFIXES = {".sh", ".smk", ".yml", ".yaml", ".def"}
 
 def _code_files() -> list[str]:
     """The files of code/, exercises/ and solutions/, whose code pages show."""
-    path = ROOT / "tools" / "generators" / "code_archive.py"
-    spec = importlib.util.spec_from_file_location("code_archive", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.code_files(ROOT)
+    sys.path.insert(0, str(ROOT / "tools" / "generators"))
+    import code_archive
+
+    return code_archive.code_files(ROOT)
 
 
 def shown_files() -> list[pathlib.Path]:

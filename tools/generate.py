@@ -7,9 +7,10 @@ Every module in tools/generators/ describes one product:
     def generate(root: pathlib.Path) -> None: ...                 # writes every OUTPUT
 
 A product is remade only when an output is missing or older than one of its inputs (or than the
-generator itself), so a rebuild with no changes costs nothing. Outputs go to _generated/, which
-git ignores. A generator that fails stops the build with its message: a page never shows a stale
-picture.
+generator itself), or, for a module that defines `key()` (such as the site the lesson is built
+for), when that key differs from the last build's; so a rebuild with no changes costs nothing.
+Outputs go to _generated/, which git ignores. A generator that fails stops the build with its
+message: a page never shows a stale picture.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+GENERATORS = ROOT / "tools" / "generators"
+# Generators import each other's functions (e.g. the archive, the site files).
+sys.path.insert(0, str(GENERATORS))
+KEYS = ROOT / "_generated" / ".keys"
 
 
 def _load(path: pathlib.Path):
@@ -32,10 +37,18 @@ def _newest(paths) -> float:
     return max((p.stat().st_mtime for p in paths), default=0.0)
 
 
+def _key_file(source: pathlib.Path) -> pathlib.Path:
+    return KEYS / source.stem
+
+
 def is_stale(module, source: pathlib.Path) -> bool:
     outputs = [ROOT / out for out in module.OUTPUTS]
     if not all(out.exists() for out in outputs):
         return True
+    if hasattr(module, "key"):
+        kept = _key_file(source)
+        if not kept.exists() or kept.read_text() != module.key():
+            return True
     inputs = [source]
     for pattern in module.INPUTS:
         inputs.extend(p for p in ROOT.glob(pattern) if p.is_file())
@@ -44,7 +57,7 @@ def is_stale(module, source: pathlib.Path) -> bool:
 
 def main(argv: list[str]) -> int:
     force = "--force" in argv
-    for source in sorted((ROOT / "tools" / "generators").glob("*.py")):
+    for source in sorted(GENERATORS.glob("*.py")):
         module = _load(source)
         if force or is_stale(module, source):
             print(f"generate: {source.stem}", flush=True)
@@ -57,6 +70,9 @@ def main(argv: list[str]) -> int:
                     f"generate: {source.stem} did not write {', '.join(missing)}", file=sys.stderr
                 )
                 return 1
+            if hasattr(module, "key"):
+                KEYS.mkdir(parents=True, exist_ok=True)
+                _key_file(source).write_text(module.key())
     return 0
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import pathlib
 
 import pytest
+import site_files
 
+from lessontest.paths import ROOT
 from lessontest.shared import serial_reference, shrink_grid
-from lessontest.slurm import Shell, Slurm
+from lessontest.slurm import Shell, Slurm, now_for_sacct, settings_of_jobs
 from lessontest.tree import copy_code, tree_bytes
 
 
@@ -45,3 +47,22 @@ def small_grid(code_dir, tmp_path_factory) -> dict[str, bytes]:
     Slurm job per combination); returns the result files of the serial run over that grid."""
     shrink_grid(code_dir)
     return tree_bytes(serial_reference(tmp_path_factory, small=True) / "results")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_follow_the_site(request):
+    """For the tests marked `site` (run again by make test-strict-site on the strict practice
+    cluster): every job the test ran in its code/ folder was charged to the site's account, in
+    its partition, QOS and reservation, as the site.env of that folder said."""
+    if request.node.get_closest_marker("site") is None:
+        yield
+        return
+    code = request.getfixturevalue("code_dir")
+    since = now_for_sacct()
+    yield
+    ours = settings_of_jobs(code, since)
+    assert ours, f"no job ran in {code}"
+    site = site_files.load(ROOT, site_files.selected())
+    wanted = {k: v for k, v in site["slurm"].items() if v is not None}
+    for job in ours:
+        assert {k: job[k] for k in wanted} == wanted, ours

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slurm
 GRID_SIZE = 35  # 7 neighbour counts x 5 metrics; checked against params.txt below
 
 
+@pytest.mark.site  # also on the strict practice cluster (make test-strict-site)
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
 def test_serial_batch_script(shell, slurm, code_dir, local_results):
     """batch-job.md's `sbatch slurm/scikit_example/serial.sh` from code/: one job makes every
@@ -35,6 +36,7 @@ def pipeline_ids(stdout: str) -> dict[str, str]:
     return ids
 
 
+@pytest.mark.site  # also on the strict practice cluster (make test-strict-site)
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
 def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results):
     """preprocess -> array -> collect, chained with afterok, submitted with array-jobs.md's

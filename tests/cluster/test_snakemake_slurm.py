@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slurm
 PROFILE = "snakemake/scikit_example/profiles/slurm"
 
 
+@pytest.mark.site  # also on the strict practice cluster (make test-strict-site)
 @pytest.mark.timeout(900)
 def test_workflow_on_slurm(shell, code_dir, small_grid):
     """The command the Snakemake chapter shows, run from code/, over the small grid (every job

@@ -14,6 +14,7 @@ from lessontest.tree import assert_same_files, copy_lesson, tree_bytes
 pytestmark = pytest.mark.slurm
 
 
+@pytest.mark.site  # also on the strict practice cluster (make test-strict-site)
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
 def test_custom_submission_script(shell, slurm, code_dir, small_grid):
     """submit_jobs.py, run as submission-script.md shows it (after preprocess.py), over the small

@@ -18,14 +18,26 @@ from lessontest.shell import learner_env, run
 class Shell:
     """A learner's shell in one folder (by default): lessontest.shell.run there, so a list is run
     as it is, a string (a page's block) by `bash -euo pipefail`, and a failing command fails the
-    test with its output."""
+    test with its output. When the folder holds the site's settings (code/site.env, in every copy
+    of the code tree), the shell has read them with `source site.env` first, as the setup page
+    tells learners to."""
 
     def __init__(self, cwd: pathlib.Path):
         self.cwd = cwd
         self.env = learner_env()
+        if (cwd / "site.env").is_file():
+            self.env = sourced(self.env, cwd)
 
     def run(self, cmd, *, check=True, timeout=600, cwd=None) -> subprocess.CompletedProcess:
         return run(cmd, cwd or self.cwd, env=self.env, check=check, timeout=timeout)
+
+
+def sourced(env: dict[str, str], cwd: pathlib.Path) -> dict[str, str]:
+    """The environment `env` after `source site.env` in folder `cwd` (the setup page's block)."""
+    from lessontest.pages import command
+
+    proc = run(f"{command('setup.md', 'site-env')}\nenv -0", cwd, env=env)
+    return dict(item.split("=", 1) for item in proc.stdout.split("\0") if "=" in item)
 
 
 class Slurm:
@@ -106,10 +118,9 @@ def now_for_sacct() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 1))
 
 
-def jobs_run_in(folder: pathlib.Path, since: str) -> tuple[dict[str, str], str]:
-    """({job ID: state} of the job allocations that started at or after `since` and ran in
-    `folder`, sacct's whole output for messages). Other suites' jobs share the cluster, so a
-    test picks out its own by their working folder."""
+def _allocations_in(folder: pathlib.Path, since: str, fields: str) -> tuple[list[list[str]], str]:
+    """sacct's `fields` (after WorkDir) of the job allocations that started at or after `since`
+    and ran in `folder`, and sacct's whole output for messages."""
     acct = run(
         [
             "sacct",
@@ -117,14 +128,36 @@ def jobs_run_in(folder: pathlib.Path, since: str) -> tuple[dict[str, str], str]:
             "--parsable2",
             "--allocations",
             f"--starttime={since}",
-            "--format=JobID,State,WorkDir",
+            f"--format=WorkDir,{fields}",
         ],
         folder,
         timeout=60,
     ).stdout
-    ours = {
-        job: state
-        for job, state, workdir in (line.split("|") for line in acct.splitlines())
-        if workdir == str(folder)
-    }
-    return ours, acct
+    rows = [line.split("|") for line in acct.splitlines()]
+    return [row[1:] for row in rows if row[0] == str(folder)], acct
+
+
+def jobs_run_in(folder: pathlib.Path, since: str) -> tuple[dict[str, str], str]:
+    """({job ID: state} of the job allocations that started at or after `since` and ran in
+    `folder`, sacct's whole output for messages). Other suites' jobs share the cluster, so a
+    test picks out its own by their working folder."""
+    rows, acct = _allocations_in(folder, since, "JobID,State")
+    return dict(rows), acct
+
+
+SETTINGS = ("account", "partition", "qos", "reservation")
+
+
+def settings_of_jobs(folder: pathlib.Path, since: str, timeout: float = 60) -> list[dict[str, str]]:
+    """The account, partition, QOS and reservation of each job allocation that started at or
+    after `since` and ran in `folder`, from sacct. A job's record reaches the accounting in
+    pieces (right after it ends, its partition may still be empty and its QOS "Unknown"), so
+    this asks again until every record is whole."""
+    end = time.monotonic() + timeout
+    while True:
+        rows, _ = _allocations_in(folder, since, "Account,Partition,QOS,Reservation")
+        ours = [dict(zip(SETTINGS, row, strict=True)) for row in rows]
+        whole = all(job["partition"] and job["qos"] != "Unknown" for job in ours)
+        if (ours and whole) or time.monotonic() > end:
+            return ours
+        time.sleep(1)

@@ -11,6 +11,9 @@ a walk of the folders that skips the usual outputs). The archive's bytes depend 
 paths, contents and executable bits: entries are sorted, every timestamp is 1980-01-01 00:00,
 permissions are 644 or 755, and the compression level is fixed. Entries sit under one top folder,
 so unzipping gives `parallel-workflows-code/code/...`.
+
+The download is made for one site (tools/generators/site_files.py; `make html SITE=...`): it holds
+that site's code/site.env and its Snakemake profile in place of the repository's.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import pathlib
 import subprocess
 import tempfile
 import zipfile
+
+import site_files
 
 # The learners' code tree: what the chapters work in, and what tests copy (lessontest.tree).
 FOLDERS = ("code", "exercises", "solutions")
@@ -35,6 +40,7 @@ EXTRA_FILES = {
     "bench/serial_sweep.py": "bench/serial_sweep.py",
 }
 INPUTS = [f"{folder}/**/*" for folder in FOLDERS + EXTRA_FOLDERS] + list(EXTRA_FILES.values())
+INPUTS += site_files.INPUTS
 OUTPUTS = ["_generated/parallel-workflows-code.zip"]
 TOP = "parallel-workflows-code"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -82,15 +88,27 @@ def code_files(root: pathlib.Path) -> list[str]:
     return _folder_files(root, FOLDERS)
 
 
-def archive_members(root: pathlib.Path) -> dict[str, str]:
-    """{path in the download: path in the repository} of every file the archive holds, sorted."""
+def archive_members(root: pathlib.Path, site: str | None = None) -> dict[str, str]:
+    """{path in the download: path in the repository} of every file the archive holds, sorted.
+    The files made for the site (site `site`, default the selected one) map to its site file."""
     members = {name: name for name in _folder_files(root, FOLDERS + EXTRA_FOLDERS)}
     members.update(EXTRA_FILES)
+    site_file = f"{site_files.SITES}/{site or site_files.selected()}.yaml"
+    members.update({name: site_file for name in site_files.BY_SITE})
     return dict(sorted(members.items()))
 
 
-def write_archive(root: pathlib.Path, target: pathlib.Path) -> None:
-    members = archive_members(root)
+def key() -> str:
+    # tools/generate.py makes the archive again when the selected site changes.
+    return site_files.selected()
+
+
+def write_archive(root: pathlib.Path, target: pathlib.Path, site: str | None = None) -> None:
+    members = archive_members(root, site)
+    try:
+        by_site = site_files.download_files(root, site)
+    except site_files.SiteError as err:
+        raise SystemExit(f"code_archive: {err}") from None
     if not code_files(root):
         raise SystemExit("code_archive: found no files under code/, exercises/ or solutions/")
     missing = sorted(source for source in members.values() if not (root / source).is_file())
@@ -105,11 +123,12 @@ def write_archive(root: pathlib.Path, target: pathlib.Path) -> None:
             for name, source in members.items():
                 path = root / source
                 info = zipfile.ZipInfo(f"{TOP}/{name}", date_time=FIXED_TIME)
-                mode = 0o755 if os.access(path, os.X_OK) else 0o644
+                mode = 0o755 if name not in by_site and os.access(path, os.X_OK) else 0o644
                 info.external_attr = (0o100000 | mode) << 16
                 info.create_system = 3  # Unix, so that the permission bits mean the same everywhere
                 info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes(), compresslevel=9)
+                data = by_site[name] if name in by_site else path.read_bytes()
+                archive.writestr(info, data, compresslevel=9)
         if target.exists() and target.read_bytes() == pathlib.Path(tmp_name).read_bytes():
             # Same bytes: keep the old file and its time stamp, so Sphinx does not read the pages
             # that link it again (an output of running the example changed a folder's time only).

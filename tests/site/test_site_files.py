@@ -1,0 +1,171 @@
+"""The site files (sites/*.yaml) and what the lesson makes from them (site_files.py): site.env,
+the Snakemake profile, the pages' blocks, and the learners' download for a chosen site."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+import zipfile
+
+import pytest
+import site_files
+import yaml
+
+import code_archive
+from lessontest.paths import ROOT
+from lessontest.shell import run
+
+SHIPPED = ("practice", "practice-strict", "example-university")
+
+
+def test_the_lesson_ships_its_sites():
+    assert sorted(p.stem for p in (ROOT / "sites").glob("*.yaml")) == sorted(SHIPPED)
+    assert site_files.DEFAULT == "practice"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_site_file_is_valid(name):
+    site = site_files.load(ROOT, name)
+    # The profile for the site is still a profile Snakemake reads: YAML with the same keys.
+    made = yaml.safe_load(site_files.profile(site, (ROOT / site_files.PROFILE).read_text()))
+    original = yaml.safe_load((ROOT / site_files.PROFILE).read_text())
+    for setting, value in site["slurm"].items():
+        key = {"account": "slurm_account", "partition": "slurm_partition"}.get(setting)
+        if key:
+            assert made["default-resources"].get(key) == value
+        else:
+            assert made.get(f"slurm-{setting}") == value
+    made["default-resources"] = {
+        k: v for k, v in made["default-resources"].items() if not k.startswith("slurm_")
+    }
+    made = {k: v for k, v in made.items() if k not in ("slurm-qos", "slurm-reservation")}
+    assert made == original
+
+
+def test_the_practice_site_changes_nothing_in_the_profile():
+    """The public lesson's download holds the repository's profile, byte for byte."""
+    files = site_files.download_files(ROOT, "practice")
+    assert files[site_files.PROFILE] == (ROOT / site_files.PROFILE).read_bytes()
+
+
+def sourced(env_text: str, tmp_path: pathlib.Path) -> dict[str, str]:
+    """The variables that `source site.env` sets, as bash sees them."""
+    (tmp_path / "site.env").write_text(env_text)
+    before = run("env -0", tmp_path, env={"PATH": "/usr/bin:/bin"}).stdout
+    after = run("source site.env\nenv -0", tmp_path, env={"PATH": "/usr/bin:/bin"}).stdout
+
+    def parse(text):
+        return dict(item.split("=", 1) for item in text.split("\0") if "=" in item)
+
+    old, new = parse(before), parse(after)
+    return {k: v for k, v in new.items() if old.get(k) != v and k != "_"}
+
+
+def test_site_env_gives_sbatch_salloc_and_srun_the_settings(tmp_path):
+    site = site_files.load(ROOT, "practice-strict")
+    got = sourced(site_files.site_env(site, "practice-strict"), tmp_path)
+    expected = {}
+    for setting, option in site_files.OPTIONS.items():
+        for command in ("SBATCH", "SALLOC", "SLURM"):
+            expected[f"{command}_{option}"] = site["slurm"][setting]
+    expected.update(
+        LESSON_MAX_ARRAY_SIZE="1000", LESSON_MAX_JOBS="50", LESSON_MAX_TIME="1-00:00:00"
+    )
+    assert got == expected
+
+
+def test_the_practice_site_env_sets_no_slurm_setting(tmp_path):
+    site = site_files.load(ROOT, "practice")
+    got = sourced(site_files.site_env(site, "practice"), tmp_path)
+    assert got == {"LESSON_MAX_ARRAY_SIZE": "1000"}
+
+
+def test_page_blocks_show_the_sites_values():
+    site = site_files.load(ROOT, "example-university")
+    assert site_files.login_lines(site) == (
+        "scp parallel-workflows-code.zip yourname@hopper.example.edu:\n"
+        "ssh yourname@hopper.example.edu\n"
+    )
+    assert site_files.python_lines(site) == (
+        "module load python/3.11.9\n"
+        "source /proj/proj-2026-042/venvs/parallel-workflows/bin/activate\n"
+    )
+    table = site_files.settings_table(site, "example-university")
+    for shown in ("`proj-2026-042`", "`short`", "`parallel-lesson`", "`02:00:00`", "`200`"):
+        assert shown in table
+
+
+def write_site(tmp_path: pathlib.Path, text: str) -> pathlib.Path:
+    (tmp_path / "sites").mkdir(exist_ok=True)
+    (tmp_path / "sites" / "mine.yaml").write_text(text)
+    return tmp_path
+
+
+def example_with(old: str, new: str) -> str:
+    text = (ROOT / "sites" / "example-university.yaml").read_text()
+    assert old in text
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  qos: null", "  qos: null\n  queue: x", "slurm: unknown key 'queue'"),
+        ("  qos: null\n", "", "slurm: missing key 'qos'"),
+        ("account: proj-2026-042", "account: proj 42", "slurm account 'proj 42' is not"),
+        ('max_time: "02:00:00"', "max_time: 2h", "limits max_time '2h' is not D-HH:MM:SS"),
+        ("max_jobs: 200", "max_jobs: -1", "limits max_jobs must be a whole number"),
+        ("modules: [python/3.11.9]", "modules: python", "python modules must be a list"),
+        ("login: hopper.example.edu", "login: [a, b]", "login ['a', 'b'] is not a host"),
+        ("name: the", "name: [the", "not valid YAML"),
+    ],
+)
+def test_a_wrong_site_file_gets_one_line_naming_the_problem(tmp_path, old, new, message):
+    root = write_site(tmp_path, example_with(old, new))
+    with pytest.raises(site_files.SiteError) as err:
+        site_files.load(root, "mine")
+    assert message in str(err.value)
+    assert str(err.value).startswith("sites/mine.yaml")
+    assert "\n" not in str(err.value)
+
+
+def test_an_unknown_site_names_the_known_ones():
+    with pytest.raises(site_files.SiteError, match=r"no site file sites/nope.yaml \(sites: "):
+        site_files.load(ROOT, "nope")
+
+
+def test_the_build_stops_on_an_unknown_site_with_one_line(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import site_files, pathlib; site_files.generate(pathlib.Path('.'))",
+        ],
+        cwd=ROOT,
+        env={"LESSON_SITE": "nope", "PYTHONPATH": str(ROOT / "tools" / "generators")},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f"site_files: no site file sites/nope.yaml (sites: {', '.join(sorted(SHIPPED))})"
+    ]
+
+
+def test_the_download_for_a_site_holds_its_settings(tmp_path):
+    """`make html SITE=practice-strict` makes a zip whose code/site.env and profile are that
+    site's; everything else is the practice download's, byte for byte."""
+    strict, practice = tmp_path / "strict.zip", tmp_path / "practice.zip"
+    code_archive.write_archive(ROOT, strict, site="practice-strict")
+    code_archive.write_archive(ROOT, practice, site="practice")
+    with zipfile.ZipFile(strict) as a, zipfile.ZipFile(practice) as b:
+        assert a.namelist() == b.namelist()
+        differing = sorted(n for n in a.namelist() if a.read(n) != b.read(n))
+        top = code_archive.TOP
+        assert differing == sorted(
+            f"{top}/{name}" for name in (site_files.PROFILE, site_files.ENV_FILE)
+        )
+        made = site_files.download_files(ROOT, "practice-strict")
+        for name, data in made.items():
+            assert a.read(f"{top}/{name}") == data

@@ -1,0 +1,239 @@
+"""What adapts the lesson to one cluster: made from that cluster's site file, sites/<name>.yaml.
+
+The site is chosen once, with `make html SITE=<name>` (the environment variable LESSON_SITE; the
+default is the practice cluster, sites/practice.yaml). From its file this module makes
+
+- site.env, which the learners' download holds as code/site.env: `export` lines of Slurm's input
+  environment variables (SBATCH_ACCOUNT, SBATCH_PARTITION, ... and the same for salloc and srun),
+  so that every sbatch, salloc and srun a learner types names the site's account, partition, QOS
+  and reservation without a word changed in the batch scripts; and the limits the site file
+  promises, which code/slurm/check_site.py compares with the cluster;
+- the Snakemake Slurm profile of the download: the repository's profile with its commented site
+  lines filled in (Snakemake passes its own --account and --partition to sbatch, so the profile
+  must name them itself);
+- the pages' site-specific blocks: how to log in, how to get Python, and a table of the settings.
+
+The pages show these generated files (from _generated/site/), and the cluster tests run the same
+files, made by the same functions (tests/cluster/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+
+import yaml
+
+SITES = "sites"
+DEFAULT = "practice"
+PROFILE = "code/snakemake/scikit_example/profiles/slurm/config.yaml"
+ENV_FILE = "code/site.env"
+# The files of the download that are made for the site.
+BY_SITE = (ENV_FILE, PROFILE)
+INPUTS = [f"{SITES}/*.yaml", PROFILE]
+OUT = "_generated/site"
+OUTPUTS = [
+    f"{OUT}/site.env",
+    f"{OUT}/config.yaml",
+    f"{OUT}/login.sh",
+    f"{OUT}/python.sh",
+    f"{OUT}/settings.md",
+]
+
+# Every key a site file has, with the type of its value (None: may be null).
+SLURM_KEYS = ("account", "partition", "qos", "reservation")
+LIMIT_KEYS = ("max_array_size", "max_time", "max_jobs")
+# Slurm's names of accounts, partitions, QOS and reservations: safe in a shell line unquoted.
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+TIME = re.compile(r"(\d+-)?\d{1,2}:\d{2}:\d{2}")
+# The option each Slurm setting stands for, and the input variable sbatch, salloc and srun read
+# in its place (the commands' man pages, "INPUT ENVIRONMENT VARIABLES").
+OPTIONS = {
+    "account": "ACCOUNT",
+    "partition": "PARTITION",
+    "qos": "QOS",
+    "reservation": "RESERVATION",
+}
+# Profile lines: {setting: (the commented line in the repository's profile, the filled-in one)}.
+# The input variables' prefixes: sbatch's, salloc's and srun's.
+COMMANDS = ("SBATCH", "SALLOC", "SLURM")
+PROFILE_LINES = {
+    "account": ("  # slurm_account: my_project", "  slurm_account: {}"),
+    "partition": ("  # slurm_partition: my_partition", "  slurm_partition: {}"),
+    "qos": ("# slurm-qos: my_qos", "slurm-qos: {}"),
+    "reservation": ("# slurm-reservation: my_reservation", "slurm-reservation: {}"),
+}
+PLACEHOLDER_HOST = "login.cluster.example.org"
+
+
+class SiteError(ValueError):
+    """A site file that the lesson cannot use; the message is one line naming the problem."""
+
+
+def selected() -> str:
+    """The name of the site the lesson is built for: $LESSON_SITE, or the practice cluster."""
+    return os.environ.get("LESSON_SITE") or DEFAULT
+
+
+def key() -> str:
+    # tools/generate.py makes the outputs again when the selected site changes.
+    return selected()
+
+
+def _check_keys(where: str, table, keys) -> None:
+    if not isinstance(table, dict):
+        raise SiteError(f"{where}: expected a table of {', '.join(keys)}")
+    unknown = sorted(set(table) - set(keys))
+    if unknown:
+        raise SiteError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(keys)})")
+    missing = [k for k in keys if k not in table]
+    if missing:
+        raise SiteError(f"{where}: missing key '{missing[0]}' (write null if not needed)")
+
+
+def load(root: pathlib.Path, name: str) -> dict:
+    """The site file sites/<name>.yaml, checked: raises SiteError with one line otherwise."""
+    path = root / SITES / f"{name}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (root / SITES).glob("*.yaml"))
+        raise SiteError(f"no site file {SITES}/{name}.yaml (sites: {', '.join(known)})")
+    where = f"{SITES}/{name}.yaml"
+    try:
+        site = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as err:
+        raise SiteError(f"{where}: not valid YAML ({str(err).splitlines()[0]})") from None
+    _check_keys(where, site, ("name", "login", "slurm", "python", "scratch", "limits"))
+    _check_keys(f"{where}, slurm", site["slurm"], SLURM_KEYS)
+    _check_keys(f"{where}, python", site["python"], ("modules", "venv", "container"))
+    _check_keys(f"{where}, limits", site["limits"], LIMIT_KEYS)
+    if not isinstance(site["name"], str) or not site["name"].strip():
+        raise SiteError(f"{where}: name must be a non-empty text")
+    for setting in SLURM_KEYS:
+        value = site["slurm"][setting]
+        if value is not None and not (isinstance(value, str) and NAME.fullmatch(value)):
+            raise SiteError(f"{where}: slurm {setting} {value!r} is not a Slurm name")
+    if site["login"] is not None and not NAME.fullmatch(str(site["login"])):
+        raise SiteError(f"{where}: login {site['login']!r} is not a host name")
+    modules = site["python"]["modules"]
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+        raise SiteError(f"{where}: python modules must be a list of module names")
+    for setting in ("venv", "container"):
+        if site["python"][setting] is not None and not isinstance(site["python"][setting], str):
+            raise SiteError(f"{where}: python {setting} must be a path or null")
+    for setting in ("max_array_size", "max_jobs"):
+        value = site["limits"][setting]
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise SiteError(f"{where}: limits {setting} must be a whole number above 0 or null")
+    max_time = site["limits"]["max_time"]
+    if max_time is not None and not TIME.fullmatch(str(max_time)):
+        raise SiteError(f"{where}: limits max_time {max_time!r} is not D-HH:MM:SS or HH:MM:SS")
+    return site
+
+
+def site_env(site: dict, name: str) -> str:
+    """The text of code/site.env for this site."""
+    lines = [
+        f"# Slurm settings for {site['name']},",
+        f"# made from the site file {SITES}/{name}.yaml.",
+        "# Read them into every shell you submit jobs from, in the code/ folder:",
+        "#   source site.env",
+        "# sbatch, salloc and srun then act as if you had typed --account,",
+        "# --partition, --qos and --reservation with these values; an option you",
+        "# type yourself still wins.",
+    ]
+    settings = {k: v for k, v in site["slurm"].items() if v is not None}
+    for setting, value in settings.items():
+        lines.append(f"# --{setting}")
+        lines += [f"export {command}_{OPTIONS[setting]}={value}" for command in COMMANDS]
+    if not settings:
+        lines.append("# This cluster needs none of them: jobs go to the default partition,")
+        lines.append("# charged to your default account.")
+    limits = {k: v for k, v in site["limits"].items() if v is not None}
+    if limits:
+        lines.append("# The limits the site file promises; the site check compares them")
+        lines.append("# with the cluster's (python python/scikit_example/check_site.py).")
+        lines += [f"export LESSON_{k.upper()}={v}" for k, v in sorted(limits.items())]
+    return "\n".join(lines) + "\n"
+
+
+def profile(site: dict, template: str) -> str:
+    """The Snakemake profile for this site: the repository's, with its site lines filled in."""
+    text = template
+    for setting, (commented, filled) in PROFILE_LINES.items():
+        if commented + "\n" not in text:
+            raise SiteError(f"{PROFILE}: the line '{commented.strip()}' is missing")
+        value = site["slurm"][setting]
+        if value is not None:
+            text = text.replace(commented + "\n", filled.format(value) + "\n")
+    return text
+
+
+def login_lines(site: dict) -> str:
+    host = site["login"] or PLACEHOLDER_HOST
+    return f"scp parallel-workflows-code.zip yourname@{host}:\nssh yourname@{host}\n"
+
+
+def python_lines(site: dict) -> str:
+    python = site["python"]
+    lines = [f"module load {module}" for module in python["modules"]]
+    if python["venv"]:
+        lines.append(f"source {python['venv']}/bin/activate")
+    if python["container"]:
+        lines.append(f"# jobs run their commands in the container image {python['container']}")
+    return "\n".join(lines) + "\n" if lines else "# nothing to load: use the Python you have\n"
+
+
+def settings_table(site: dict, name: str) -> str:
+    def shown(value, otherwise):
+        return f"`{value}`" if value is not None else otherwise
+
+    slurm, limits = site["slurm"], site["limits"]
+    rows = [
+        ("Login node", shown(site["login"], "none: you work on the machine itself")),
+        ("Account (`--account`)", shown(slurm["account"], "your default account")),
+        ("Partition (`--partition`)", shown(slurm["partition"], "the default partition")),
+        ("QOS (`--qos`)", shown(slurm["qos"], "the default")),
+        ("Reservation (`--reservation`)", shown(slurm["reservation"], "none")),
+        ("Scratch folder", shown(site["scratch"], "none")),
+        ("Tasks in one array job, at most", shown(limits["max_array_size"], "not stated")),
+        ("Time per job, at most", shown(limits["max_time"], "no limit")),
+        ("Jobs in the queue per user, at most", shown(limits["max_jobs"], "no limit")),
+    ]
+    out = [
+        f"This copy of the lesson is set up for **{site['name']}** (site file "
+        f"`{SITES}/{name}.yaml`):",
+        "",
+        "| Setting | Value |",
+        "| --- | --- |",
+    ]
+    out += [f"| {label} | {value} |" for label, value in rows]
+    return "\n".join(out) + "\n"
+
+
+def download_files(root: pathlib.Path, name: str | None = None) -> dict[str, bytes]:
+    """{path in the code tree: bytes} of the files that differ by site, for the site `name`
+    (default: the selected one). The download holds these instead of the repository's."""
+    name = name or selected()
+    site = load(root, name)
+    return {
+        ENV_FILE: site_env(site, name).encode(),
+        PROFILE: profile(site, (root / PROFILE).read_text()).encode(),
+    }
+
+
+def generate(root: pathlib.Path) -> None:
+    name = selected()
+    try:
+        site = load(root, name)
+        files = {
+            "site.env": site_env(site, name),
+            "config.yaml": profile(site, (root / PROFILE).read_text()),
+            "login.sh": login_lines(site),
+            "python.sh": python_lines(site),
+            "settings.md": settings_table(site, name),
+        }
+    except SiteError as err:
+        raise SystemExit(f"site_files: {err}") from None
+    for file_name, text in files.items():
+        (root / OUT / file_name).write_text(text)
