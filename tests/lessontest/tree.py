@@ -4,7 +4,7 @@ A learner's copy holds exactly what the download (the zip the setup page links) 
 code/, exercises/ and solutions/: the files git tracks or would add there, never the outputs of
 earlier runs in this checkout. tools/generators/code_archive.py decides that list once, for both.
 Like the download, the copy is made for the site the lesson is built for ($LESSON_SITE; default
-the practice cluster): its code/site.env and Snakemake profile come from site_files.py.
+the practice cluster): its code/site.env and Snakemake profiles come from site_files.py.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def copy_lesson(destination: pathlib.Path, folders=("code",)) -> pathlib.Path:
             target = destination / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target)
-    if "code" in folders:
-        for name, data in site_files.download_files(ROOT).items():
+    for name, data in site_files.download_files(ROOT).items():
+        if name.split("/", 1)[0] in folders:
             (destination / name).write_bytes(data)
     return destination
 

@@ -25,11 +25,14 @@ def test_the_lesson_ships_its_sites():
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_shipped_site_file_is_valid(name):
+@pytest.mark.parametrize("where", site_files.PROFILES)
+def test_every_site_makes_every_profile_with_its_values(name, where):
+    """Each profile made for a site is still a profile Snakemake reads, with the same keys as the
+    repository's plus the site's settings."""
     site = site_files.load(ROOT, name)
-    # The profile for the site is still a profile Snakemake reads: YAML with the same keys.
-    made = yaml.safe_load(site_files.profile(site, (ROOT / site_files.PROFILE).read_text()))
-    original = yaml.safe_load((ROOT / site_files.PROFILE).read_text())
+    template = (ROOT / where).read_text()
+    made = yaml.safe_load(site_files.profile(site, template, where))
+    original = yaml.safe_load(template)
     for setting, value in site["slurm"].items():
         key = {"account": "slurm_account", "partition": "slurm_partition"}.get(setting)
         if key:
@@ -43,10 +46,32 @@ def test_every_shipped_site_file_is_valid(name):
     assert made == original
 
 
-def test_the_practice_site_changes_nothing_in_the_profile():
-    """The public lesson's download holds the repository's profile, byte for byte."""
+def test_every_profile_of_the_lesson_is_made_for_the_site():
+    found = sorted(
+        p.relative_to(ROOT).as_posix()
+        for folder in ("code", "exercises", "solutions")
+        for p in (ROOT / folder).rglob("config.yaml")
+        if "executor: slurm" in p.read_text()
+    )
+    assert found == site_files.PROFILES
+    assert site_files.PROFILE in found
+
+
+def test_the_practice_site_changes_nothing_in_the_profiles():
+    """The public lesson's download holds the repository's profiles, byte for byte."""
     files = site_files.download_files(ROOT, "practice")
-    assert files[site_files.PROFILE] == (ROOT / site_files.PROFILE).read_bytes()
+    assert sorted(files) == sorted(site_files.BY_SITE)
+    for where in site_files.PROFILES:
+        assert files[where] == (ROOT / where).read_bytes(), where
+
+
+def test_a_profile_without_the_site_lines_is_refused():
+    site = site_files.load(ROOT, "practice")
+    template = (
+        (ROOT / site_files.PROFILE).read_text().replace("  # slurm_account: my_project\n", "")
+    )
+    with pytest.raises(site_files.SiteError, match="the line '# slurm_account: my_project' is"):
+        site_files.profile(site, template)
 
 
 def sourced(env_text: str, tmp_path: pathlib.Path) -> dict[str, str]:
@@ -163,9 +188,7 @@ def test_the_download_for_a_site_holds_its_settings(tmp_path):
         assert a.namelist() == b.namelist()
         differing = sorted(n for n in a.namelist() if a.read(n) != b.read(n))
         top = code_archive.TOP
-        assert differing == sorted(
-            f"{top}/{name}" for name in (site_files.PROFILE, site_files.ENV_FILE)
-        )
+        assert differing == sorted(f"{top}/{name}" for name in site_files.BY_SITE)
         made = site_files.download_files(ROOT, "practice-strict")
         for name, data in made.items():
             assert a.read(f"{top}/{name}") == data

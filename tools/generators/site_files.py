@@ -8,9 +8,9 @@ default is the practice cluster, sites/practice.yaml). From its file this module
   so that every sbatch, salloc and srun a learner types names the site's account, partition, QOS
   and reservation without a word changed in the batch scripts; and the limits the site file
   promises, which code/slurm/check_site.py compares with the cluster;
-- the Snakemake Slurm profile of the download: the repository's profile with its commented site
-  lines filled in (Snakemake passes its own --account and --partition to sbatch, so the profile
-  must name them itself);
+- every Snakemake Slurm profile of the download (code/, exercises/, solutions/): the repository's
+  profile with its commented site lines filled in (Snakemake passes its own --account and
+  --partition to sbatch, so a profile must name them itself);
 - the pages' site-specific blocks: how to log in, how to get Python, and a table of the settings.
 
 The pages show these generated files (from _generated/site/), and the cluster tests run the same
@@ -25,20 +25,29 @@ import re
 
 import yaml
 
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 SITES = "sites"
 DEFAULT = "practice"
+# The k-NN example's profile, which the Snakemake chapter shows.
 PROFILE = "code/snakemake/scikit_example/profiles/slurm/config.yaml"
+PROFILE_GLOB = "**/profiles/*/config.yaml"
+# Every Snakemake profile of the learners' code tree: each has the commented site lines below.
+PROFILES = sorted(
+    p.relative_to(ROOT).as_posix()
+    for folder in ("code", "exercises", "solutions")
+    for p in (ROOT / folder).glob(PROFILE_GLOB)
+)
 ENV_FILE = "code/site.env"
 # The files of the download that are made for the site.
-BY_SITE = (ENV_FILE, PROFILE)
-INPUTS = [f"{SITES}/*.yaml", PROFILE]
+BY_SITE = (ENV_FILE, *PROFILES)
+INPUTS = [f"{SITES}/*.yaml", *PROFILES]
 OUT = "_generated/site"
 OUTPUTS = [
     f"{OUT}/site.env",
-    f"{OUT}/config.yaml",
     f"{OUT}/login.sh",
     f"{OUT}/python.sh",
     f"{OUT}/settings.md",
+    *(f"{OUT}/{profile_path}" for profile_path in PROFILES),
 ]
 
 # Every key a site file has, with the type of its value (None: may be null).
@@ -157,12 +166,12 @@ def site_env(site: dict, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def profile(site: dict, template: str) -> str:
-    """The Snakemake profile for this site: the repository's, with its site lines filled in."""
+def profile(site: dict, template: str, where: str = PROFILE) -> str:
+    """A Snakemake profile for this site: the repository's, with its site lines filled in."""
     text = template
     for setting, (commented, filled) in PROFILE_LINES.items():
         if commented + "\n" not in text:
-            raise SiteError(f"{PROFILE}: the line '{commented.strip()}' is missing")
+            raise SiteError(f"{where}: the line '{commented.strip()}' is missing")
         value = site["slurm"][setting]
         if value is not None:
             text = text.replace(commented + "\n", filled.format(value) + "\n")
@@ -216,10 +225,10 @@ def download_files(root: pathlib.Path, name: str | None = None) -> dict[str, byt
     (default: the selected one). The download holds these instead of the repository's."""
     name = name or selected()
     site = load(root, name)
-    return {
-        ENV_FILE: site_env(site, name).encode(),
-        PROFILE: profile(site, (root / PROFILE).read_text()).encode(),
-    }
+    files = {ENV_FILE: site_env(site, name).encode()}
+    for where in PROFILES:
+        files[where] = profile(site, (root / where).read_text(), where).encode()
+    return files
 
 
 def generate(root: pathlib.Path) -> None:
@@ -228,12 +237,15 @@ def generate(root: pathlib.Path) -> None:
         site = load(root, name)
         files = {
             "site.env": site_env(site, name),
-            "config.yaml": profile(site, (root / PROFILE).read_text()),
             "login.sh": login_lines(site),
             "python.sh": python_lines(site),
             "settings.md": settings_table(site, name),
         }
+        for where in PROFILES:
+            files[where] = profile(site, (root / where).read_text(), where)
     except SiteError as err:
         raise SystemExit(f"site_files: {err}") from None
     for file_name, text in files.items():
-        (root / OUT / file_name).write_text(text)
+        target = root / OUT / file_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
