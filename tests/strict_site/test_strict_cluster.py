@@ -3,6 +3,8 @@ says: without the site's settings a learner's job is refused or waits, as on suc
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from lessontest.pages import command
@@ -55,8 +57,14 @@ def test_without_the_reservation_a_job_waits(bare):
     out = run(["sbatch", "--partition=compute", "--wrap=true"], folder, env=env).stdout
     job = submitted_id(out)
     try:
-        reason = run(["squeue", "--noheader", f"--jobs={job}", "--format=%T %r"], folder).stdout
-        assert reason.split(None, 1) == ["PENDING", "ReqNodeNotAvail, Reserved for maintenance\n"]
+        # Right after submission the scheduler may not have looked at the job yet (reason None);
+        # ask until it has given its reason.
+        for _ in range(60):
+            said = run(["squeue", "--noheader", f"--jobs={job}", "--format=%T|%r"], folder).stdout
+            if said.strip() not in ("PENDING|None", "PENDING|Priority"):
+                break
+            time.sleep(0.5)
+        assert said.strip() == "PENDING|ReqNodeNotAvail, Reserved for maintenance"
     finally:
         run(["scancel", job], folder)
 
