@@ -40,7 +40,7 @@ $(settings)
 
 Try it:
   sinfo                              the nodes and their state
-  sbatch --wrap="hostname; sleep 5"  submit a tiny job
+  sbatch $(try_options)--wrap="hostname; sleep 5"  submit a tiny job
   squeue                             jobs waiting or running
   sacct                              jobs that ran, with their state
 
@@ -53,6 +53,11 @@ Stop the cluster and delete its files with:  make cluster-down
 EOF
 }
 
+# What a tiny job must name on this cluster (usage above), by mode.
+try_options() {
+    [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]] &&
+        echo "--partition=${STRICT_PARTITIONS[0]} --reservation=$STRICT_RESERVATION " || true
+}
 current_account() { [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]] && echo "$STRICT_ACCOUNT" || echo "$ACCOUNT"; }
 current_qos() { [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]] && echo " qos=$STRICT_QOS" || true; }
 
