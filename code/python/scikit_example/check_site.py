@@ -177,20 +177,18 @@ def check(user):
         limit = parts[chosen][0]
         asked, where = longest_job()
         max_time = setting("LESSON_MAX_TIME")
-        if asked > limit:
-            problems.append(
-                f"the lesson's longest job asks for {shown(asked)} ({where}), "
-                f"but partition '{chosen}' allows {shown(limit)}: choose a "
-                "partition with a longer time limit"
-            )
-        elif max_time is not None and seconds(max_time) > limit:
-            problems.append(
-                f"the site file promises jobs of up to {max_time}, but "
-                f"partition '{chosen}' allows {shown(limit)}: lower limits "
-                "max_time"
-            )
-        else:
-            print(f"ok: partition {chosen}, time limit {shown(limit)}")
+        problems += within(
+            limit,
+            asked,
+            seconds(max_time) if max_time is not None else None,
+            f"the lesson's longest job asks for {shown(asked)} ({where}), "
+            f"but partition '{chosen}' allows {shown(limit)}: choose a "
+            "partition with a longer time limit",
+            f"the site file promises jobs of up to {max_time}, but "
+            f"partition '{chosen}' allows {shown(limit)}: lower limits "
+            "max_time",
+            f"partition {chosen}, time limit {shown(limit)}",
+        )
         allowed = [p for a, p, _ in assocs or [] if a == (account or a) and p]
         if account_ok and allowed and chosen not in allowed:
             problems.append(
@@ -239,6 +237,18 @@ def check_reservation(reservation, user, account):
     return []
 
 
+def within(most, needed, promised, too_small, promises_more, ok):
+    """[the problem] when the cluster allows less (`most`) than the lesson
+    needs or than the site file promises (None: promises nothing); else []
+    after printing the `ok` line."""
+    if needed > most:
+        return [too_small]
+    if promised is not None and promised > most:
+        return [promises_more]
+    print(f"ok: {ok}")
+    return []
+
+
 def check_limits(qos):
     problems = []
     config = ask("scontrol", "show", "config")
@@ -246,18 +256,16 @@ def check_limits(qos):
     # Task indexes go up to MaxArraySize - 1, so that many tasks fit.
     most = int(match.group(1)) if match else 1001
     promised = number("LESSON_MAX_ARRAY_SIZE")
-    if len(combinations()) > most:
-        problems.append(
-            f"the lesson's array has {len(combinations())} tasks, but this "
-            f"cluster's arrays hold at most {most}"
-        )
-    elif promised is not None and promised > most:
-        problems.append(
-            f"the site file promises arrays of {promised} tasks, but "
-            f"MaxArraySize allows {most}: lower limits max_array_size"
-        )
-    else:
-        print(f"ok: arrays of up to {most} tasks")
+    problems += within(
+        most,
+        len(combinations()),
+        promised,
+        f"the lesson's array has {len(combinations())} tasks, but this "
+        f"cluster's arrays hold at most {most}",
+        f"the site file promises arrays of {promised} tasks, but "
+        f"MaxArraySize allows {most}: lower limits max_array_size",
+        f"arrays of up to {most} tasks",
+    )
     if qos is not None:
         try:
             value = ask(
@@ -274,18 +282,16 @@ def check_limits(qos):
         if value.isdigit():
             most = int(value)
             promised = number("LESSON_MAX_JOBS")
-            if most < PEAK_JOBS:
-                problems.append(
-                    f"QOS '{qos}' lets you queue {most} jobs, but the "
-                    f"lesson's array pipeline queues {PEAK_JOBS} at once"
-                )
-            elif promised is not None and promised > most:
-                problems.append(
-                    f"the site file promises {promised} jobs in the queue, "
-                    f"but QOS '{qos}' allows {most}: lower limits max_jobs"
-                )
-            else:
-                print(f"ok: up to {most} jobs in the queue")
+            problems += within(
+                most,
+                PEAK_JOBS,
+                promised,
+                f"QOS '{qos}' lets you queue {most} jobs, but the "
+                f"lesson's array pipeline queues {PEAK_JOBS} at once",
+                f"the site file promises {promised} jobs in the queue, "
+                f"but QOS '{qos}' allows {most}: lower limits max_jobs",
+                f"up to {most} jobs in the queue",
+            )
     return problems
 
 
