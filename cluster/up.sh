@@ -27,7 +27,8 @@ esac
 
 usage() {
     local nodes
-    nodes=$(sinfo --noheader --Node --format='  %N: %c cores, %m MB memory, %T' 2>/dev/null)
+    # A node in two partitions (strict mode) is listed twice: show it once.
+    nodes=$(sinfo --noheader --Node --format='  %N: %c cores, %m MB memory, %T' 2>/dev/null | sort -u)
     cat <<EOF
 
 The local Slurm cluster is running, with ${#NODES[@]} compute nodes on this machine:
