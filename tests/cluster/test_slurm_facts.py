@@ -158,9 +158,10 @@ class Jobs:
             assert time.monotonic() < deadline, f"job {job}: expected {state} ({reason}), {seen}"
             time.sleep(1)
 
-    def queue_once_decided(self, job_ids, timeout: float = 10) -> dict[str, tuple[str, str]]:
+    def queue_once_decided(self, job_ids, timeout: float = 60) -> dict[str, tuple[str, str]]:
         """{job or array task: (state, reason)} of the jobs still queued, once Slurm has given
-        each a reason (a job that has just been submitted shows None for a moment)."""
+        each a reason (a job that has just been submitted shows None for a moment; on a busy
+        machine, seen in a run with three test workers, for more than ten seconds)."""
         deadline = time.monotonic() + timeout
         while True:
             queued = {job: (state, why) for job, state, why in self.slurm.queued(list(job_ids))}
