@@ -106,6 +106,16 @@ def kib(size: str) -> float:
     return float(match[1]) * 1024 ** "KMGT".index(match[2] or "K")
 
 
+def sacct_table(text: str) -> list[list[str]]:
+    """The rows of the sacct table that `text` (a page block's output) starts with, split into
+    columns: its lines below the two header lines whose first column is a job ID (12, 12_3,
+    12.batch); lines that other commands of the block printed are left out."""
+    lines = text.splitlines()
+    assert len(lines) > 2 and set(lines[1].replace("-", "")) <= {" "}, text
+    rows = [line.split() for line in lines[2:]]
+    return [row for row in rows if row and re.fullmatch(r"\d+(_\d+)?(\.\w+)?", row[0])]
+
+
 def submitted_id(stdout: str) -> str:
     """The job ID in sbatch's 'Submitted batch job N'."""
     match = re.search(r"Submitted batch job (\d+)", stdout)

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from lessontest import recording
-from lessontest.slurm import kib
+from lessontest.slurm import kib, sacct_table
 from lessontest.tree import tree_bytes
 
 pytestmark = pytest.mark.slurm
@@ -25,9 +25,8 @@ PAGE = "cores.md"
 
 
 def sacct_lines(text: str) -> dict[str, list[str]]:
-    """{JobID: its other columns} of a sacct table (two header lines) in `text`."""
-    rows = [line.split() for line in text.splitlines()[2:]]
-    return {row[0]: row[1:] for row in rows if row and re.fullmatch(r"\d+(\.\w+)?", row[0])}
+    """{JobID: its other columns} of the sacct table `text` starts with."""
+    return {row[0]: row[1:] for row in sacct_table(text)}
 
 
 def seconds(text: str) -> float:

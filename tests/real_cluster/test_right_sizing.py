@@ -12,20 +12,11 @@ import re
 import pytest
 
 from lessontest import recording
-from lessontest.slurm import kib
+from lessontest.slurm import kib, sacct_table
 
 pytestmark = pytest.mark.slurm
 
 PAGE = "right-sizing.md"
-
-
-def sacct_rows(text: str) -> list[list[str]]:
-    """sacct's lines (a job or one of its steps: 12, 12.batch) below its two header lines, split
-    into columns; the lines of the commands after it are left out."""
-    lines = text.splitlines()
-    assert len(lines) > 2 and set(lines[1].replace("-", "")) <= {" "}, text
-    rows = [line.split() for line in lines[2:]]
-    return [row for row in rows if row and re.fullmatch(r"\d+(\.\w+)?", row[0])]
 
 
 ran = recording.page_session(PAGE, timeout=600)
@@ -37,7 +28,7 @@ def test_every_block_succeeded_and_shows_the_recorded_shape(ran):
 
 
 def test_the_measurement_names_the_batch_step_and_its_peak_memory(ran):
-    rows = sacct_rows(ran["sizing-measure"].stdout)
+    rows = sacct_table(ran["sizing-measure"].stdout)
     job, batch, extern = rows[0][0], rows[1], rows[2]
     assert batch[0] == f"{job}.batch" and extern[0] == f"{job}.extern", rows
     assert all(row[2] == "COMPLETED" for row in rows), rows
@@ -47,29 +38,29 @@ def test_the_measurement_names_the_batch_step_and_its_peak_memory(ran):
 
 def test_too_little_memory_is_out_of_memory_with_the_kernels_message(ran):
     block = ran["sizing-out-of-memory"]
-    rows = sacct_rows(block.stdout)
+    rows = sacct_table(block.stdout)
     assert rows[0][1] == "OUT_OF_MEMORY" and rows[0][3] == "100M", rows
     assert re.search(r"oom-kill event\(s\) in StepId=\d+\.batch", block.stdout), block.stdout
 
 
 def test_too_little_time_is_timeout_and_writes_no_result(ran):
     block = ran["sizing-out-of-time"]
-    rows = sacct_rows(block.stdout)
+    rows = sacct_table(block.stdout)
     assert rows[0][1] == "TIMEOUT" and rows[0][4] == "00:01:00", rows
     assert rows[0][3] >= rows[0][4], "Elapsed is at least the Timelimit (both HH:MM:SS)"
     assert "DUE TO TIME LIMIT" in block.stdout.splitlines()[-1], block.stdout
     # The training never finished: no accuracy line in its output (the measured job has one).
     timed_out = (ran["code"] / f"slurm-knn-one-{rows[0][0]}.out").read_text()
     assert "test accuracy" not in timed_out, timed_out
-    measured = sacct_rows(ran["sizing-measure"].stdout)[0][0]
+    measured = sacct_table(ran["sizing-measure"].stdout)[0][0]
     assert "test accuracy" in (ran["code"] / f"slurm-knn-one-{measured}.out").read_text()
 
 
 def test_resized_job_completes_within_what_it_asked_for(ran):
-    rows = sacct_rows(ran["sizing-resized"].stdout)
+    rows = sacct_table(ran["sizing-resized"].stdout)
     assert rows[0][1] == "COMPLETED" and rows[0][3] == "250M", rows
     peak_kb = kib(rows[1][-1])
     assert peak_kb < 250 * 1024, rows
     # What the page says of the choice: the measured peak, plus half again, fits into 250M.
-    measured = sacct_rows(ran["sizing-measure"].stdout)[1][-1]
+    measured = sacct_table(ran["sizing-measure"].stdout)[1][-1]
     assert kib(measured) * 1.5 < 250 * 1024, measured
