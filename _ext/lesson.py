@@ -1,15 +1,18 @@
 """Lesson boxes for the chapters: questions, objectives, key points, instructor notes.
 
-Each chapter declares its timing once, in its front matter::
+Each episode declares its timing and its path once, in its front matter::
 
     ---
     teaching: 15
     exercises: 10
+    track: core
     ---
 
-and the ``keypoints`` box at the end of the chapter shows that estimate. The instructor guide's
-``lesson-schedule`` directive turns the same numbers into a table for the whole lesson, in the
-reading order of ``_toc.yml``, so that a chapter's time is written in exactly one place.
+The page then says at its top which path it is on (the core, or an optional track named in
+``_config.yml``'s ``lesson_tracks``) and how long it takes, and the ``keypoints`` box at its end
+repeats the estimate. The ``lesson-schedule`` directive turns the same numbers into a table of the
+episodes of the tracks it names (``:tracks: core planning``), in the reading order of
+``_toc.yml``, so that an episode's time is written in exactly one place.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from __future__ import annotations
 import pathlib
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
+from docutils.parsers.rst import Directive, directives
+from sphinx.util import logging
 from docutils.parsers.rst.directives.admonitions import BaseAdmonition
 
 TIMING_KEYS = ("teaching", "exercises")
+logger = logging.getLogger(__name__)
 
 
 class _LessonBox(BaseAdmonition):
@@ -71,10 +76,19 @@ class schedule_placeholder(nodes.General, nodes.Element):
 
 
 class LessonSchedule(Directive):
+    """A table of the episodes of some tracks: ``:tracks: core containers`` (or ``all``), with
+    an optional caption as the argument."""
+
     has_content = False
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = {"tracks": directives.unchanged_required}
 
     def run(self):
-        return [schedule_placeholder()]
+        node = schedule_placeholder()
+        node["tracks"] = self.options.get("tracks", "all").split()
+        node["caption"] = self.arguments[0] if self.arguments else ""
+        return [node]
 
 
 def _minutes(meta: dict, key: str) -> int:
@@ -87,13 +101,34 @@ def _minutes(meta: dict, key: str) -> int:
         ) from exc
 
 
-def _add_timing_to_keypoints(app, doctree):
-    """After a page is read, append its time estimate to its key points box."""
+def _track_name(app, meta: dict) -> str:
+    """The name of the episode's track; a missing or unknown one is a build warning."""
+    tracks = app.config.lesson_tracks
+    track = str(meta.get("track", ""))
+    if track not in tracks:
+        logger.warning(
+            f"front matter 'track' must be one of {', '.join(tracks)}, got {track!r}",
+            location=app.env.docname,
+        )
+        return track
+    return tracks[track]
+
+
+def _add_timing(app, doctree):
+    """After an episode is read, say at its top which path it is on and how long it takes, and
+    append the estimate to its key points box."""
     docname = app.env.docname
     meta = app.env.metadata.get(docname, {})
     if not any(key in meta for key in TIMING_KEYS):
         return
     teaching, exercises = (_minutes(meta, key) for key in TIMING_KEYS)
+    name = _track_name(app, meta)
+    where = "On the core path" if meta.get("track") == "core" else f"Optional. {name}"
+    text = f"{where} · {teaching + exercises} min ({teaching} teaching, {exercises} exercises)"
+    banner = nodes.paragraph(text, text, classes=["lesson-path"])
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, banner)
     for box in doctree.findall(nodes.admonition):
         if "lesson-keypoints" in box["classes"]:
             text = f"Time for this chapter: {teaching} min teaching, {exercises} min exercises."
@@ -131,11 +166,22 @@ def _schedule_pages_are_outdated(app, env, added, changed, removed):
 
 def _fill_schedule(app, doctree, fromdocname):
     env = app.env
+    tracks = app.config.lesson_tracks
     for placeholder in list(doctree.findall(schedule_placeholder)):
+        wanted = placeholder["tracks"]
+        if wanted == ["all"]:
+            wanted = list(tracks)
+        for track in wanted:
+            if track not in tracks:
+                logger.warning(
+                    f"lesson-schedule: unknown track {track!r}", location=placeholder
+                )
         table = nodes.table(classes=["lesson-schedule"])
-        group = nodes.tgroup(cols=4)
+        if placeholder["caption"]:
+            table += nodes.title(text=placeholder["caption"])
+        group = nodes.tgroup(cols=5)
         table += group
-        for width in (50, 15, 15, 20):
+        for width in (40, 25, 10, 10, 15):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
         body = nodes.tbody()
@@ -150,32 +196,27 @@ def _fill_schedule(app, doctree, fromdocname):
                 tr += entry
             parent += tr
 
-        row(["Chapter", "Teaching (min)", "Exercises (min)", "Running total"], head)
+        row(["Episode", "Path", "Teaching (min)", "Exercises (min)", "Running total"], head)
         total = 0
         for doc in _reading_order(env):
             meta = env.metadata.get(doc, {})
-            if not any(key in meta for key in TIMING_KEYS):
+            if not any(key in meta for key in TIMING_KEYS) or meta.get("track") not in wanted:
                 continue
             teaching, exercises = (_minutes(meta, key) for key in TIMING_KEYS)
-            # `optional: true` in the front matter: a chapter off the core path, listed with its
-            # times but left out of the running total (the core path's length).
-            optional = str(meta.get("optional", "false")).lower() == "true"
-            if not optional:
-                total += teaching + exercises
+            total += teaching + exercises
             para = nodes.paragraph()
             ref = nodes.reference("", "", internal=True)
             ref["refuri"] = app.builder.get_relative_uri(fromdocname, doc)
             ref += nodes.Text(env.titles[doc].astext())
             para += ref
-            if optional:
-                para += nodes.Text(" (optional)")
             hours, minutes = divmod(total, 60)
-            running = "optional" if optional else f"{hours} h {minutes:02d} min"
-            row([para, teaching, exercises, running], body)
+            row([para, tracks[meta["track"]], teaching, exercises, f"{hours} h {minutes:02d} min"],
+                body)
         placeholder.replace_self(table)
 
 
 def setup(app):
+    app.add_config_value("lesson_tracks", {}, "env")
     app.add_directive("questions", Questions)
     app.add_directive("objectives", Objectives)
     app.add_directive("prerequisites", Prerequisites)
@@ -183,7 +224,7 @@ def setup(app):
     app.add_directive("keypoints", KeyPoints)
     app.add_directive("lesson-schedule", LessonSchedule)
     app.add_node(schedule_placeholder)
-    app.connect("doctree-read", _add_timing_to_keypoints, priority=600)
+    app.connect("doctree-read", _add_timing, priority=600)
     app.connect("doctree-resolved", _fill_schedule)
     app.connect("env-get-outdated", _schedule_pages_are_outdated)
     app.add_css_file("lesson.css")

@@ -119,6 +119,20 @@ class Page:
     def docname(self) -> str:
         return self.path.relative_to(ROOT).with_suffix("").as_posix()
 
+    @property
+    def minutes(self) -> int:
+        """The episode's stated time, teaching and exercises (0 for a page without timing)."""
+        return int(self.front_matter.get("teaching", 0)) + int(self.front_matter.get("exercises", 0))
+
+    @property
+    def words(self) -> int:
+        """The page's words as a reader meets them in its source: every whitespace-separated
+        token except the front matter and directive option lines (`:name: ...`)."""
+        body = re.sub(r"\A---\n.*?\n---\n", "", self.text, count=1, flags=re.DOTALL)
+        return sum(
+            len(line.split()) for line in body.splitlines() if not line.strip().startswith(":")
+        )
+
 
 def load_page(path: pathlib.Path) -> Page:
     text = path.read_text(encoding="utf-8")
@@ -127,6 +141,13 @@ def load_page(path: pathlib.Path) -> Page:
     if tokens and tokens[0].type == "front_matter":
         front = yaml.safe_load(tokens[0].content) or {}
     return Page(path, text, front, tokens, parse_blocks(path, text))
+
+
+def tracks() -> dict[str, str]:
+    """The lesson's paths, in order: track id -> the caption of its part of _toc.yml
+    (_config.yml, sphinx.config.lesson_tracks)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["sphinx"]["config"]["lesson_tracks"]
 
 
 def content_pages() -> list[Page]:

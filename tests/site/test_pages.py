@@ -14,9 +14,9 @@ import yaml
 from lessontest import pages as site
 from lessontest.paths import ROOT
 
-# The parts of _toc.yml whose pages are all chapters (front matter timing, questions ... key
-# points).
-CHAPTER_PARTS = ("From a notebook", "Workflow managers")
+# The parts of _toc.yml whose pages are all episodes (front matter timing, questions ... key
+# points): the lesson's paths, captioned as in _config.yml's lesson_tracks.
+CHAPTER_PARTS = tuple(site.tracks().values())
 
 
 # --- Chapters -------------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ def _toc_chapters() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     found = []
     for part in toc["parts"]:
-        if part.get("caption", "").startswith(CHAPTER_PARTS):
+        if part.get("caption", "") in CHAPTER_PARTS:
             found.extend(entry["file"] for entry in part["chapters"])
     return found
 
@@ -66,7 +66,7 @@ def _top_level_sequence(page) -> list[str]:
 
 def test_chapter_parts_exist():
     assert len(_toc_chapters()) >= 10, (
-        "expected the two chapter parts of _toc.yml to list the chapters"
+        "expected the parts of _toc.yml named after the lesson's tracks to list the episodes"
     )
 
 
@@ -125,40 +125,6 @@ def test_built_chapters_show_their_time_estimate(pages, site_dir):
         if expected not in text:
             problems.append(f"{page.docname}: the built page lacks '{expected}'")
     assert not problems, "\n".join(problems)
-
-
-def test_the_schedule_lists_every_chapter_and_keeps_optional_ones_out_of_the_total(pages, site_dir):
-    """The instructor guide's table: every chapter in reading order with its front matter's
-    times; a chapter marked `optional: true` says so and adds nothing to the running total."""
-    _require_site(site_dir)
-    built = (site_dir / "content" / "instructor-guide.html").read_text(encoding="utf-8")
-    table = re.search(r'<table class="[^"]*lesson-schedule.*?</table>', built, re.DOTALL)
-    assert table, "the instructor guide has no schedule table"
-    rows = [
-        [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for cell in row]
-        for row in (
-            re.findall(r"<td[^>]*>(.*?)</td>", tr, re.DOTALL)
-            for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table[0], re.DOTALL)
-        )
-        if row
-    ]
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    order = [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
-    timed = {page.docname: page for page in pages if "teaching" in page.front_matter}
-    chapters = [timed[doc] for doc in order if doc in timed]
-    assert len(rows) == len(chapters), [row[0] for row in rows]
-    total = 0
-    for row, page in zip(rows, chapters, strict=True):
-        meta = page.front_matter
-        teaching, exercises = int(meta["teaching"]), int(meta["exercises"])
-        optional = meta.get("optional") is True
-        if not optional:
-            total += teaching + exercises
-        running = "optional" if optional else f"{total // 60} h {total % 60:02d} min"
-        heading = re.search(r"^# (.+)$", page.text, re.MULTILINE)[1]
-        title = heading + (" (optional)" if optional else "")
-        assert row == [title, str(teaching), str(exercises), running], (page.docname, row)
-    assert any(page.front_matter.get("optional") is True for page in chapters)
 
 
 # --- The exercise list ----------------------------------------------------------------------------
