@@ -179,6 +179,8 @@ def _fill_schedule(app, doctree, fromdocname):
         table = nodes.table(classes=["lesson-schedule"])
         if placeholder["caption"]:
             table += nodes.title(text=placeholder["caption"])
+            # A table with a caption needs an ID (the HTML writer numbers captioned tables).
+            table["ids"].append(nodes.make_id(f"schedule {placeholder['caption']}"))
         group = nodes.tgroup(cols=5)
         table += group
         for width in (40, 25, 10, 10, 15):
