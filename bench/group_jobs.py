@@ -1,7 +1,7 @@
-"""The planning page's group jobs on Slurm: one too big for the node, one capped so that it fits.
+"""The group jobs of the many-small-tasks page on Slurm: one too big for the node, one capped.
 
 `make bench-groups` (needs the local cluster: `make cluster-up`) runs the page's own command
-blocks ("Grouping jobs" in content/planning.md) in a fresh copy of code/, as a learner types
+blocks ("Grouping jobs" in content/many-small-tasks.md) in a fresh copy of code/, as a learner types
 them, and writes what Slurm answered to bench/results/group_jobs.json. The page shows that
 record (tools/generators/planning_groups.py); tests/planning/test_group_jobs.py runs the same
 blocks through `run_blocks()` and checks that the record still says what the cluster does.
@@ -32,7 +32,7 @@ from lessontest.pages import command  # noqa: E402
 from lessontest.shell import learner_env, run  # noqa: E402
 from lessontest.tree import copy_code  # noqa: E402
 
-PAGE = "planning.md"
+PAGE = "many-small-tasks.md"
 OUTPUT = ROOT / "bench" / "results" / "group_jobs.json"
 SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+)")
 
@@ -48,7 +48,7 @@ def too_big(code: pathlib.Path, timeout: float = 120) -> dict:
     """Start the page's uncapped grouped run, ask squeue about its job as the page does once Slurm
     has given a reason, then press Ctrl-C (SIGINT to its process group) as the page says."""
     proc = subprocess.Popen(
-        ["bash", "-euo", "pipefail", "-c", command(PAGE, "planning-group-too-big")],
+        ["bash", "-euo", "pipefail", "-c", command(PAGE, "many-small-tasks-group-too-big")],
         cwd=code,
         env=learner_env(),
         stdout=subprocess.PIPE,
@@ -68,7 +68,8 @@ def too_big(code: pathlib.Path, timeout: float = 120) -> dict:
             raise RuntimeError("the uncapped run submitted no job:\n" + "".join(output))
         end = time.monotonic() + timeout
         while True:  # Slurm gives a pending job its reason at its next scheduling pass
-            squeue = own_lines(run(command(PAGE, "planning-group-squeue"), code).stdout, [job], 1)
+            listed = run(command(PAGE, "many-small-tasks-group-squeue"), code).stdout
+            squeue = own_lines(listed, [job], 1)
             fields = squeue.splitlines()[1].split() if squeue.count("\n") > 1 else []
             if len(fields) == 4 and fields[3] != "None" or time.monotonic() > end:
                 break
@@ -92,10 +93,10 @@ def too_big(code: pathlib.Path, timeout: float = 120) -> dict:
 
 def fits(code: pathlib.Path) -> dict:
     """The page's capped grouped run, then its sacct block."""
-    proc = run(command(PAGE, "planning-group-fits"), code)
+    proc = run(command(PAGE, "many-small-tasks-group-fits"), code)
     output = proc.stdout + proc.stderr
     jobs = SUBMITTED.findall(output)
-    sacct = run(command(PAGE, "planning-group-sacct"), code).stdout
+    sacct = run(command(PAGE, "many-small-tasks-group-sacct"), code).stdout
     return {
         "jobs": jobs,
         "sum": proc.stdout.strip().splitlines()[-1],

@@ -1,4 +1,4 @@
-"""The planning page's group jobs ("Grouping jobs" in content/planning.md): a group too big for the
+"""The group jobs of content/many-small-tasks.md ("Grouping jobs"): a group too big for the
 practice cluster's node, and the same group capped with --cores so that it fits.
 
 The Slurm tests run the page's blocks through bench/group_jobs.py, the script that records what

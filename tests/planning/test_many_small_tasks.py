@@ -1,8 +1,7 @@
-"""code/snakemake/many_small_tasks/: the merged rule, the overhead measurement's input checks, and
-the generator that turns the recorded measurement into the planning page's table.
-
-The grouped dry run and the real local run of the tiny jobs are run from the page's own commands
-in test_planning_commands.py.
+"""content/many-small-tasks.md and code/snakemake/many_small_tasks/: every command the page tells
+learners to type (but the group jobs on Slurm: test_group_jobs.py), as the page shows it and in page
+order; the merged rule, the overhead measurement's input checks, and the generator that turns the
+recorded measurement into the page's table.
 """
 
 from __future__ import annotations
@@ -14,14 +13,44 @@ import pytest
 import yaml
 
 import planning_overhead as generator  # tools/generators/planning_overhead.py
+from lessontest.pages import command, command_lines
 from lessontest.paths import ROOT
 from lessontest.shell import assert_one_error_line, python, run
-from lessontest.snakemake import finished_jobs
+from lessontest.snakemake import finished_jobs, job_counts
 from lessontest.tree import copy_code
 
+PAGE = "many-small-tasks.md"
 SNAKEFILE = "snakemake/many_small_tasks/Snakefile"
 MEASURE = "code/snakemake/many_small_tasks/measure_overhead.py"
 RECORD = "bench/results/overhead_local.json"
+
+
+def run_block(code, name):
+    """The page's block `name`, run from `code`: (stdout, all output)."""
+    return run_text(code, command(PAGE, name))
+
+
+def run_text(code, text):
+    proc = run(text, code)
+    return proc.stdout, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """The page's blocks that need no cluster, once each, in page order, in one copy of the tree.
+    Outputs by name."""
+    code = copy_code(tmp_path_factory.mktemp("many_small_tasks"))
+    out = {"code": code}
+    out["measure"] = run_block(code, "many-small-tasks-measure-overhead")
+    out["group_dry_run"] = run_block(code, "many-small-tasks-group-dry-run")
+    out["group_run"] = run_block(code, "many-small-tasks-run")
+    out["many_clean"] = run_block(code, "many-small-tasks-clean")
+    # many-small-tasks-slurm-array needs a Slurm cluster: test_the_array_submission_on_slurm runs
+    # it; here its Snakemake line plans the jobs (--dry-run added), after the local run and the
+    # clean.
+    slurm = command_lines(PAGE, "many-small-tasks-slurm-array")[0]
+    out["many_slurm_dry_run"] = run_text(code, f"{slurm} --dry-run")
+    return out
 
 
 def test_the_merged_job_gives_the_same_sum_as_the_tiny_jobs(tmp_path):
@@ -156,3 +185,49 @@ def test_the_array_profile_submits_square_jobs_as_an_array():
     # the gather rule runs where Snakemake runs, not as a Slurm job
     snakefile = (ROOT / "code/snakemake/many_small_tasks/Snakefile").read_text()
     assert "localrules:\n    all,\n    sum_of_squares,\n" in snakefile
+
+
+def test_measuring_the_overhead_writes_a_record(outputs):
+    record = json.loads((outputs["code"] / "overhead_mine.json").read_text())
+    assert record["items"] == 4 and record["repeats"] == 1
+    assert len(record["seconds"]["one_job_per_item"]) == 1
+    assert "per extra job" in outputs["measure"][0]
+
+
+def test_grouping_dry_run_shows_four_groups_of_six(outputs):
+    text = outputs["group_dry_run"][1]
+    groups = text.split("Group job batch")[1:]
+    assert len(groups) == 4, text
+    for group in groups:
+        assert group.count("rule square:") == 6, group
+    assert job_counts(text) == {"square": 24, "sum_of_squares": 1, "all": 1}
+
+
+def test_the_local_run_of_many_small_tasks_adds_the_squares(outputs):
+    stdout, text = outputs["group_run"]
+    assert finished_jobs(text) == {"square": 24, "sum_of_squares": 1, "all": 1}
+    assert stdout.strip() == str(sum(i * i for i in range(1, 25)))
+
+
+def test_after_the_local_run_the_clean_block_leaves_the_array_jobs_to_do(outputs):
+    """The local run made every square; without the clean block the Slurm block submits none."""
+    made = outputs["code"] / "results" / "many_small_tasks"
+    assert not (made / "sum_of_squares.txt").exists()
+    assert not list((made / "squares").glob("*.txt"))
+    text = outputs["many_slurm_dry_run"][1]
+    assert job_counts(text) == {"square": 6, "sum_of_squares": 1, "all": 1}, text
+    assert "slurm_partition" not in text and "slurm_account" not in text
+
+
+@pytest.mark.slurm
+def test_the_array_submission_on_slurm(tmp_path):
+    """The page's Slurm block after its local run and the clean, as a learner types them: the six
+    square jobs go to Slurm as one array."""
+    code = copy_code(tmp_path)
+    for name in ("many-small-tasks-run", "many-small-tasks-clean"):
+        run_block(code, name)
+    stdout, text = run_block(code, "many-small-tasks-slurm-array")
+    assert "Submitted array job with Snakemake IDs" in text, text
+    assert "The individual task IDs are 1-6" in text, text
+    assert finished_jobs(text) == {"square": 6, "sum_of_squares": 1, "all": 1}, text
+    assert stdout.strip().splitlines()[-1] == str(sum(i * i for i in range(1, 7)))

@@ -1,5 +1,5 @@
 """Run every command that content/planning.md tells learners to type, as the page shows it and in
-page order.
+page order (content/many-small-tasks.md's: test_many_small_tasks.py and test_group_jobs.py).
 
 Each block is taken from the page by its name (lessontest.pages.command). They run from the code/
 folder of a learner's copy of the lesson (code/ and exercises/, as in the download), with the
@@ -17,7 +17,7 @@ from lessontest.pages import command, command_lines
 from lessontest.paths import ROOT
 from lessontest.shell import run
 from lessontest.snakemake import finished_jobs, job_counts
-from lessontest.tree import copy_code, copy_lesson
+from lessontest.tree import copy_lesson
 
 PAGE = "planning.md"
 
@@ -50,14 +50,6 @@ def outputs(tmp_path_factory):
     them that the page describes in words (editing a script). Outputs by name."""
     code = copy_lesson(tmp_path_factory.mktemp("planning"), folders=("code", "exercises")) / "code"
     out = {"code": code}
-    out["measure"] = run_block(code, "planning-measure-overhead")
-    out["group_dry_run"] = run_block(code, "planning-group-dry-run")
-    out["group_run"] = run_block(code, "planning-many-run")
-    out["many_clean"] = run_block(code, "planning-many-clean")
-    # planning-many-slurm-array needs a Slurm cluster: test_the_array_submission_on_slurm runs it;
-    # here its Snakemake line plans the jobs (--dry-run added), after the local run and the clean.
-    slurm = command_lines(PAGE, "planning-many-slurm-array")[0]
-    out["many_slurm_dry_run"] = run_text(code, f"{slurm} --dry-run")
     out["study_dry_run"] = run_block(code, "planning-seeds-dry-run")
     out["rehearsal"] = run_block(code, "planning-seeds-rehearsal")
     out["mtimes_10"] = seed_mtimes(code)
@@ -75,38 +67,6 @@ def outputs(tmp_path_factory):
     edit(code / "python" / "seeds_study" / "train_seed.py")
     out["edit_train"] = run_text(code, command_lines(PAGE, "planning-1-more-seeds")[-1])
     return out
-
-
-def test_measuring_the_overhead_writes_a_record(outputs):
-    record = json.loads((outputs["code"] / "overhead_mine.json").read_text())
-    assert record["items"] == 4 and record["repeats"] == 1
-    assert len(record["seconds"]["one_job_per_item"]) == 1
-    assert "per extra job" in outputs["measure"][0]
-
-
-def test_grouping_dry_run_shows_four_groups_of_six(outputs):
-    text = outputs["group_dry_run"][1]
-    groups = text.split("Group job batch")[1:]
-    assert len(groups) == 4, text
-    for group in groups:
-        assert group.count("rule square:") == 6, group
-    assert job_counts(text) == {"square": 24, "sum_of_squares": 1, "all": 1}
-
-
-def test_the_local_run_of_many_small_tasks_adds_the_squares(outputs):
-    stdout, text = outputs["group_run"]
-    assert finished_jobs(text) == {"square": 24, "sum_of_squares": 1, "all": 1}
-    assert stdout.strip() == str(sum(i * i for i in range(1, 25)))
-
-
-def test_after_the_local_run_the_clean_block_leaves_the_array_jobs_to_do(outputs):
-    """The local run made every square; without the clean block the Slurm block submits none."""
-    made = outputs["code"] / "results" / "many_small_tasks"
-    assert not (made / "sum_of_squares.txt").exists()
-    assert not list((made / "squares").glob("*.txt"))
-    text = outputs["many_slurm_dry_run"][1]
-    assert job_counts(text) == {"square": 6, "sum_of_squares": 1, "all": 1}, text
-    assert "slurm_partition" not in text and "slurm_account" not in text
 
 
 def test_the_full_study_plans_one_job_per_seed(outputs):
@@ -172,17 +132,3 @@ def test_exercise_planning_1_prediction_matches_the_dry_run(outputs):
     assert len(seeds) == 20 and predicted["train"] == 20
     # Question 3 of its solution: an edit of the training script re-trains all 32 seeds.
     assert job_counts(outputs["edit_train"][1]) == {"train": 32, "summarize": 1, "all": 1}
-
-
-@pytest.mark.slurm
-def test_the_array_submission_on_slurm(tmp_path):
-    """The page's Slurm block after its local run and the clean, as a learner types them: the six
-    square jobs go to Slurm as one array."""
-    code = copy_code(tmp_path)
-    for name in ("planning-many-run", "planning-many-clean"):
-        run_block(code, name)
-    stdout, text = run_block(code, "planning-many-slurm-array")
-    assert "Submitted array job with Snakemake IDs" in text, text
-    assert "The individual task IDs are 1-6" in text, text
-    assert finished_jobs(text) == {"square": 6, "sum_of_squares": 1, "all": 1}, text
-    assert stdout.strip().splitlines()[-1] == str(sum(i * i for i in range(1, 7)))
