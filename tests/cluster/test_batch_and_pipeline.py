@@ -39,13 +39,13 @@ def pipeline_ids(stdout: str) -> dict[str, str]:
 @pytest.mark.site  # also on the strict practice cluster (make test-strict-site)
 @pytest.mark.timeout(1800)  # many real jobs on a small, possibly busy node
 def test_pipeline_with_dependencies(shell, slurm, code_dir, local_results):
-    """preprocess -> array -> collect, chained with afterok, submitted with array-jobs.md's
+    """preprocess -> array -> collect, chained with afterok, submitted with dependencies.md's
     command."""
-    out = shell.run(command("array-jobs.md", "array-pipeline"))
+    out = shell.run(command("dependencies.md", "dependencies-pipeline"))
     ids = pipeline_ids(out.stdout)
     lines = (code_dir / "params.txt").read_text().splitlines()
     assert len(lines) == GRID_SIZE
-    # The tasks read their own copy, named after the preprocess job (see array-jobs.md).
+    # The tasks read their own copy, named after the preprocess job (see dependencies.md).
     own = (code_dir / f"params-{ids['preprocess']}.txt").read_text().splitlines()
     assert own == lines
 
@@ -73,7 +73,7 @@ def test_failed_preprocessing_blocks_the_array(shell, slurm, code_dir):
     """If preprocessing fails, the array never starts: squeue shows why, and scancel clears it."""
     # A learner's mistake: a file called 'data' where preprocess.py must create a folder.
     (code_dir / "data").write_text("not a folder\n")
-    ids = pipeline_ids(shell.run(command("array-jobs.md", "array-pipeline")).stdout)
+    ids = pipeline_ids(shell.run(command("dependencies.md", "dependencies-pipeline")).stdout)
 
     assert slurm.wait([ids["preprocess"]], timeout=300) == {ids["preprocess"]: "FAILED"}
     log = (code_dir / f"slurm-knn-preprocess-{ids['preprocess']}.out").read_text()

@@ -1,9 +1,8 @@
 """What the pages say about Slurm and Snakemake's Slurm plugin, checked on the practice cluster.
 
-- array-jobs.md's table of dependency types: every row has a check below that submits tiny jobs
+- dependencies.md's table of dependency types: every row has a check below that submits tiny jobs
   and compares sacct's states and Start/End times with what the row says (a row without a check
-  fails), several IDs in one dependency, `scontrol update` repairing a job whose dependency can
-  never be satisfied, and `--kill-on-invalid-dep=yes`;
+  fails), several IDs in one dependency, and `--kill-on-invalid-dep=yes`;
 - the values the pages quote from `scontrol show config` (MaxArraySize, MinJobAge), read with the
   pages' own commands, and the array indices MaxArraySize allows;
 - the plugin options the pages name, in `snakemake --help`, its defaults, and its clean-up of old
@@ -52,9 +51,9 @@ def page_number(page: str, pattern: str) -> int:
 
 
 def dependency_table() -> dict[str, str]:
-    """array-jobs.md's table of dependency types: {type: its first cell}, e.g.
+    """dependencies.md's table of dependency types: {type: its first cell}, e.g.
     {"afterok": "afterok:ID", ..., "singleton": "singleton"}."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(page_text("array-jobs.md"))
+    tokens = MarkdownIt("commonmark").enable("table").parse(page_text("dependencies.md"))
     tables, cells = [], None
     for token in tokens:
         if token.type == "table_open":
@@ -67,7 +66,7 @@ def dependency_table() -> dict[str, str]:
             tables[-1].append(cells)
             cells = None
     found = [t for t in tables if t[0][0] == "dependency"]
-    assert len(found) == 1, "array-jobs.md: expected one table whose first column is 'dependency'"
+    assert len(found) == 1, "dependencies.md: expected one table whose first column is 'dependency'"
     rows = found[0]
     spellings = [row[0].strip("`") for row in rows[1:]]
     return {spelling.split(":")[0]: spelling for spelling in spellings}
@@ -78,7 +77,7 @@ DEPENDENCIES = dependency_table()
 
 def dependency(kind: str, *job_ids: str) -> str:
     """The --dependency option for `kind`, spelled as the page's table spells it."""
-    assert kind in DEPENDENCIES, f"array-jobs.md's dependency table has no row {kind!r}"
+    assert kind in DEPENDENCIES, f"dependencies.md's dependency table has no row {kind!r}"
     spelling = DEPENDENCIES[kind]
     if job_ids:
         spelling = spelling.replace(":ID", "".join(f":{job}" for job in job_ids))
@@ -217,8 +216,7 @@ def jobs(tmp_path_factory):
     jobs.submit("afterany", dependency("afterany", fails))
     jobs.submit("aftercorr", "--array=0-1", dependency("aftercorr", corr))
     jobs.submit("afterok_both", dependency("afterok", array, jobs["single_2"]))
-    jobs.submit("to_repair", dependency("afterok", fails))
-    kill_option = page_option("array-jobs.md", "--kill-on-invalid-dep")
+    kill_option = page_option("dependencies.md", "--kill-on-invalid-dep")
     jobs.submit("killed", dependency("afterok", fails), kill_option)
     # Without its dependency, each of these would start at once (or wait for a free core); with
     # it, it waits with the reason Dependency while its sources cannot start.
@@ -400,7 +398,7 @@ def test_min_job_age(shell):
     assert value == default
 
 
-# --- array-jobs.md: dependencies, one check per row of its table ------------------------------
+# --- dependencies.md: one check per row of its table of dependency types ----------------------
 
 CHECKS = {}
 
@@ -498,9 +496,9 @@ def _singleton(jobs):
 
 @pytest.mark.parametrize("kind", DEPENDENCIES)
 def test_dependency_table_row(jobs, kind):
-    """Each row of array-jobs.md's dependency table behaves as the row says."""
+    """Each row of dependencies.md's dependency table behaves as the row says."""
     assert kind in CHECKS, (
-        f"array-jobs.md's dependency table has a row {kind!r} that no check tests"
+        f"dependencies.md's dependency table has a row {kind!r} that no check tests"
     )
     CHECKS[kind](jobs)
 
@@ -518,30 +516,10 @@ def test_several_ids_wait_for_all(jobs):
     assert_ran_after(rec, jobs["afterok_both"], *others)
 
 
-def test_scontrol_update_repairs_a_dependency(jobs):
-    """A job waiting on a failed job (DependencyNeverSatisfied) runs once the page's
-    `scontrol update` points it at a rerun that succeeds."""
-    jobs.assert_waited("to_repair")
-    waiting = jobs["to_repair"]
-    jobs.wait_until_queued_as(waiting, "PENDING", NEVER)
-    rerun = jobs.submit("rerun", wrap="sleep 1")
-
-    block = command("array-jobs.md", "array-change-dependency")
-    page_waiting, page_new = re.findall(r"\d+", block)
-    says = rf"points job {page_waiting} at job {page_new}"
-    assert re.search(says.replace(" ", r"\s+"), page_text("array-jobs.md")), says
-    ours = {page_waiting: waiting, page_new: rerun}
-    jobs.shell.run(re.sub(r"\d+", lambda number: ours[number.group()], block))
-
-    rec = jobs.ended("rerun", "to_repair")
-    assert rec[rerun].state == "COMPLETED", rec
-    assert_ran_after(rec, waiting, rerun)
-
-
 def test_kill_on_invalid_dep_removes_the_job(jobs):
     """With the page's `--kill-on-invalid-dep=yes`, a job whose dependency can never be satisfied
     leaves the queue by itself, without running (the practice cluster does not do that by
-    default: see the job repaired above)."""
+    default: a job whose dependency failed waits, as the afternotok check shows)."""
     jobs.assert_waited("killed")
     rec = jobs.ended("killed")
     job = rec[jobs["killed"]]

@@ -149,9 +149,9 @@ def test_configuration_is_strict(login):
 
 @pytest.mark.timeout(900)
 def test_pipeline_runs_on_both_nodes(login, lesson, small_results):
-    """array-jobs.md's pipeline, typed in the login node: byte-identical results to the serial
+    """dependencies.md's pipeline, typed in the login node: byte-identical results to the serial
     run on this machine, and the array's tasks ran on both compute nodes."""
-    out = login.run(command("array-jobs.md", "array-pipeline")).stdout
+    out = login.run(command("dependencies.md", "dependencies-pipeline")).stdout
     ids = dict(re.findall(r"^(preprocess|array|collect) job:\s+(\d+)", out, re.MULTILINE))
     assert set(ids) == {"preprocess", "array", "collect"}, out
     tasks = len((lesson / "code" / "params.txt").read_text().splitlines())

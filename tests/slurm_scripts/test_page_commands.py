@@ -1,6 +1,6 @@
-"""The commands that batch-job.md, array-jobs.md, submission-script.md, exercise-parallel-1.md and
-the exercises of failure-drills.md and cores.md tell learners to type, run exactly as the pages
-show them, WITHOUT a cluster.
+"""The commands that batch-job.md, array-jobs.md, dependencies.md, submission-script.md,
+exercise-parallel-1.md and the exercises of failure-drills.md and cores.md tell learners to type,
+run exactly as the pages show them, WITHOUT a cluster.
 
 Each test asks for a page's command blocks by name (lessontest.pages.command) and runs them, in page
 order, in one bash session (`set -euo pipefail`), in a copy of the lesson's files laid out as the
@@ -43,18 +43,9 @@ def test_batch_job_page(lesson, fake_sbatch):
 
 
 def test_array_jobs_page(lesson, fake_sbatch):
-    copied = "params-5002.txt"  # named after the pipeline's preprocess job, the 2nd call
     proc = run_page(
         "array-jobs.md",
-        [
-            "array-make-params",
-            "array-try-one-task",
-            "array-submit",
-            "array-pipeline",
-            "array-rerun-failed",
-            "array-collect",
-            "array-rerun-then-collect",
-        ],
+        ["array-make-params", "array-try-one-task", "array-submit"],
         lesson,
         fake_sbatch,
     )
@@ -72,18 +63,46 @@ def test_array_jobs_page(lesson, fake_sbatch):
         (call["options"], call["script"].rsplit("/", 1)[-1], call["script_args"])
         for call in fake_sbatch.calls()
     ]
-    assert calls == [
-        ([f"--array=0-{last}"], "array.sh", []),
-        (["--parsable"], "preprocess.sh", []),  # submit_pipeline.sh: three chained jobs
-        # ... whose array reads a copy of params.txt named after the preprocess job
-        (["--parsable", "--dependency=afterok:5002", f"--array=0-{last}"], "array.sh", [copied]),
-        (["--parsable", "--dependency=afterok:5003"], "collect.sh", []),
-        (["--array=3,17"], "array.sh", []),  # the exercise's solution
-        ([], "collect.sh", []),
-        (["--parsable", "--array=3,17"], "array.sh", []),
-        (["--dependency=afterok:5007"], "collect.sh", []),
-    ]
+    assert calls == [([f"--array=0-{last}"], "array.sh", [])]
+
+
+def test_dependencies_page(lesson, fake_sbatch, grid):
+    """The pipeline's three chained jobs, whose array reads a copy of params.txt named after the
+    preprocess job; the clean-up of those copies; submit_jobs.py waiting for a preprocess job;
+    the exercise's rerun of two tasks with the collect step waiting for it."""
+    code = lesson / "code"
+    copied = "params-5001.txt"  # named after the pipeline's preprocess job, the first call
+    run_page("dependencies.md", ["dependencies-pipeline"], lesson, fake_sbatch)
+    lines = (code / "params.txt").read_text().splitlines()
+    last = len(lines) - 1
     assert (code / copied).read_text() == (code / "params.txt").read_text()
+    run_page(
+        "dependencies.md",
+        ["dependencies-clean-up", "dependencies-submit-jobs", "dependencies-rerun"],
+        lesson,
+        fake_sbatch,
+    )
+    assert not list(code.glob("params-*.txt"))
+    calls = [
+        (call["options"], call["script"].rsplit("/", 1)[-1], call["script_args"])
+        for call in fake_sbatch.calls()
+    ]
+    n = len(grid)
+    preprocess_id, rerun_id = 5004, 5005 + n
+    assert calls[:4] == [
+        (["--parsable"], "preprocess.sh", []),
+        (["--parsable", "--dependency=afterok:5001", f"--array=0-{last}"], "array.sh", [copied]),
+        (["--parsable", "--dependency=afterok:5002"], "collect.sh", []),
+        (["--parsable"], "preprocess.sh", []),
+    ]
+    chained = fake_sbatch.calls()[4 : 4 + n]
+    assert [["sbatch", *call["argv"]] for call in chained] == [
+        expected_command(k, metric, f"afterok:{preprocess_id}") for k, metric in grid
+    ]
+    assert calls[4 + n :] == [
+        (["--parsable", "--array=3,17"], "array.sh", []),
+        ([f"--dependency=afterok:{rerun_id}"], "collect.sh", []),
+    ]
 
 
 def test_failure_drills_solution(lesson, fake_sbatch):
@@ -117,7 +136,7 @@ def expected_command(k, metric, dependency=None):
         "sbatch",
         *options,
         "slurm/scikit_example/one_job.sh",
-        "--n_neighbors",
+        "--n-neighbors",
         str(k),
         "--metric",
         metric,
@@ -126,13 +145,12 @@ def expected_command(k, metric, dependency=None):
 
 def test_submission_script_page(lesson, fake_sbatch, grid):
     """The dry run prints exactly the commands then submitted, as argument lists, one per
-    combination, named after it; --dependency reaches every job."""
+    combination, named after it (--dependency: test_dependencies_page)."""
     proc = run_page(
         "submission-script.md",
         [
             "submission-dry-run",
             "submission-submit",
-            "submission-after-preprocess",
         ],
         lesson,
         fake_sbatch,
@@ -144,19 +162,13 @@ def test_submission_script_page(lesson, fake_sbatch, grid):
     submitted = [f"knn_k{k:02d}_{metric}: job {5001 + i}" for i, (k, metric) in enumerate(grid)]
     start = out.index(submitted[0], n)  # after what preprocess.py prints
     assert out[start : start + n + 1] == [*submitted, f"Submitted {n} jobs."]
-    calls = fake_sbatch.calls()
-    assert len(calls) == 2 * n + 1
-    plain, preprocess, chained = calls[:n], calls[n], calls[n + 1 :]
+    plain = fake_sbatch.calls()
+    assert len(plain) == n
     assert [["sbatch", *call["argv"]] for call in plain] == [shlex.split(line) for line in out[:n]]
     # The fake splits like sbatch: options (with the job name), the script, the script's arguments.
     for call, (k, metric) in zip(plain, grid, strict=True):
         assert call["script"] == "slurm/scikit_example/one_job.sh"
-        assert call["script_args"] == ["--n_neighbors", str(k), "--metric", metric]
-    assert preprocess["script"] == "slurm/scikit_example/preprocess.sh"
-    preprocess_id = 5000 + n + 1
-    assert [["sbatch", *call["argv"]] for call in chained] == [
-        expected_command(k, metric, f"afterok:{preprocess_id}") for k, metric in grid
-    ]
+        assert call["script_args"] == ["--n-neighbors", str(k), "--metric", metric]
 
 
 def test_exercise_parallel_1_page(lesson, fake_sbatch):
@@ -180,62 +192,16 @@ HIGHLIGHTS = {
         37: "train_one.py",
         38: "SLURM_ARRAY_TASK_ID",
     },
-    ("array-jobs.md", "/code/slurm/scikit_example/submit_pipeline.sh"): {
+    ("dependencies.md", "/code/slurm/scikit_example/submit_pipeline.sh"): {
         23: "wc -l",
         32: "--parsable",
+        33: "%%;*",
         39: "preprocess_id",
         40: "cp params.txt",
         42: "afterok",
         43: "array.sh",
         46: "afterok",
         47: "collect.sh",
-    },
-    ("submission-script.md", "/code/slurm/scikit_example/one_job.sh"): {26: '"$@"'},
-    ("submission-script.md", "/code/python/scikit_example/submit_jobs.py"): {
-        19: "combinations",
-        20: "import",
-        25: "def sbatch_command",
-        26: '"""',
-        27: "result_name",
-        28: "--job-name",
-        29: "if dependency",
-        30: "--dependency",
-        31: "script",
-        32: "script",
-        33: "BATCH_SCRIPT",
-        34: "--n_neighbors",
-        35: "return command",
-        42: "subprocess.run(command",
-    },
-    ("exercise-parallel-1.md", "/solutions/parallel-1/long_code_for_index.py"): {
-        90: "add_argument(",
-        91: '"index"',
-        92: "nargs",
-        93: "help",
-        94: ")",
-        95: "add_argument(",
-        96: "--count",
-        97: "store_true",
-        98: "help",
-        99: ")",
-        119: "args.index is None",
-        120: "fail(",
-        127: "stable order",
-        128: "sorted(",
-        129: "count",
-        130: "len(countries)",
-        131: "return",
-        132: "valid",
-        133: "valid indices",
-        134: "len(countries)",
-        135: ")",
-        136: "try",
-        137: "int(args.index)",
-        138: "except",
-        139: "fail(",
-        140: "len(countries)",
-        141: "fail(",
-        142: "countries[index]",
     },
 }
 
