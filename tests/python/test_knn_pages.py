@@ -31,19 +31,7 @@ EXAMPLE = "/code/python/scikit_example"
 # Which includes highlight changes, and compared with what:
 # (page, included file, :pyobject: or None) -> the file it is compared with.
 COMPARED_WITH = {
-    ("notebook-to-script.md", f"{EXAMPLE}/knn_iris.py", None): "/code/jupyter/knn_iris.ipynb",
-    ("preprocess-and-train.md", f"{EXAMPLE}/preprocess.py", "make_split"): f"{EXAMPLE}/knn_iris.py",
-    (
-        "preprocess-and-train.md",
-        f"{EXAMPLE}/train_and_plot.py",
-        "train_and_evaluate",
-    ): f"{EXAMPLE}/knn_iris.py",
-    (
-        "preprocess-and-train.md",
-        f"{EXAMPLE}/train_and_plot.py",
-        "plot_boundary",
-    ): f"{EXAMPLE}/knn_iris.py",
-    ("preprocess-and-train.md", f"{EXAMPLE}/train_and_plot.py", "main"): f"{EXAMPLE}/knn_iris.py",
+    ("notebook-to-script.md", f"{EXAMPLE}/knn_iris.py", "main"): "/code/jupyter/knn_iris.ipynb",
 }
 
 INCLUDE = re.compile(r"^`{3,}\{literalinclude\} (\S+)\n((?::[\w-]+:.*\n)*)", re.M)
