@@ -14,8 +14,7 @@ import sys
 sys.path.insert(0, str(pathlib.Path("python/scikit_example").resolve()))
 
 from knn_files import load_split  # noqa: E402
-from train_and_plot import run_combination  # noqa: E402
-from train_one import read_parameters  # noqa: E402
+from knn_model import read_parameters, run_combination  # noqa: E402
 
 
 def main():

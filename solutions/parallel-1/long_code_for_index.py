@@ -87,6 +87,8 @@ def write_country(country, cities, output_dir, delay):
 
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # A usage mistake: one line, as every error here (--help shows the usage).
+    parser.error = lambda message: parser.exit(2, f"error: {message}\n")
     parser.add_argument(
         "index",
         nargs="?",

@@ -38,6 +38,8 @@ SCRIPTS = [
     "preprocess.py",
     "train_and_plot.py",
     "train_one.py",
+    "train_task.py",
+    "train_resumable.py",
     "create_parameter_file.py",
     "collect_results.py",
     "cores.py",
@@ -57,7 +59,7 @@ def png_shape(path):
 def test_every_script_has_help(code, page_output, name):
     if name == "train_one.py":  # the parameters page runs this one
         stdout = page_output("parameters-help")[0]
-        assert "--n_neighbors K" in stdout and "--index I" in stdout
+        assert "--n-neighbors K" in stdout and "--index I" in stdout
     else:
         proc = python_in_process(f"{EXAMPLE}/{name}", "--help", cwd=code)
         assert proc.returncode == 0, proc.stderr
@@ -203,7 +205,7 @@ def test_cv_repeats_makes_more_folds_but_keeps_the_test_accuracy(full_run, code)
     (code / "data/iris_split.json").write_bytes((full_run / "data/iris_split.json").read_bytes())
     python(
         f"{EXAMPLE}/train_one.py",
-        "--n_neighbors",
+        "--n-neighbors",
         "4",
         "--metric",
         "chebyshev",
@@ -336,7 +338,7 @@ BAD_INPUT = [
     ),
     (
         "train_one.py",
-        ["--n_neighbors", "3", "--metric", "haversine"],
+        ["--n-neighbors", "3", "--metric", "haversine"],
         "split",
         {},
         [
@@ -350,14 +352,14 @@ BAD_INPUT = [
     ),
     (
         "train_one.py",
-        ["--n_neighbors", "0", "--metric", "cosine"],
+        ["--n-neighbors", "0", "--metric", "cosine"],
         "split",
         {},
-        ["--n_neighbors", "positive integer", "'0'"],
+        ["--n-neighbors", "positive integer", "'0'"],
     ),
     (
         "train_one.py",
-        ["--n_neighbors", "500", "--metric", "cosine"],
+        ["--n-neighbors", "500", "--metric", "cosine"],
         "split",
         {},
         ["n_neighbors must be between 1 and 84", "500"],
@@ -444,15 +446,15 @@ BAD_INPUT = [
         ["cannot create a folder for the figure 'blocker/grid.png'"],
     ),
     (
-        "train_one.py",
+        "train_task.py",
         ["--index", "7", "--chunk", "5"],
         "split params",
         {},
         ["index 7 is out of range", "35 lines for tasks of 5 lines", "between 0 and 6"],
     ),
     (
-        "train_one.py",
-        ["--n_neighbors", "4", "--metric", "cosine", "--chunk", "5"],
+        "train_task.py",
+        ["--n-neighbors", "4", "--metric", "cosine", "--chunk", "5"],
         "split",
         {},
         ["--chunk goes with --index"],
@@ -472,15 +474,15 @@ BAD_INPUT = [
         ["malformed table 'results/table.csv'", "n_neighbors,metric,test_accuracy"],
     ),
     (
-        "train_one.py",
-        ["--n_neighbors", "4", "--metric", "cosine", "--n-jobs", "0"],
+        "train_task.py",
+        ["--n-neighbors", "4", "--metric", "cosine", "--n-jobs", "0"],
         "split",
         {},
         ["argument --n-jobs: invalid positive integer value: '0'"],
     ),
     (
-        "train_and_plot.py",
-        ["--resume", "--cv-repeats", "2"],
+        "train_resumable.py",
+        ["--cv-repeats", "2"],
         "split",
         {
             "results/knn_k01_euclidean.json": json.dumps({"cv_repeats": 1}),
@@ -489,11 +491,32 @@ BAD_INPUT = [
         ["'results/knn_k01_euclidean.json' was made with --cv-repeats 1, not 2", "--results-dir"],
     ),
     (
-        "train_and_plot.py",
-        ["--resume"],
+        "train_resumable.py",
+        [],
         "split",
         {"results/knn_k01_euclidean.json": "{", "results/knn_k01_euclidean.png": "a figure"},
         ["malformed result file 'results/knn_k01_euclidean.json'"],
+    ),
+    (
+        "train_one.py",
+        ["--n_neighbors", "4", "--metric", "cosine"],
+        "split",
+        {},
+        ["unrecognized arguments: --n_neighbors 4"],
+    ),
+    (
+        "train_one.py",
+        ["--index", "3", "--metric", "cosine"],
+        "split params",
+        {},
+        ["give --n-neighbors and --metric, or --index, not both"],
+    ),
+    (
+        "knn_iris.py",
+        ["--figures", "grid.png"],
+        "",
+        {},
+        ["unrecognized arguments: --figures grid.png"],
     ),
 ]
 
@@ -540,10 +563,11 @@ def test_bad_input_is_the_same_in_a_real_process(full_run, tmp_path, case):
 
 
 def test_a_chunk_trains_its_lines_one_after_another(full_run, code):
-    """--index 6 --chunk 5: lines 30 to 34 of params.txt, in order, with the serial run's bytes."""
+    """train_task.py --index 6 --chunk 5: lines 30 to 34 of params.txt, in order, with the serial
+    run's bytes."""
     _setup(code, full_run, "split params")
     proc = python(
-        f"{EXAMPLE}/train_one.py", "--index", "6", "--chunk", "5", "--results-dir", "c", cwd=code
+        f"{EXAMPLE}/train_task.py", "--index", "6", "--chunk", "5", "--results-dir", "c", cwd=code
     )
     lines = (code / "params.txt").read_text().splitlines()[30:]
     said = [line.split(":")[0] for line in proc.stdout.splitlines()]
@@ -571,21 +595,21 @@ def test_shared_table_adds_a_row_to_what_it_read(full_run, code):
     assert len(list((code / "results").glob("knn_*"))) == 4
 
 
-def test_cores_come_from_slurm_and_do_not_change_the_result(full_run, code):
-    """train_one.py cross-validates on SLURM_CPUS_PER_TASK processes: the same bytes as the serial
-    run's; a value that is not a positive integer is one clear line, and nothing is written."""
+def test_more_processes_do_not_change_the_result(full_run, code):
+    """train_task.py --n-jobs 2 cross-validates on two processes: the same bytes as the serial
+    run's; a value that is not a positive integer (SLURM_CPUS_PER_TASK can be '2(x2)') is one clear
+    line, and nothing is written. tests/slurm_scripts runs task_job.sh, which passes
+    SLURM_CPUS_PER_TASK on."""
     _setup(code, full_run, "split")
-    args = ["--n_neighbors", "4", "--metric", "chebyshev", "--results-dir", "two"]
-    env = {**learner_env(), "SLURM_CPUS_PER_TASK": "2"}
-    python(f"{EXAMPLE}/train_one.py", *args, cwd=code, env=env)
+    args = ["--n-neighbors", "4", "--metric", "chebyshev", "--results-dir", "two"]
+    python(f"{EXAMPLE}/train_task.py", *args, "--n-jobs", "2", cwd=code)
     for name in ("knn_k04_chebyshev.json", "knn_k04_chebyshev.png"):
         assert (code / "two" / name).read_bytes() == (full_run / "results" / name).read_bytes()
     shutil.rmtree(code / "two")
     before = tree_bytes(code)
-    env["SLURM_CPUS_PER_TASK"] = "2(x2)"
-    proc = python(f"{EXAMPLE}/train_one.py", *args, cwd=code, env=env, check=False)
-    assert proc.returncode == 1
-    assert_one_error_line(proc, "SLURM_CPUS_PER_TASK is '2(x2)', not a positive integer")
+    proc = python(f"{EXAMPLE}/train_task.py", *args, "--n-jobs", "2(x2)", cwd=code, check=False)
+    assert proc.returncode == 2
+    assert_one_error_line(proc, "--n-jobs: invalid positive integer value: '2(x2)'")
     assert tree_bytes(code) == before
 
 
@@ -597,12 +621,13 @@ def test_cores_py_reports_four_numbers(code):
 
 
 def test_resume_trains_nothing_that_is_done(full_run, code):
-    """--resume over a results folder that has every combination: it says so, and changes no
-    file (long-jobs.md runs it in parts on the cluster, against an uninterrupted run)."""
+    """train_resumable.py over a results folder that has every combination: it says so, and
+    changes no file (long-jobs.md runs it in parts on the cluster, against an uninterrupted
+    run)."""
     _setup(code, full_run, "split")
     shutil.copytree(full_run.parent / "serial_results", code / "results")
     before = tree_bytes(code)
-    proc = python_in_process(f"{EXAMPLE}/train_and_plot.py", "--resume", cwd=code)
+    proc = python_in_process(f"{EXAMPLE}/train_resumable.py", cwd=code)
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
     n = len((full_run / "params.txt").read_text().splitlines())
     assert proc.stdout.splitlines() == [
@@ -622,7 +647,7 @@ def test_a_failed_write_leaves_no_partial_file(full_run, code):
     before = tree_bytes(prepared)
     proc = python(
         f"{EXAMPLE}/train_one.py",
-        "--n_neighbors",
+        "--n-neighbors",
         "1",
         "--metric",
         "euclidean",

@@ -20,6 +20,8 @@ INPUTS = [
     f"{SCRIPTS}/grid.py",
     f"{SCRIPTS}/script_io.py",
     f"{SCRIPTS}/knn_files.py",
+    f"{SCRIPTS}/knn_model.py",
+    f"{SCRIPTS}/knn_results.py",
     f"{SCRIPTS}/preprocess.py",
     f"{SCRIPTS}/train_and_plot.py",
     f"{SCRIPTS}/train_one.py",
@@ -71,7 +73,7 @@ def generate(root: pathlib.Path) -> None:
         serial = _run(code, "train_and_plot.py")
         collected = _run(code, "collect_results.py")
         helptext = _run(code, "train_one.py", "--help")
-        bad = _run(code, "train_one.py", "--n_neighbors", "8", "--metric", "hamming", expect=2)
+        bad = _run(code, "train_one.py", "--n-neighbors", "8", "--metric", "hamming", expect=2)
 
         out.mkdir(parents=True, exist_ok=True)
         for name in (

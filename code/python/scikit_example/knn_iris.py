@@ -45,6 +45,8 @@ def save_figure(fig, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    # A usage mistake: one line, as every error here (--help shows the usage).
+    parser.error = lambda message: sys.exit(f"knn_iris.py: error: {message}")
     parser.add_argument(
         "--figure",
         default="knn_iris.png",

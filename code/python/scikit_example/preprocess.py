@@ -2,9 +2,8 @@
 
 Run from the code/ folder:  python python/scikit_example/preprocess.py
 
-The split is saved as JSON (plain text, sorted keys), so the same split always
-gives the same bytes and every later run, serial or parallel, trains on exactly
-the same points.
+The split is saved as JSON with sorted keys: every later run, serial or
+parallel, trains on exactly the same points.
 """
 
 from sklearn.datasets import load_iris
@@ -14,8 +13,7 @@ from grid import DEFAULT_DATA
 from knn_files import json_bytes
 from script_io import ArgumentParser, run, write_atomic
 
-# The two features we keep, so that decision boundaries can be drawn in a
-# plane.
+# Two features only, so that decision boundaries can be drawn in a plane.
 FEATURES = ["sepal length (cm)", "sepal width (cm)"]
 TEST_SIZE = 0.3
 SEED = 42

@@ -55,13 +55,9 @@ def main():
     # The long work: scikit-learn and Matplotlib load only now, after the
     # table was read, as in a program that reads its inputs first.
     from knn_files import load_split
-    from train_and_plot import check_n_neighbors, run_combination
-    from train_one import lines_of_task, read_parameters
+    from knn_model import check_n_neighbors, lines_of_task, run_combination
 
-    combinations = read_parameters(args.params)
-    [(n_neighbors, metric)] = lines_of_task(
-        combinations, args.index, 1, args.params
-    )
+    [(n_neighbors, metric)] = lines_of_task(args.params, args.index)
     split = load_split(DEFAULT_DATA)
     check_n_neighbors(split, n_neighbors)
     result = run_combination(split, n_neighbors, metric, DEFAULT_RESULTS)

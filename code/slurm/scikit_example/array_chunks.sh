@@ -25,7 +25,7 @@ if [ "$#" -eq 0 ]; then
     exit 1
 fi
 
-# train_one.py checks the rest: the chunk size, the file, the index.
+# train_task.py checks the rest: the chunk size, the file, the index.
 echo "array job ${SLURM_ARRAY_JOB_ID:-?}, task ${SLURM_ARRAY_TASK_ID}"
-python python/scikit_example/train_one.py \
+python python/scikit_example/train_task.py \
     --index "${SLURM_ARRAY_TASK_ID}" --chunk "$1" --params "${2:-params.txt}"

@@ -1,11 +1,11 @@
 #!/bin/bash
 # A run longer than one job may last, done in parts: each part trains only the
-# combinations that have no result yet (train_and_plot.py --resume), so the
-# finished ones are its checkpoint. Shortly before the time limit, Slurm sends
+# combinations that have no result yet (train_resumable.py), so the finished
+# ones are its checkpoint. Shortly before the time limit, Slurm sends
 # this script the signal USR1 (--signal=B:USR1@60: 60 s before the end, or up
 # to a minute earlier); the script then stops the training and submits the
 # next part, which starts once this one has ended. Arguments after the script
-# name go to train_and_plot.py, e.g.
+# name go to train_resumable.py, e.g.
 #   sbatch slurm/scikit_example/long_job.sh --results-dir long --cv-repeats 20
 # The limits are short so that you can watch it on the practice cluster; a
 # real run would ask for hours, and for the signal some minutes before the end.
@@ -27,7 +27,7 @@ fi
 # In the background, so that this shell is free to run the trap below as soon
 # as the signal arrives (a shell runs a trap only between two commands, and
 # `wait` is the one command that a signal interrupts).
-python python/scikit_example/train_and_plot.py --resume "$@" &
+python python/scikit_example/train_resumable.py "$@" &
 trainer=$!
 arguments=("$@")
 

@@ -3,7 +3,7 @@
 # on to train_one.py unchanged. submit_jobs.py submits it once per combination,
 # for example:
 #   sbatch --job-name=knn_k04_manhattan slurm/scikit_example/one_job.sh \
-#       --n_neighbors 4 --metric manhattan
+#       --n-neighbors 4 --metric manhattan
 #SBATCH --job-name=knn-one
 #SBATCH --output=slurm-%x-%j.out
 #SBATCH --time=00:05:00
@@ -19,7 +19,7 @@ if [ ! -d python/scikit_example ]; then
 fi
 if [ "$#" -eq 0 ]; then
     echo "error: no arguments for train_one.py;" \
-        "give e.g. --n_neighbors 4 --metric manhattan" >&2
+        "give e.g. --n-neighbors 4 --metric manhattan" >&2
     exit 1
 fi
 

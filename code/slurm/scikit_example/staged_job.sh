@@ -3,7 +3,7 @@
 # it reads there, works there, and copies its results back at the end. The
 # arguments go to train_one.py, as with one_job.sh:
 #   sbatch slurm/scikit_example/staged_job.sh \
-#       --n_neighbors 8 --metric manhattan
+#       --n-neighbors 8 --metric manhattan
 # Where that space is differs between clusters: $TMPDIR here (if it is set),
 # else /tmp. Your site's documentation names it ($LOCAL_SCRATCH, $SLURM_TMPDIR
 # and others).
