@@ -1,6 +1,7 @@
-"""Run every command of content/scatter-gather.md, in order, as a learner would; check the results.
+"""Run every command of content/scatter-gather.md and then of content/scatter-gather-slurm.md (but
+its Slurm job: test_scatter_gather_slurm.py), in order, as a learner would; check the results.
 
-Each block is taken from the page by its name (lessontest.pages.command). They run one after the
+Each block is taken from its page by its name (lessontest.pages.command). They run one after the
 other in a learner's copy of the lesson (code/, exercises/ and solutions/ side by side, as in the
 download), from the copy's code/ folder, with the lesson's Python environment on PATH. The blocks
 whose first line on the page says "# This fails" are expected to fail (BLOCKS below says which, and
@@ -8,8 +9,9 @@ test_every_block_behaved checks that the page says so too); every other block mu
 
 What the blocks prove, step by step: one step runs on its own with packtivity-run; the yadage
 workflow scatters and gathers; a second run into the same work directory is refused and harms
-nothing; the Snakemake twin makes byte-identical files; and with the exercise's sixth classifier
-yadage (in a new work directory) runs every step while Snakemake runs only the new work.
+nothing; with the exercise's sixth classifier yadage (in a new work directory) runs every step;
+the Snakemake twin makes byte-identical files; and with the sixth classifier Snakemake runs only
+the new work.
 """
 
 from __future__ import annotations
@@ -31,21 +33,23 @@ from lessontest.tree import copy_code, copy_lesson
 from lessontest.yadage import ran_tasks
 
 PAGE = "scatter-gather.md"
+SLURM_PAGE = "scatter-gather-slurm.md"
 CLASSIFIERS = ["nearest_neighbours", "linear_svm", "rbf_svm", "gaussian_process", "decision_tree"]
 PANEL_PIXELS = 300  # merge_and_plot.py: 3 inches per panel at 100 dpi, at most 3 panels per row
 
-# The page's blocks in page order, by name, and whether each is expected to fail.
+# The two pages' blocks in reading order, by name: the page that shows each, and whether it is
+# expected to fail.
 BLOCKS = {
-    "scatter-bad-classifier": True,
-    "scatter-packtivity-steps": False,
-    "scatter-yadage-run": False,
-    "scatter-list-results": False,
-    "scatter-workdir-in-use": True,
-    "scatter-snakemake-twin": False,
-    "scatter-1-try": True,
-    "scatter-1-copy-solution": False,
-    "scatter-1-yadage": False,
-    "scatter-1-snakemake": False,
+    "scatter-bad-classifier": (PAGE, True),
+    "scatter-packtivity-steps": (PAGE, False),
+    "scatter-yadage-run": (PAGE, False),
+    "scatter-list-results": (PAGE, False),
+    "scatter-workdir-in-use": (PAGE, True),
+    "scatter-1-try": (PAGE, True),
+    "scatter-1-copy-solution": (PAGE, False),
+    "scatter-1-yadage": (PAGE, False),
+    "scatter-gather-slurm-snakemake": (SLURM_PAGE, False),
+    "scatter-gather-slurm-1-snakemake": (SLURM_PAGE, False),
 }
 WATCHED = {
     "yadage_summary": "results/yadage/merge/scores.csv",
@@ -72,9 +76,9 @@ def lesson(tmp_path_factory):
     base = tmp_path_factory.mktemp("scatter_gather")
     code = copy_lesson(base, folders=("code", "exercises", "solutions")) / "code"
     records = {}
-    for name, expected_to_fail in BLOCKS.items():
+    for name, (page, expected_to_fail) in BLOCKS.items():
         started = time.monotonic()
-        proc = run(command(PAGE, name), code, check=False)
+        proc = run(command(page, name), code, check=False)
         files = {
             key: (code / path).read_bytes()
             for key, path in WATCHED.items()
@@ -96,8 +100,8 @@ def test_every_block_behaved(lesson):
     print(
         "seconds per block:", {name: record["seconds"] for name, record in records.items()}
     )  # pytest -s
-    for name, expected_to_fail in BLOCKS.items():
-        says_it_fails = command(PAGE, name).splitlines()[0].startswith("# This fails")
+    for name, (page, expected_to_fail) in BLOCKS.items():
+        says_it_fails = command(page, name).splitlines()[0].startswith("# This fails")
         assert says_it_fails == expected_to_fail, (
             f"{name}: the page's first line disagrees with BLOCKS"
         )
@@ -106,7 +110,7 @@ def test_every_block_behaved(lesson):
     )
     for name, record in records.items():
         proc = record["proc"]
-        if BLOCKS[name]:
+        if BLOCKS[name][1]:
             assert proc.returncode != 0, f"block {name} should fail but succeeded:\n{record['log']}"
         else:
             assert proc.returncode == 0, (
@@ -197,7 +201,7 @@ def test_a_second_run_into_the_same_work_directory_is_refused_and_harmless(lesso
 
 
 def test_snakemake_makes_byte_identical_files(lesson):
-    record = _record(lesson, "scatter-snakemake-twin")
+    record = _record(lesson, "scatter-gather-slurm-snakemake")
     assert record["proc"].stdout.split("\n")[-3:] == ["same scores", "same figure", ""]
     files = record["files"]
     assert files["snakemake_summary"] == files["yadage_summary"]
@@ -235,7 +239,7 @@ def test_yadage_runs_all_eight_steps_for_six_classifiers(lesson):
 
 
 def test_snakemake_runs_only_the_new_classifier_and_the_merge(lesson):
-    record = _record(lesson, "scatter-1-snakemake")
+    record = _record(lesson, "scatter-gather-slurm-1-snakemake")
     finished = finished_jobs(record["log"])
     assert finished == {"all": 1, "merge": 1, "train": 1}, record["log"][-3000:]
     assert "random_forest" in record["log"]

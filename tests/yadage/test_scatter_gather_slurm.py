@@ -1,5 +1,5 @@
-"""yadage inside one Slurm job (content/scatter-gather.md's block scatter-yadage-slurm, which
-submits code/slurm/scatter_gather/yadage.sh), on the running cluster.
+"""yadage inside one Slurm job (content/scatter-gather-slurm.md's block scatter-gather-slurm-submit,
+which submits code/slurm/scatter_gather/yadage.sh), on the running cluster.
 
 The job's yadage must run as many worker processes as Slurm gave the job cores, and make the same
 files, byte for byte, as the page's local run. To keep it cheap, the learner's copy asks for the
@@ -20,7 +20,8 @@ from lessontest.slurm import Shell, Slurm, submitted_id
 from lessontest.tree import copy_code
 from lessontest.yadage import ran_tasks
 
-PAGE = "scatter-gather.md"
+PAGE = "scatter-gather-slurm.md"
+LOCAL_PAGE = "scatter-gather.md"  # the run on the learner's own machine
 CLASSIFIERS = ["nearest_neighbours", "decision_tree"]
 SCRIPT = "slurm/scatter_gather/yadage.sh"
 
@@ -53,9 +54,9 @@ def _allocated_cpus(shell: Shell, job: str) -> int:
 @pytest.mark.timeout(900)
 def test_yadage_in_one_job_uses_the_jobs_cores_and_matches_the_local_run(code_dir):
     shell = Shell(code_dir)
-    job = submitted_id(shell.run(command(PAGE, "scatter-yadage-slurm")).stdout)
+    job = submitted_id(shell.run(command(PAGE, "scatter-gather-slurm-submit")).stdout)
     # The run on this machine, as the page's earlier block makes it, while the job is queued.
-    shell.run(command(PAGE, "scatter-yadage-run"))
+    shell.run(command(LOCAL_PAGE, "scatter-yadage-run"))
     states = Slurm(shell).wait([job], timeout=600)
     log = (code_dir / f"slurm-yadage-scatter-{job}.out").read_text()
     assert states == {job: "COMPLETED"}, log[-3000:]
