@@ -29,6 +29,7 @@ BATCH_SCRIPTS = [
     "long_job.sh",
     "array_chunks.sh",
     "staged_job.sh",
+    "task_job.sh",
 ]
 # Options a script may have besides the five every batch script has.
 EXTRA_OPTIONS = {"long_job.sh": {"--signal"}}
@@ -150,7 +151,7 @@ def test_one_job_forwards_arguments(serial_run, code_copy):
     shutil.copytree(serial_run / "data", code_copy / "data")
     env = learner_env({"SLURM_JOB_ID": "401", "SLURM_JOB_NAME": "knn_k04_manhattan"})
     run(
-        ["bash", "slurm/scikit_example/one_job.sh", "--n_neighbors", "4", "--metric", "manhattan"],
+        ["bash", "slurm/scikit_example/one_job.sh", "--n-neighbors", "4", "--metric", "manhattan"],
         code_copy,
         env=env,
         timeout=120,
@@ -249,7 +250,7 @@ def test_staged_job_copies_back_its_results_and_leaves_no_scratch(serial_run, co
     script = "slurm/scikit_example/staged_job.sh"
     env = learner_env({"SLURM_JOB_ID": "950", "TMPDIR": str(scratch)})
     proc = run(
-        ["bash", script, "--n_neighbors", "8", "--metric", "hamming"],
+        ["bash", script, "--n-neighbors", "8", "--metric", "hamming"],
         code_copy,
         env=env,
         check=False,
@@ -258,7 +259,7 @@ def test_staged_job_copies_back_its_results_and_leaves_no_scratch(serial_run, co
     assert_one_error_line(proc, "invalid choice: 'hamming'")
     assert not (code_copy / "results").exists() and list(scratch.iterdir()) == []
     proc = run(
-        ["bash", script, "--n_neighbors", "8", "--metric", "manhattan"],
+        ["bash", script, "--n-neighbors", "8", "--metric", "manhattan"],
         code_copy,
         env=env,
         timeout=120,
@@ -273,9 +274,32 @@ def test_staged_job_copies_back_its_results_and_leaves_no_scratch(serial_run, co
     assert list(scratch.iterdir()) == []
 
 
+def test_task_job_uses_the_cores_slurm_gave(serial_run, code_copy):
+    """task_job.sh hands SLURM_CPUS_PER_TASK to train_task.py as --n-jobs: the serial run's bytes
+    on two processes; a later --n-jobs wins; a value that is not a positive integer (Slurm can
+    say '2(x2)') is one clear line, and nothing is written."""
+    shutil.copytree(serial_run / "data", code_copy / "data")
+    script = "slurm/scikit_example/task_job.sh"
+    args = ["--n-neighbors", "4", "--metric", "chebyshev"]
+    for cores, more in [("2", []), ("1", ["--n-jobs", "2"])]:
+        env = learner_env({"SLURM_JOB_ID": "960", "SLURM_CPUS_PER_TASK": cores})
+        run(["bash", script, *args, *more], code_copy, env=env, timeout=120)
+        made = sorted(p.name for p in (code_copy / "results").iterdir())
+        assert made == ["knn_k04_chebyshev.json", "knn_k04_chebyshev.png"]
+        for name in made:
+            assert (code_copy / "results" / name).read_bytes() == (
+                serial_run / "results" / name
+            ).read_bytes()
+        shutil.rmtree(code_copy / "results")
+    env = learner_env({"SLURM_JOB_ID": "961", "SLURM_CPUS_PER_TASK": "2(x2)"})
+    proc = run(["bash", script, *args], code_copy, env=env, check=False, timeout=120)
+    assert_one_error_line(proc, "--n-jobs", "'2(x2)'")
+    assert not (code_copy / "results").exists()
+
+
 def test_one_job_without_arguments(code_copy):
     proc = run(["bash", "slurm/scikit_example/one_job.sh"], code_copy, check=False)
-    assert_one_error_line(proc, "--n_neighbors")
+    assert_one_error_line(proc, "--n-neighbors")
     assert not (code_copy / "results").exists()
 
 
@@ -283,6 +307,6 @@ def test_one_job_without_arguments(code_copy):
 def test_wrong_folder(script, tmp_path):
     """Submitted from anywhere but code/: one line saying where to submit from."""
     env = learner_env({"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_JOB_ID": "800"})
-    proc = run(["bash", SLURM_DIR / script, "--n_neighbors", "4"], tmp_path, env=env, check=False)
+    proc = run(["bash", SLURM_DIR / script, "--n-neighbors", "4"], tmp_path, env=env, check=False)
     assert_one_error_line(proc, "code/ folder")
     assert list(tmp_path.iterdir()) == []
