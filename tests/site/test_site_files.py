@@ -192,3 +192,77 @@ def test_the_download_for_a_site_holds_its_settings(tmp_path):
         made = site_files.download_files(ROOT, "practice-strict")
         for name, data in made.items():
             assert a.read(f"{top}/{name}") == data
+
+
+def sourced_job_env(
+    site: dict, tmp_path: pathlib.Path, after: str = ""
+) -> subprocess.CompletedProcess:
+    """bash -eu sourcing the job-side file made for `site` (as a batch script does), in an
+    environment without the lesson's Python, then running `after`."""
+    (tmp_path / "job-env.sh").write_text(site_files.job_env(site, "mine"))
+    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    script = f"source job-env.sh\n{after}"
+    return run(["bash", "-euo", "pipefail", "-c", script], tmp_path, env=env, check=False)
+
+
+def fake_venv(folder: pathlib.Path) -> None:
+    (folder / "bin").mkdir(parents=True)
+    (folder / "bin" / "activate").write_text(f'export VIRTUAL_ENV="{folder}"\n')
+
+
+def test_the_job_env_of_the_practice_site_loads_no_module_and_activates_the_venv(tmp_path):
+    site = site_files.load(ROOT, "practice")
+    text = site_files.job_env(site, "practice")
+    assert "# Modules: this cluster needs none." in text and "module load" not in text
+    assert site["python"]["venv"] == "~/venvs/parallel-workflows"
+    fake_venv(tmp_path / "venvs" / "parallel-workflows")  # ~ is tmp_path here
+    proc = sourced_job_env(site, tmp_path, 'echo "$VIRTUAL_ENV"')
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"{tmp_path}/venvs/parallel-workflows\n"
+
+
+def test_a_missing_venv_stops_the_job_with_one_line(tmp_path):
+    proc = sourced_job_env(site_files.load(ROOT, "practice"), tmp_path, "echo not reached")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        "job-env.sh: no virtual environment ~/venvs/parallel-workflows: "
+        "make it as the setup page shows"
+    ]
+
+
+def test_the_job_env_loads_the_sites_modules_before_the_venv(tmp_path):
+    """A job without the login shell's `module` function gets it from /etc/profile; here a
+    fake `module` on PATH records what is loaded."""
+    site = site_files.load(ROOT, "example-university")
+    venv = tmp_path / "proj-venv"
+    fake_venv(venv)
+    site["python"]["venv"] = str(venv)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "module").write_text('#!/bin/sh\necho "module $*"\n')
+    (tmp_path / "bin" / "module").chmod(0o755)
+    proc = sourced_job_env(site, tmp_path, 'echo "$VIRTUAL_ENV"')
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"module load python/3.11.9\n{venv}\n"
+
+
+def test_the_job_env_of_a_container_site_runs_python_in_the_image(tmp_path):
+    site = site_files.load(ROOT, "practice")
+    site["python"] = {"modules": [], "venv": None, "container": "/proj/lesson.sif"}
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "apptainer").write_text('#!/bin/sh\necho "apptainer $*"\n')
+    (tmp_path / "bin" / "apptainer").chmod(0o755)
+    proc = sourced_job_env(site, tmp_path, "python task.py --index 3")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "apptainer exec /proj/lesson.sif python task.py --index 3\n"
+
+
+def test_the_checklist_shows_the_example_sites_files():
+    """content/your-cluster.md includes site.env and job-env.sh made for the example site,
+    whichever site the lesson is built for."""
+    for file_name in ("site.env", "job-env.sh"):
+        assert f"{site_files.OUT}/{site_files.EXAMPLE}/{file_name}" in site_files.OUTPUTS
+    site = site_files.load(ROOT, site_files.EXAMPLE)
+    assert "export SBATCH_ACCOUNT=proj-2026-042\n" in site_files.site_env(site, site_files.EXAMPLE)
+    page = (ROOT / "content" / "your-cluster.md").read_text()
+    for file_name in ("site.env", "job-env.sh"):
+        assert f"/_generated/site/{site_files.EXAMPLE}/{file_name}" in page

@@ -127,7 +127,9 @@ def test_each_problem_is_one_line_and_exit_status_1(check, answers, env, expecte
     assert proc.returncode == 1, proc.stdout + proc.stderr
     found = problems(proc)
     assert len(found) == 1 and expected in found[0], proc.stdout
-    assert proc.stdout.splitlines()[-1] == "1 problem(s): fix the site file, then run again"
+    assert proc.stdout.splitlines()[-1] == (
+        "1 problem(s): fix the export lines of site.env, source it again, then run this check again"
+    )
     assert not proc.stderr
 
 

@@ -7,7 +7,12 @@ default is the practice cluster, sites/practice.yaml). From its file this module
   environment variables (SBATCH_ACCOUNT, SBATCH_PARTITION, ... and the same for salloc and srun),
   so that every sbatch, salloc and srun a learner types names the site's account, partition, QOS
   and reservation without a word changed in the batch scripts; and the limits the site file
-  promises, which code/slurm/check_site.py compares with the cluster;
+  promises, which code/python/scikit_example/check_site.py compares with the cluster;
+- job-env.sh, which the download holds as code/job-env.sh beside site.env: what a job loads
+  before it runs Python (the site file's `python` settings: modules, then a virtual environment
+  or a container), for batch scripts to `source` inside the job. A job then finds the lesson's
+  Python even when it does not get the environment it was submitted from (sbatch --export=NONE,
+  the default at some sites), and a venv built on a module's Python finds that module;
 - every Snakemake Slurm profile of the download (code/, exercises/, solutions/): the repository's
   profile with its commented site lines filled in (Snakemake passes its own --account and
   --partition to sbatch, so a profile must name them itself);
@@ -38,12 +43,18 @@ PROFILES = sorted(
     for p in (ROOT / folder).glob(PROFILE_GLOB)
 )
 ENV_FILE = "code/site.env"
+JOB_ENV_FILE = "code/job-env.sh"
 # The files of the download that are made for the site.
-BY_SITE = (ENV_FILE, *PROFILES)
+BY_SITE = (ENV_FILE, JOB_ENV_FILE, *PROFILES)
+# The documented example site, whose files the checklist page (content/your-cluster.md) shows.
+EXAMPLE = "example-university"
 INPUTS = [f"{SITES}/*.yaml", *PROFILES]
 OUT = "_generated/site"
 OUTPUTS = [
     f"{OUT}/site.env",
+    f"{OUT}/job-env.sh",
+    f"{OUT}/{EXAMPLE}/site.env",
+    f"{OUT}/{EXAMPLE}/job-env.sh",
     f"{OUT}/login.sh",
     f"{OUT}/python.sh",
     f"{OUT}/settings.md",
@@ -166,6 +177,49 @@ def site_env(site: dict, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def job_env(site: dict, name: str) -> str:
+    """The text of code/job-env.sh for this site: bash lines a batch script sources in the job."""
+    python = site["python"]
+    lines = [
+        f"# What every job needs before it runs Python, on {site['name']},",
+        f"# made from the site file {SITES}/{name}.yaml. Batch scripts read it inside",
+        "# the job, from the code/ folder:",
+        "#   source job-env.sh",
+        "# so that the job finds Python and the lesson's packages even when it starts",
+        "# without the environment of the shell you submitted from (--export=NONE).",
+    ]
+    if python["modules"]:
+        lines += [
+            "# `module` is defined by login shells; a job started without your",
+            "# environment may lack it.",
+            "if ! command -v module >/dev/null; then",
+            "    set +u; source /etc/profile; set -u",
+            "fi",
+            *(f"module load {module}" for module in python["modules"]),
+        ]
+    else:
+        lines.append("# Modules: this cluster needs none.")
+    if python["venv"]:
+        venv = python["venv"]
+        lines += [
+            "# The lesson's virtual environment:",
+            f"if [ ! -f {venv}/bin/activate ]; then",
+            f'    echo "job-env.sh: no virtual environment {venv}:" \\',
+            '        "make it as the setup page shows" >&2',
+            "    return 1",
+            "fi",
+            f"source {venv}/bin/activate",
+        ]
+    if python["container"]:
+        lines += [
+            "# The lesson's Python is in a container image: `python` runs in it.",
+            f'python() {{ apptainer exec {python["container"]} python "$@"; }}',
+        ]
+    if not python["venv"] and not python["container"]:
+        lines.append("# Python: the one on the job's PATH; nothing to activate.")
+    return "\n".join(lines) + "\n"
+
+
 def profile(site: dict, template: str, where: str = PROFILE) -> str:
     """A Snakemake profile for this site: the repository's, with its site lines filled in."""
     text = template
@@ -225,7 +279,7 @@ def download_files(root: pathlib.Path, name: str | None = None) -> dict[str, byt
     (default: the selected one). The download holds these instead of the repository's."""
     name = name or selected()
     site = load(root, name)
-    files = {ENV_FILE: site_env(site, name).encode()}
+    files = {ENV_FILE: site_env(site, name).encode(), JOB_ENV_FILE: job_env(site, name).encode()}
     for where in PROFILES:
         files[where] = profile(site, (root / where).read_text(), where).encode()
     return files
@@ -235,8 +289,12 @@ def generate(root: pathlib.Path) -> None:
     name = selected()
     try:
         site = load(root, name)
+        example = load(root, EXAMPLE)
         files = {
             "site.env": site_env(site, name),
+            "job-env.sh": job_env(site, name),
+            f"{EXAMPLE}/site.env": site_env(example, EXAMPLE),
+            f"{EXAMPLE}/job-env.sh": job_env(example, EXAMPLE),
             "login.sh": login_lines(site),
             "python.sh": python_lines(site),
             "settings.md": settings_table(site, name),

@@ -302,7 +302,10 @@ def main():
     for problem in problems:
         print(f"problem: {problem}")
     if problems:
-        print(f"{len(problems)} problem(s): fix the site file, then run again")
+        print(
+            f"{len(problems)} problem(s): fix the export lines of site.env, "
+            "source it again, then run this check again"
+        )
         raise SystemExit(1)
     print("The lesson's jobs fit this cluster.")
 
