@@ -53,3 +53,26 @@ def page_runs(tmp_path_factory):
             ),
         )
     return base, runs
+
+
+FURTHER = "snakemake-further.md"
+# The blocks of snakemake-further.md that stop with an error on purpose (a refused setting).
+FURTHER_REFUSED = {"snakemake-further-bad-config", "snakemake-further-2-typo"}
+
+
+@pytest.fixture(scope="session")
+def further_runs(tmp_path_factory):
+    """Every command block of snakemake-further.md, run once as the page shows it, in page order,
+    in one learner's copy of solutions/: the first block from the download's top folder (it goes
+    into the tuning workflow's folder), the others in that folder, where the page says to type
+    them. Returns the workflow's folder and {block name: CompletedProcess}; a block that is not
+    meant to fail must have succeeded (the run stops at the first that did not)."""
+    base = copy_lesson(tmp_path_factory.mktemp("further"), folders=("solutions",))
+    workdir = base / "solutions" / "assignment" / "tuning"
+    runs = {}
+    for number, name in enumerate(learner_blocks(FURTHER)):
+        refused = name in FURTHER_REFUSED
+        runs[name] = run(
+            command(FURTHER, name), base if number == 0 else workdir, check=not refused
+        )
+    return workdir, runs

@@ -291,7 +291,7 @@ def test_plugin_waits_40_s_before_the_first_status_check():
         field.name: field.default
         for field in dataclasses.fields(snakemake_executor_plugin_slurm.ExecutorSettings)
     }
-    wait = page_number("snakemake.md", r"defaults wait (\d+) s before the first check")
+    wait = page_number("snakemake-slurm.md", r"defaults wait (\d+) s before the first check")
     assert defaults["init_seconds_before_status_checks"] == wait
 
 
@@ -324,7 +324,7 @@ def test_plugin_removes_old_logs_unless_told_to_keep(tmp_path):
     """snakemake.md: a run removes the Slurm logs older than 10 days (and keeps younger ones);
     with --slurm-keep-successful-logs it keeps them all. A run with nothing to do is enough; the
     two runs, each in a workflow folder of its own, run side by side."""
-    days = page_number("snakemake.md", r"removes logs older than (\d+) days")
+    days = page_number("snakemake-slurm.md", r"removes logs older than (\d+) days")
     base = ["snakemake", "--executor", "slurm", "--jobs", "1"]
     runs = {"default": base, "keep": [*base, "--slurm-keep-successful-logs"]}
     logs = {}

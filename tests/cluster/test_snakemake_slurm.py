@@ -27,7 +27,7 @@ def test_workflow_on_slurm(shell, code_dir, small_grid):
     Every result file is as in the serial run.
     """
     since = now_for_sacct()
-    out = shell.run(command("snakemake.md", "snakemake-slurm"), timeout=800)
+    out = shell.run(command("snakemake-slurm.md", "snakemake-slurm"), timeout=800)
     produced = tree_bytes(code_dir / "results")
     summary = {name: produced.pop(name) for name in ("summary.csv", "summary.png")}
     assert_same_files(produced, small_grid)

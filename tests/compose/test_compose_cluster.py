@@ -170,11 +170,11 @@ def test_pipeline_runs_on_both_nodes(login, lesson, small_results):
 
 @pytest.mark.timeout(900)
 def test_snakemake_profile_runs_on_both_nodes(login, lesson, small_results):
-    """snakemake.md's Slurm run, typed in the login node: every job through Slurm, on both
+    """snakemake-slurm.md's Slurm run, typed in the login node: every job through Slurm, on both
     nodes, with the same result files as the serial run."""
     since = login.run(["date", "+%Y-%m-%dT%H:%M:%S"]).stdout.strip()
     time.sleep(1)  # sacct's --starttime counts whole seconds
-    out = login.run(command("snakemake.md", "snakemake-slurm"), timeout=800)
+    out = login.run(command("snakemake-slurm.md", "snakemake-slurm"), timeout=800)
     produced = tree_bytes(lesson / "code" / "results")
     for name in ("summary.csv", "summary.png"):
         produced.pop(name)

@@ -1,12 +1,13 @@
-"""The Snakemake workflows of code/snakemake/scikit_example/ (the minimal one and the full one), run
-locally (no Slurm needed).
+"""The Snakemake workflows of code/snakemake/scikit_example/ (the three-rule one that
+snakemake.md runs, and the grown one that snakemake-slurm.md runs on Slurm), run locally (no Slurm
+needed).
 
-Every command the Snakemake chapter shows is taken from the page by its name
-(lessontest.pages.command) and run exactly as written, from a learner's copy of the code/ folder.
-The chapter's first blocks run in page order in a folder where the earlier chapters already ran
-(`finished`), as a learner who followed them has it. The Slurm command is run here with --dry-run
-added (which checks the profile and the paths); the tests marked `slurm` in tests/cluster/ submit
-it to a real cluster.
+Every command the two pages show is taken from the page by its name (lessontest.pages.command)
+and run exactly as written, from a learner's copy of the code/ folder. snakemake.md's blocks run in
+page order in a folder where the earlier chapters already ran (`in_page_order`), as a learner who
+followed them has it. The Slurm command is run here with --dry-run added (which checks the profile
+and the paths); the tests marked `slurm` in tests/cluster/ submit it to a real cluster. The grown
+Snakefile's own behaviour is checked on the small grid (`full_small`).
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ import yaml
 
 from lessontest import figures
 from lessontest.pages import command, command_lines
-from lessontest.paths import ROOT
-from lessontest.shared import serial_reference
+from lessontest.paths import CONTENT, ROOT
+from lessontest.shared import SMALL_GRID, serial_reference, shrink_grid
 from lessontest.shell import run
 from lessontest.snakemake import finished_jobs, job_counts
 from lessontest.tree import copy_code, tree_bytes
 
 PAGE = "snakemake.md"
+SLURM_PAGE = "snakemake-slurm.md"
 SNAKEFILE = "snakemake/scikit_example/Snakefile"
 MINIMAL = "snakemake/scikit_example/minimal/Snakefile"
 SLURM_PROFILE = "snakemake/scikit_example/profiles/slurm"
@@ -61,40 +63,47 @@ def mtimes(folder: pathlib.Path) -> dict[str, int]:
     }
 
 
-def files(code: pathlib.Path, names) -> dict[str, bytes]:
-    return {name: (code / name).read_bytes() for name in names}
+def outside_snakemake_state(code: pathlib.Path) -> dict[str, int]:
+    """The files of a code/ folder and their times, without Snakemake's own .snakemake/."""
+    return {name: time for name, time in mtimes(code).items() if not name.startswith(".snakemake")}
 
 
 @pytest.fixture(scope="module")
 def in_page_order(tmp_path_factory):
     """A learner's code/ folder after the earlier chapters, where the chapter's blocks then run in
-    page order, up to its local run. The earlier chapters' state is the serial run of
-    preprocess-and-train.md's block (made once per test run, lessontest.shared) and the summary of
-    collecting-results.md. What each step printed, and the files the minimal Snakefile made."""
+    page order. The earlier chapters' state is the serial run of preprocess-and-train.md's block
+    (made once per test run, lessontest.shared) and the summary of collecting-results.md. What
+    each step printed, and the files of the earlier chapters (the serial run's)."""
     code = shutil.copytree(
         serial_reference(tmp_path_factory), tmp_path_factory.mktemp("snakemake") / "code"
     )
     run(command("collecting-results.md", "collect-run"), code)
-    out = {"code": code}
+    out = {"code": code, "serial": tree_bytes(code / "results"), "data": tree_bytes(code / "data")}
     # The trap the chapter's first block avoids: in this folder there is nothing to do.
     out["dry_run_before_clean"] = output(run(command(PAGE, "snakemake-dry-run"), code))
     out["clean"] = output(run(command(PAGE, "snakemake-clean"), code))
+    before = outside_snakemake_state(code)
+    out["dry_run"] = output(run(command(PAGE, "snakemake-dry-run"), code))
+    out["dry_run_changed"] = outside_snakemake_state(code) != before
     out["minimal_one"] = output(run(command(PAGE, "snakemake-minimal-one"), code))
-    target = re.search(r"(results/\S+)\.png$", command(PAGE, "snakemake-minimal-one"), re.M)
-    out["minimal_files"] = files(
-        code, ["data/iris_split.json", f"{target.group(1)}.json", f"{target.group(1)}.png"]
-    )
-    before = mtimes(code / "data") | mtimes(code / "results")
-    out["dry_run"] = run(command(PAGE, "snakemake-dry-run"), code)
-    out["dry_run_changed"] = mtimes(code / "data") | mtimes(code / "results") != before
-    out["run"] = run(command(PAGE, "snakemake-run"), code, timeout=900)
+    out["run"] = output(run(command(PAGE, "snakemake-run"), code, timeout=900))
     return out
 
 
 @pytest.fixture(scope="module")
 def finished(in_page_order):
-    """The learner's code/ folder after the page's local run, and that run."""
+    """The learner's code/ folder after the page's local run, and that run's output."""
     return in_page_order["code"], in_page_order["run"]
+
+
+@pytest.fixture(scope="module")
+def full_small(tmp_path_factory):
+    """The grown Snakefile (the one snakemake-slurm.md shows and runs on Slurm) run locally over
+    the SMALL_GRID in a fresh copy: the folder and Snakemake's output."""
+    code = copy_code(tmp_path_factory.mktemp("full-small"))
+    shrink_grid(code)
+    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "2"], code, timeout=900)
+    return code, output(proc)
 
 
 def clone(finished_dir: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
@@ -103,11 +112,8 @@ def clone(finished_dir: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
     return dest
 
 
-def test_lint_is_clean(tmp_path):
-    proc = run(command(PAGE, "snakemake-lint"), copy_code(tmp_path))
-    out = output(proc)
-    assert "Congratulations, your workflow is in a good condition!" in out
-    assert "Lints for" not in out
+def small_grid_names() -> list[str]:
+    return [f"knn_k{k:02d}_{metric}" for k in SMALL_GRID[0] for metric in SMALL_GRID[1]]
 
 
 def test_after_the_earlier_chapters_the_clean_block_deletes_the_workflows_files(in_page_order):
@@ -119,80 +125,30 @@ def test_after_the_earlier_chapters_the_clean_block_deletes_the_workflows_files(
     assert deleted == expected
 
 
-def test_the_minimal_snakefile_makes_one_target_and_what_it_needs(in_page_order):
-    assert finished_jobs(in_page_order["minimal_one"]) == {"preprocess": 1, "train": 1}
-
-
-def test_dry_run_after_the_minimal_one_plans_every_job(in_page_order):
-    """The full workflow's dry run, in page order: the split the minimal Snakefile made is redone
-    because the rule changed (the page gives that reason), so every job is planned."""
-    proc = in_page_order["dry_run"]
-    assert job_counts(output(proc)) == {
-        "preprocess": 1,
-        "train": len(GRID),
-        "collect": 1,
-        "all": 1,
-    }
-    # Every combination appears as its own job with the script's options.
+def test_dry_run_plans_every_job_and_changes_nothing(in_page_order):
+    """The page: one preprocess, 35 train, one collect and all; the reason is the missing output."""
+    out = in_page_order["dry_run"]
+    assert job_counts(out) == {"preprocess": 1, "train": len(GRID), "collect": 1, "all": 1}
+    assert len(GRID) == 35
     for _, _, name in GRID:
-        assert f"output: results/{name}.json, results/{name}.png" in proc.stdout
-    preprocess = proc.stdout.split("rule preprocess:", 1)[1].split("\n\n", 1)[0]
-    assert re.search(r"reason: Set of input files has changed.*Code has changed", preprocess)
+        assert f"output: results/{name}.json, results/{name}.png" in out
+    assert "reason: Missing output files" in out
     assert not in_page_order["dry_run_changed"], "the dry run changed files"
 
 
-def test_the_minimal_snakefile_makes_the_full_workflows_bytes(in_page_order, finished, tmp_path):
-    """The minimal Snakefile's three rules give the files of the full workflow, byte for byte:
-    preprocess and train from the page's one-target run, collect here from the full run's results
-    (--rerun-triggers mtime: results made by the other Snakefile's rules count as done)."""
-    code = finished[0]
-    made = in_page_order["minimal_files"]
-    assert made == files(code, made)
-    clone_dir = clone(code, tmp_path / "code")
-    for name in ("summary.csv", "summary.png"):
-        (clone_dir / "results" / name).unlink()
-    proc = run(
-        ["snakemake", "--snakefile", MINIMAL, "--cores", "1", "--rerun-triggers", "mtime"],
-        clone_dir,
-    )
-    assert finished_jobs(output(proc)) == {"collect": 1}
-    assert tree_bytes(clone_dir / "results") == tree_bytes(code / "results")
+def test_one_target_runs_preprocess_and_its_train_job(in_page_order):
+    assert finished_jobs(in_page_order["minimal_one"]) == {"preprocess": 1, "train": 1}
 
 
-def test_a_mistyped_target_is_refused(tmp_path):
-    """The full Snakefile's wildcard constraints: k has two digits."""
-    proc = run(
-        ["snakemake", "--snakefile", SNAKEFILE, "--dry-run", "results/knn_k8_manhattan.png"],
-        copy_code(tmp_path),
-        check=False,
-    )
-    assert proc.returncode != 0
-    assert "No rule to produce results/knn_k8_manhattan.png" in output(proc)
-
-
-def test_local_run_matches_the_serial_script_byte_for_byte(finished, tmp_path, tmp_path_factory):
-    """The workflow's files are the serial run's. The array path (train_one.py --index) is
-    compared with the same serial run for every index in tests/python/test_knn_scripts.py, so
-    the workflow's files are the array job's too."""
-    code, proc = finished
-    assert job_counts(output(proc)).get("train") == len(GRID), (
-        "no 'Job stats' table, or a wrong one"
-    )
-    # The shared serial run (preprocess.py, train_and_plot.py), then its summary.
-    serial = shutil.copytree(serial_reference(tmp_path_factory), tmp_path / "code")
-    run(["python", f"{SCRIPTS}/collect_results.py"], serial, timeout=900)
-    expected = tree_bytes(serial / "results")
-    assert len(expected) == 2 * len(GRID) + 2  # .json + .png per combination, table, figure
-    assert tree_bytes(code / "results") == expected
-    assert tree_bytes(code / "data") == tree_bytes(serial / "data")
-
-
-def test_every_rule_writes_its_log(finished):
-    code, _ = finished
-    logs = {str(p.relative_to(code / "logs")) for p in (code / "logs").rglob("*.log")}
-    expected = {"preprocess.log", "collect.log"} | {f"train/{name}.log" for _, _, name in GRID}
-    assert logs == expected
-    assert "Collected" in (code / "logs" / "collect.log").read_text()
+def test_the_whole_run_makes_the_rest_and_the_serial_scripts_bytes(in_page_order):
+    """After the one-target run, the page's run makes the other 34 training jobs and collect; the
+    files are those of the serial run and collect_results.py, byte for byte. (The array path,
+    train_one.py --index, is compared with the same serial run in tests/python.)"""
+    assert finished_jobs(in_page_order["run"]) == {"train": len(GRID) - 1, "collect": 1, "all": 1}
+    code = in_page_order["code"]
+    assert len(in_page_order["serial"]) == 2 * len(GRID) + 2
+    assert tree_bytes(code / "results") == in_page_order["serial"]
+    assert tree_bytes(code / "data") == in_page_order["data"]
 
 
 def test_second_run_does_nothing(finished, tmp_path):
@@ -208,12 +164,13 @@ def test_removed_result_reruns_only_its_job_and_the_summary(finished, tmp_path):
     code = clone(finished[0], tmp_path / "code")
     before, times = tree_bytes(code / "results"), mtimes(code / "results")
     exercise = command(PAGE, "snakemake-1-rerun")
-    removed = re.search(r"rm (results/\S+)", exercise).group(1)
+    removed = re.search(r"rm (results/\S+\.png)$", exercise, re.M).group(1)
     proc = run(exercise, code)
     assert job_counts(output(proc)) == {"train": 1, "collect": 1, "all": 1}
+    assert "reason: Missing output files" in output(proc)
 
     proc = run(command(PAGE, "snakemake-run"), code)
-    assert job_counts(output(proc)) == {"train": 1, "collect": 1, "all": 1}
+    assert finished_jobs(output(proc)) == {"train": 1, "collect": 1, "all": 1}
     stem = pathlib.Path(removed).stem
     rerun = {f"{stem}.json", f"{stem}.png", "summary.csv", "summary.png"}
     after = mtimes(code / "results")
@@ -245,10 +202,48 @@ def test_changed_split_reruns_every_training_job(finished, tmp_path):
     assert job_counts(output(proc)) == {"train": len(GRID), "collect": 1, "all": 1}
 
 
-def test_changed_config_reruns_every_training_job(finished, tmp_path):
-    code = clone(finished[0], tmp_path / "code")
-    proc = run(command(PAGE, "snakemake-changed-config"), code)
-    assert job_counts(output(proc)) == {"train": len(GRID), "collect": 1, "all": 1}
+def test_lint_of_the_grown_snakefile_is_clean(tmp_path):
+    proc = run(["snakemake", "--snakefile", SNAKEFILE, "--lint"], copy_code(tmp_path))
+    out = output(proc)
+    assert "Congratulations, your workflow is in a good condition!" in out
+    assert "Lints for" not in out
+
+
+def test_a_mistyped_target_is_refused(tmp_path):
+    """The grown Snakefile's wildcard constraints: k has two digits."""
+    proc = run(
+        ["snakemake", "--snakefile", SNAKEFILE, "--dry-run", "results/knn_k8_manhattan.png"],
+        copy_code(tmp_path),
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "No rule to produce results/knn_k8_manhattan.png" in output(proc)
+
+
+def test_grown_snakefile_gives_the_serial_bytes_and_a_log_per_job(full_small, tmp_path_factory):
+    """snakemake-slurm.md shows the grown Snakefile: the same files as the serial run (small grid),
+    and one log file per job (the page names logs/train/<name>.log)."""
+    code, out = full_small
+    names = small_grid_names()
+    assert finished_jobs(out) == {"preprocess": 1, "train": len(names), "collect": 1, "all": 1}
+    serial = shutil.copytree(
+        serial_reference(tmp_path_factory, small=True), tmp_path_factory.mktemp("s") / "code"
+    )
+    run(["python", f"{SCRIPTS}/collect_results.py"], serial)
+    assert tree_bytes(code / "results") == tree_bytes(serial / "results")
+    assert tree_bytes(code / "data") == tree_bytes(serial / "data")
+    logs = {str(p.relative_to(code / "logs")) for p in (code / "logs").rglob("*.log")}
+    assert logs == {"preprocess.log", "collect.log"} | {f"train/{n}.log" for n in names}
+    assert "Collected" in (code / "logs" / "collect.log").read_text()
+    assert "logs/train/knn_k08_manhattan.log" in (CONTENT / SLURM_PAGE).read_text()
+
+
+def test_changed_config_reruns_every_training_job(full_small, tmp_path):
+    code = clone(full_small[0], tmp_path / "code")
+    proc = run(
+        ["snakemake", "--snakefile", SNAKEFILE, "--dry-run", "--config", "cv_repeats=3"], code
+    )
+    assert job_counts(output(proc)) == {"train": len(small_grid_names()), "collect": 1, "all": 1}
     assert re.search(r"reason: .*params", proc.stdout, flags=re.I)
 
 
@@ -291,9 +286,10 @@ def test_running_from_the_wrong_folder_is_a_clear_error(tmp_path, snakefile, mes
     assert not (tmp_path / "data").exists() and not (tmp_path / "results").exists()
 
 
-def test_failing_job_leaves_no_result_behind(finished, tmp_path):
+def test_failing_job_leaves_no_result_behind(tmp_path):
     """A broken input makes the job fail; Snakemake removes that job's outputs and stops."""
-    code = clone(finished[0], tmp_path / "code")
+    code = copy_code(tmp_path)
+    (code / "data").mkdir()
     (code / "data" / "iris_split.json").write_text("{ not json")
     name = GRID[0][2]
     proc = run(
@@ -308,11 +304,12 @@ def test_failing_job_leaves_no_result_behind(finished, tmp_path):
 
 
 def test_slurm_block_after_the_local_run_plans_every_job(finished, tmp_path):
-    """The page's Slurm block after its local run: its first line deletes what the local run made,
-    so the second (run here with --dry-run added: the profile parses, the paths resolve) has every
-    job to submit. The profile names no partition, so the jobs go to the cluster's default."""
+    """snakemake-slurm.md's block after snakemake.md's local run: its first line deletes what the
+    local run made, so the second (run here with --dry-run added: the profile parses, the paths
+    resolve) has every job to submit. The profile names no partition, so the jobs go to the
+    cluster's default."""
     code = clone(finished[0], tmp_path / "code")
-    clean, slurm = command_lines(PAGE, "snakemake-slurm")
+    clean, slurm = command_lines(SLURM_PAGE, "snakemake-slurm")
     run(clean, code)
     proc = run(slurm + " --dry-run", code)
     out = output(proc)
@@ -350,12 +347,11 @@ def test_rulegraph_command_draws_the_workflow(tmp_path):
         assert f">{rule}</text>" in svg
 
 
-def test_the_slurm_picture_comes_from_the_snakefile_and_profile(finished, tmp_path):
+def test_the_slurm_picture_comes_from_the_snakefile_and_profile(full_small, tmp_path):
     """tools/generators/snakemake_on_slurm.py draws one kind of Slurm job per rule of Snakemake's
     own job table, except `all`, which only names the targets and which the controller checks
     itself; and the limits of the real profile."""
-    _, proc = finished
-    rules = set(job_counts(output(proc)))
+    rules = set(finished_jobs(full_small[1]))
     copy_code(tmp_path)
     (tmp_path / "_generated").mkdir()
     snakemake_on_slurm.generate(tmp_path)

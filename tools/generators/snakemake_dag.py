@@ -1,4 +1,4 @@
-"""The k-NN workflow's graphs, drawn from the real Snakefile for the Snakemake chapter.
+"""The k-NN workflow's graphs, drawn from the three-rule Snakefile the Snakemake chapter shows.
 
 - _generated/snakemake_rulegraph.svg: one box per rule (`snakemake --rulegraph`).
 - _generated/snakemake_dag.svg: one box per job (`snakemake --dag`), drawn left to right so that
@@ -19,14 +19,14 @@ import sys
 import tempfile
 
 INPUTS = [
-    "code/snakemake/scikit_example/Snakefile",
+    "code/snakemake/scikit_example/minimal/Snakefile",
     "code/python/scikit_example/*.py",
 ]
 OUTPUTS = [
     "_generated/snakemake_rulegraph.svg",
     "_generated/snakemake_dag.svg",
 ]
-SNAKEFILE = "snakemake/scikit_example/Snakefile"
+SNAKEFILE = "snakemake/scikit_example/minimal/Snakefile"
 GRAPHS = {
     "_generated/snakemake_rulegraph.svg": (["--rulegraph"], []),
     "_generated/snakemake_dag.svg": (["--dag"], ["-Grankdir=LR"]),
