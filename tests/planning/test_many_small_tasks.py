@@ -154,10 +154,10 @@ def test_the_slurm_table_comes_from_the_benchmark_record():
         "| Snakemake on Slurm, status checked every second",
     ]
     assert "2 training tasks" in table and "`--cv-repeats 1`" in table and "2026-01-02" in table
-    assert "test cluster (2 nodes of 2 CPUs, 1000 MB)" in table
+    assert "practice cluster (2 nodes of 2 CPUs, 1000 MB)" in table
     # A record from before the cluster had several nodes names its one node.
     report["machine"] = {"slurm_node": "2 CPUs, 1000 MB"}
-    assert "test cluster (single node, 2 CPUs, 1000 MB)" in generator.slurm_table(report)
+    assert "practice cluster (single node, 2 CPUs, 1000 MB)" in generator.slurm_table(report)
     with pytest.raises(ValueError, match="does not have the expected layout"):
         generator.slurm_table({"workloads": []})
 

@@ -91,8 +91,8 @@ def slurm_table(report: dict) -> str:
     lines += [
         "",
         f"{tasks} training tasks with the least work the benchmark has "
-        f"(`--cv-repeats {workload['cv_repeats']}`), on the lesson's test cluster "
-        f"({slurm_nodes}), recorded by `make bench` on {date}.",
+        f"(`--cv-repeats {workload['cv_repeats']}`), on the practice cluster "
+        f"({slurm_nodes}), measured with `make bench` on {date}.",
         "",
     ]
     return "\n".join(lines)
@@ -108,6 +108,6 @@ def generate(root: pathlib.Path) -> None:
     else:
         text = (
             "The Slurm benchmark has not been recorded in this copy of the lesson; "
-            "`make bench` records it on a running test cluster.\n"
+            "`make bench` measures it on a running practice cluster.\n"
         )
     (root / OUTPUTS[1]).write_text(text, encoding="utf-8")
