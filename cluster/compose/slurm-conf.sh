@@ -35,7 +35,8 @@ TaskPlugin=task/none
 # Limits, enforced as on a real cluster. A job past its --time is stopped
 # at once (TIMEOUT). A job whose processes use more memory than --mem is
 # killed (FAILED): Slurm measures every job's memory each second, because
-# containers cannot give it control groups of the kind Slurm 22.05 uses.
+# its control-group plugins (cgroup/v1, and cgroup/v2, which needs systemd
+# and a delegated cgroup tree) cannot work inside these containers.
 OverTimeLimit=0
 KillWait=5
 JobAcctGatherType=jobacct_gather/linux
