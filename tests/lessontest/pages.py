@@ -129,9 +129,7 @@ class Page:
         """The page's words as a reader meets them in its source: every whitespace-separated
         token except the front matter and directive option lines (`:name: ...`)."""
         body = re.sub(r"\A---\n.*?\n---\n", "", self.text, count=1, flags=re.DOTALL)
-        return sum(
-            len(line.split()) for line in body.splitlines() if not line.strip().startswith(":")
-        )
+        return sum(len(line.split()) for line in body.splitlines() if not _OPTION.match(line.strip()))
 
 
 def load_page(path: pathlib.Path) -> Page:
