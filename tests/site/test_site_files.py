@@ -95,7 +95,7 @@ def test_site_env_gives_sbatch_salloc_and_srun_the_settings(tmp_path):
         for command in ("SBATCH", "SALLOC", "SLURM"):
             expected[f"{command}_{option}"] = site["slurm"][setting]
     expected.update(
-        LESSON_MAX_ARRAY_SIZE="1000", LESSON_MAX_JOBS="50", LESSON_MAX_TIME="1-00:00:00"
+        LESSON_MAX_ARRAY_SIZE="1001", LESSON_MAX_JOBS="50", LESSON_MAX_TIME="1-00:00:00"
     )
     assert got == expected
 
@@ -103,7 +103,7 @@ def test_site_env_gives_sbatch_salloc_and_srun_the_settings(tmp_path):
 def test_the_practice_site_env_sets_no_slurm_setting(tmp_path):
     site = site_files.load(ROOT, "practice")
     got = sourced(site_files.site_env(site, "practice"), tmp_path)
-    assert got == {"LESSON_MAX_ARRAY_SIZE": "1000"}
+    assert got == {"LESSON_MAX_ARRAY_SIZE": "1001"}
 
 
 def test_page_blocks_show_the_sites_values():

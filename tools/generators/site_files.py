@@ -171,8 +171,11 @@ def site_env(site: dict, name: str) -> str:
         lines.append("# charged to your default account.")
     limits = {k: v for k, v in site["limits"].items() if v is not None}
     if limits:
-        lines.append("# The limits the site file promises; the site check compares them")
-        lines.append("# with the cluster's (python python/scikit_example/check_site.py).")
+        lines.append("# The cluster's limits as the lesson states them; the site check")
+        lines.append("# compares them with Slurm's (python python/scikit_example/check_site.py).")
+        lines.append("# LESSON_MAX_ARRAY_SIZE: tasks per array, Slurm's MaxArraySize")
+        lines.append("# (indices 0 to MaxArraySize - 1); LESSON_MAX_JOBS: jobs queued or")
+        lines.append("# running at once; LESSON_MAX_TIME: the longest --time.")
         lines += [f"export LESSON_{k.upper()}={v}" for k, v in sorted(limits.items())]
     return "\n".join(lines) + "\n"
 

@@ -8,10 +8,15 @@ Run it once on the cluster's login node, from the code/ folder, after
 It asks Slurm which accounts, partitions, QOS and reservations you may use and
 what its limits are, and compares them with the settings that site.env gave
 this shell (SBATCH_ACCOUNT, SBATCH_PARTITION, SBATCH_QOS, SBATCH_RESERVATION,
-and the LESSON_MAX_* limits the site file promises) and with what the lesson's
-jobs ask for. Each problem is one line that says how to fix it. The exit
-status is 1 when a lesson job would be refused or the site file promises more
-than the cluster gives, 0 when everything fits.
+and the LESSON_MAX_* limits site.env promises) and with what the lesson's
+jobs ask for. The QOS whose limits count are the one your jobs get
+(SBATCH_QOS, else your association's default) and the partition's own.
+LESSON_MAX_ARRAY_SIZE means what Slurm's MaxArraySize means: the most tasks
+one array may have, with indices 0 to MaxArraySize - 1.
+
+Each problem is one line that says what to change in site.env. The exit status
+is 1 when a lesson job would be refused or site.env promises more than the
+cluster gives, 0 when everything fits.
 """
 
 import getpass
@@ -101,26 +106,37 @@ def shown(secs):
     return f"{days}-{clock}" if days else clock
 
 
+def change(option, to):
+    """The fix of a Slurm setting: its three export lines in site.env (sbatch,
+    salloc and srun each read their own)."""
+    name = option.upper()
+    return (
+        f"in site.env, set SBATCH_{name}, SALLOC_{name} and SLURM_{name} {to}"
+    )
+
+
+def accounting(*what):
+    """The lines of `sacctmgr show ...`, each split into its fields; the
+    InputError when the accounting does not answer."""
+    out = ask("sacctmgr", "--noheader", "--parsable2", "show", *what)
+    return [line.split("|") for line in out.splitlines()]
+
+
 def associations(user):
-    """[(account, partition, [QOS, ...])] the accounting lets `user` use;
-    None on a cluster whose accounting does not answer."""
+    """[{account, partition, qos: [...], defaultqos, maxjobs, maxsubmit}]:
+    what the accounting lets `user` use, with each association's limits
+    (inherited ones included); None where the accounting does not answer."""
+    fields = "account,partition,qos,defaultqos,maxjobs,maxsubmit"
     try:
-        out = ask(
-            "sacctmgr",
-            "--noheader",
-            "--parsable2",
-            "show",
-            "assoc",
-            f"user={user}",
-            "format=account,partition,qos",
-        )
+        lines = accounting("assoc", f"user={user}", f"format={fields}")
     except InputError as err:
         print(f"note: accounts and QOS not checked: {err}")
         return None
     rows = []
-    for line in out.splitlines():
-        account, partition, qos = line.split("|")
-        rows.append((account, partition, [q for q in qos.split(",") if q]))
+    for values in lines:
+        row = dict(zip(fields.split(","), values, strict=True))
+        row["qos"] = [q for q in row["qos"].split(",") if q]
+        rows.append(row)
     return rows
 
 
@@ -134,6 +150,21 @@ def partitions():
     return found
 
 
+def partition_qos(partition):
+    """(the partition's own QOS or None, the QOS it allows or None for all)."""
+    fields = dict(
+        re.findall(
+            r"(\w+)=(\S+)", ask("scontrol", "show", "partition", partition)
+        )
+    )
+    own = fields.get("QoS", "N/A")
+    allowed = fields.get("AllowQos", "ALL")
+    return (
+        None if own in ("N/A", "(null)") else own,
+        None if allowed == "ALL" else allowed.split(","),
+    )
+
+
 def check(user):
     """The problems found, each one line; empty when the lesson fits."""
     problems = []
@@ -141,7 +172,7 @@ def check(user):
     qos, reservation = setting("SBATCH_QOS"), setting("SBATCH_RESERVATION")
 
     assocs = associations(user)
-    mine = sorted({row[0] for row in assocs or []})
+    mine = sorted({row["account"] for row in assocs or []})
     account_ok = False
     if assocs is None:
         pass
@@ -153,11 +184,16 @@ def check(user):
     elif account is not None and account not in mine:
         problems.append(
             f"account '{account}' is not one of yours ({', '.join(mine)}): "
-            "put one of them in the site file's slurm account"
+            + change("account", "to one of them")
         )
     else:
         account_ok = True
         print(f"ok: account {account or 'your default'}")
+    # The associations this shell's jobs are charged to (every one of the
+    # user's when site.env names no account: the check takes the strictest).
+    charged = [
+        r for r in assocs or [] if r["account"] == (account or r["account"])
+    ]
 
     parts = partitions()
     default = [name for name, (_, is_default) in parts.items() if is_default]
@@ -165,14 +201,15 @@ def check(user):
     if partition is not None and partition not in parts:
         problems.append(
             f"partition '{partition}' does not exist (partitions: "
-            f"{', '.join(parts)}): put one of them in the site file"
+            f"{', '.join(parts)}): " + change("partition", "to one of them")
         )
         chosen = None
     elif chosen is None:
         problems.append(
-            "no partition is set and the cluster has no default one: put "
-            f"one of {', '.join(parts)} in the site file's slurm partition"
+            "no partition is set and the cluster has no default one: "
+            + change("partition", f"to one of {', '.join(parts)}")
         )
+    own_qos, allowed_qos = None, None
     if chosen is not None:
         limit = parts[chosen][0]
         asked, where = longest_job()
@@ -182,34 +219,55 @@ def check(user):
             asked,
             seconds(max_time) if max_time is not None else None,
             f"the lesson's longest job asks for {shown(asked)} ({where}), "
-            f"but partition '{chosen}' allows {shown(limit)}: choose a "
-            "partition with a longer time limit",
-            f"the site file promises jobs of up to {max_time}, but "
-            f"partition '{chosen}' allows {shown(limit)}: lower limits "
-            "max_time",
+            f"but partition '{chosen}' allows {shown(limit)}: "
+            + change("partition", "to one with a longer time limit"),
+            f"site.env promises jobs of up to {max_time}, but partition "
+            f"'{chosen}' allows {shown(limit)}: in site.env, set "
+            f"LESSON_MAX_TIME to {shown(limit)}",
             f"partition {chosen}, time limit {shown(limit)}",
         )
-        allowed = [p for a, p, _ in assocs or [] if a == (account or a) and p]
-        if account_ok and allowed and chosen not in allowed:
+        # An association without a partition is for every partition.
+        allowed = sorted({r["partition"] for r in charged})
+        if account_ok and "" not in allowed and chosen not in allowed:
             problems.append(
                 f"your account may only use partitions {', '.join(allowed)}, "
-                f"not '{chosen}'"
+                f"not '{chosen}': " + change("partition", "to one of them")
             )
+        own_qos, allowed_qos = partition_qos(chosen)
 
     if qos is not None and account_ok:
-        allowed = sorted(
-            {q for a, _, qs in assocs if a == (account or a) for q in qs}
-        )
+        allowed = sorted({q for r in charged for q in r["qos"]})
         if qos not in allowed:
             problems.append(
                 f"QOS '{qos}' is not allowed for your account (allowed: "
-                f"{', '.join(allowed) or 'none'}): fix the site file's qos"
+                f"{', '.join(allowed) or 'none'}): "
+                + change("qos", "to one of them")
+            )
+        elif allowed_qos is not None and qos not in allowed_qos:
+            problems.append(
+                f"partition '{chosen}' does not allow QOS '{qos}' (it allows "
+                f"{', '.join(allowed_qos)}): "
+                + change("qos", "to one of them")
             )
         else:
             print(f"ok: QOS {qos}")
     problems += check_reservation(reservation, user, account)
-    problems += check_limits(qos)
+    problems += check_array()
+    here = [r for r in charged if r["partition"] in ("", chosen)]
+    problems += check_jobs(here, job_qos(here, qos), own_qos, chosen)
     return problems
+
+
+def job_qos(charged, qos):
+    """The QOS a lesson job runs in: SBATCH_QOS, else the association's
+    default QOS, else its only one; when Slurm picks among several, all of
+    them (the check takes the strictest)."""
+    if qos is not None:
+        return [qos]
+    defaults = sorted(
+        {r["defaultqos"] for r in charged if r.get("defaultqos")}
+    )
+    return defaults or sorted({q for r in charged for q in r["qos"]})
 
 
 def check_reservation(reservation, user, account):
@@ -223,7 +281,8 @@ def check_reservation(reservation, user, account):
     if proc.returncode != 0 or "ReservationName=" not in proc.stdout:
         return [
             f"reservation '{reservation}' does not exist (scontrol show "
-            "reservation lists them): fix or remove it in the site file"
+            "reservation lists them): "
+            + change("reservation", "to one that does, or delete those lines")
         ]
     fields = dict(re.findall(r"(\w+)=(\S+)", proc.stdout))
     users = fields.get("Users", "(null)").split(",")
@@ -239,7 +298,7 @@ def check_reservation(reservation, user, account):
 
 def within(most, needed, promised, too_small, promises_more, ok):
     """[the problem] when the cluster allows less (`most`) than the lesson
-    needs or than the site file promises (None: promises nothing); else []
+    needs or than site.env promises (None: promises nothing); else []
     after printing the `ok` line."""
     if needed > most:
         return [too_small]
@@ -249,49 +308,92 @@ def within(most, needed, promised, too_small, promises_more, ok):
     return []
 
 
-def check_limits(qos):
-    problems = []
+def check_array():
+    """MaxArraySize is how many tasks one array may have: their indices go
+    from 0 to MaxArraySize - 1. LESSON_MAX_ARRAY_SIZE means the same."""
     config = ask("scontrol", "show", "config")
     match = re.search(r"^MaxArraySize\s*=\s*(\d+)", config, re.MULTILINE)
-    # Task indexes go up to MaxArraySize - 1, so that many tasks fit.
-    most = int(match.group(1)) if match else 1001
+    most = int(match.group(1)) if match else 1001  # Slurm's default
     promised = number("LESSON_MAX_ARRAY_SIZE")
-    problems += within(
+    tasks = len(combinations())
+    return within(
         most,
-        len(combinations()),
+        tasks,
         promised,
-        f"the lesson's array has {len(combinations())} tasks, but this "
-        f"cluster's arrays hold at most {most}",
-        f"the site file promises arrays of {promised} tasks, but "
-        f"MaxArraySize allows {most}: lower limits max_array_size",
-        f"arrays of up to {most} tasks",
+        f"the lesson's array has {tasks} tasks, but this cluster's arrays "
+        f"hold at most {most} (MaxArraySize): ask the cluster's support team",
+        f"site.env promises arrays of {promised} tasks, but MaxArraySize "
+        f"allows {most} (indices 0 to {most - 1}): in site.env, set "
+        f"LESSON_MAX_ARRAY_SIZE to {most}",
+        f"arrays of up to {most} tasks (indices 0 to {most - 1})",
     )
-    if qos is not None:
-        try:
-            value = ask(
-                "sacctmgr",
-                "--noheader",
-                "--parsable2",
-                "show",
-                "qos",
-                qos,
-                "format=maxsubmitjobsperuser",
-            ).strip()
-        except InputError:
-            value = ""  # no accounting: said above
-        if value.isdigit():
-            most = int(value)
-            promised = number("LESSON_MAX_JOBS")
-            problems += within(
-                most,
-                PEAK_JOBS,
-                promised,
-                f"QOS '{qos}' lets you queue {most} jobs, but the "
-                f"lesson's array pipeline queues {PEAK_JOBS} at once",
-                f"the site file promises {promised} jobs in the queue, "
-                f"but QOS '{qos}' allows {most}: lower limits max_jobs",
-                f"up to {most} jobs in the queue",
+
+
+def qos_limits(names):
+    """{QOS: (MaxSubmitPU, MaxJobsPU)}, each a number or None (no limit);
+    {} on a cluster whose accounting does not answer."""
+    if not names:
+        return {}
+    try:
+        lines = accounting(
+            "qos",
+            f"name={','.join(names)}",
+            "format=name,maxsubmitpu,maxjobspu",
+        )
+    except InputError:
+        return {}  # said above, with the associations
+    return {
+        name: tuple(int(v) if v.isdigit() else None for v in limits)
+        for name, *limits in lines
+    }
+
+
+def check_jobs(charged, qos_list, own_qos, partition):
+    """How many jobs you may have queued (MaxSubmit of the association,
+    MaxSubmitPU of the QOS) and running (MaxJobs, MaxJobsPU) at once, the
+    strictest of each, against what the lesson needs and site.env promises.
+    Each limit comes with the setting that chooses it."""
+    queued, running = [], []
+    for row in charged:
+        where = f"account '{row['account']}'"
+        if row["maxsubmit"].isdigit():
+            queued.append((int(row["maxsubmit"]), where, "account"))
+        if row["maxjobs"].isdigit():
+            running.append((int(row["maxjobs"]), where, "account"))
+    # The partition's own QOS applies to every job in it, whatever its QOS.
+    names = sorted({*qos_list, *([own_qos] if own_qos else [])})
+    for name, (submit, most) in qos_limits(names).items():
+        where, option = f"QOS '{name}'", "qos"
+        if name == own_qos and name not in qos_list:
+            where, option = f"{where} of partition '{partition}'", "partition"
+        if submit is not None:
+            queued.append((submit, where, option))
+        if most is not None:
+            running.append((most, where, option))
+    problems = []
+    if queued:
+        most, where, option = min(queued)
+        promised = number("LESSON_MAX_JOBS")
+        problems += within(
+            most,
+            PEAK_JOBS,
+            promised,
+            f"{where} lets you queue {most} jobs, but the lesson's array "
+            f"pipeline queues {PEAK_JOBS} at once: ask the cluster's support "
+            "team for more, or " + change(option, "to one that allows more"),
+            f"site.env promises {promised} jobs in the queue, but {where} "
+            f"allows {most}: in site.env, set LESSON_MAX_JOBS to {most}",
+            f"up to {most} jobs in the queue",
+        )
+    if running:
+        most, where, option = min(running)
+        if most < 1:
+            problems.append(
+                f"{where} lets none of your jobs run: ask the cluster's "
+                "support team, or " + change(option, "to another one")
             )
+        else:
+            print(f"ok: up to {most} of your jobs run at once ({where})")
     return problems
 
 
