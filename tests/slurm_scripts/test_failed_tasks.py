@@ -2,7 +2,8 @@
 
 The fake prints the lines a test gives it, as `sacct -n -P --format=JobID,State -X` prints them,
 and records its arguments. The same scripts run against a real Slurm in
-tests/real_cluster/test_failure_drills.py, where a cancelled task really has no line.
+tests/real_cluster/test_failure_drills.py, where (Slurm 22.05) a task cancelled before it started
+has no line; other versions give such tasks one bracketed line, such as 48_[4-7]|CANCELLED by 0.
 """
 
 from __future__ import annotations
@@ -84,6 +85,32 @@ def test_accepts_what_sbatch_array_accepts(sacct, code_copy):
 
 
 @pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # Tasks 4 to 7 cancelled before they started, as one line (Slurm versions other than
+        # 22.05); they count as failed like tasks with no line.
+        (
+            "48_0|COMPLETED\n48_1|FAILED\n48_2|COMPLETED\n48_3|COMPLETED\n"
+            "48_[4-7]|CANCELLED by 0\n",
+            "1,4,5,6,7\n",
+        ),
+        # A list of ranges with the array's %N limit, as sacct keeps it.
+        (
+            "48_[0,2-3%2]|CANCELLED by 1000\n48_1|COMPLETED\n48_4|COMPLETED\n48_5|COMPLETED\n"
+            "48_6|COMPLETED\n48_7|COMPLETED\n",
+            "0,2,3\n",
+        ),
+        # One task alone in brackets.
+        ("48_[7]|CANCELLED\n48_[0-6]|COMPLETED\n", "7\n"),
+    ],
+)
+def test_reads_the_bracketed_lines_of_tasks_that_never_started(sacct, code_copy, lines, expected):
+    sacct.set(lines)
+    proc = failed(sacct, code_copy, "--job", "48", "--array", "0-7")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, expected, "")
+
+
+@pytest.mark.parametrize(
     ("lines", "args", "words"),
     [
         ("43_0|COMPLETED\n43_[1-4]|PENDING\n", ["0-4"], ["43_[1-4] is PENDING", "wait"]),
@@ -94,6 +121,10 @@ def test_accepts_what_sbatch_array_accepts(sacct, code_copy):
         ("43_0|COMPLETED\n", ["0-9:2"], ["--array '0-9:2'", "not supported"]),
         ("43_0|COMPLETED\n", ["5-2"], ["--array '5-2'"]),
         ("43_0|COMPLETED\n", ["all"], ["--array 'all'"]),
+        ("43_[0-3]|PENDING\n", ["0-3"], ["43_[0-3] is PENDING", "wait"]),
+        ("43_[0-6:2]|CANCELLED\n", ["0-6"], ["sacct's line 43_[0-6:2]", "not supported"]),
+        ("43_[2-9]|CANCELLED\n", ["0-3"], ["task 4", "'0-3'", "submitted with"]),
+        ("43_[]|CANCELLED\n", ["0"], ["not an array job"]),
     ],
 )
 def test_bad_input_is_one_line(sacct, code_copy, lines, args, words):

@@ -7,9 +7,11 @@ Run on the login node, from the code/ folder, once every task has ended:
 It prints the indices, such as 7,23, in the form sbatch --array takes, so that
 only those tasks run again; nothing when every task completed. A task counts
 as failed unless sacct says COMPLETED: FAILED, OUT_OF_MEMORY, TIMEOUT,
-CANCELLED, NODE_FAIL, ... and also a task with no line in sacct at all, which
-is what a task cancelled before it started leaves. That is why the script asks
-for the indices the array was submitted with.
+CANCELLED, NODE_FAIL, ... and also a task with no line in sacct at all. A task
+cancelled before it started has no line on some Slurm versions; that is why
+the script asks for the indices the array was submitted with. On others it
+shares one line with the tasks cancelled with it, such as 123_[5-9] or
+123_[4,6-7%2], which the script reads as the tasks 5 to 9, or 4, 6 and 7.
 """
 
 import re
@@ -29,14 +31,14 @@ NOT_ENDED = {
 }
 
 
-def indices(spec):
+def indices(spec, where="--array"):
     """The task indices of an --array value such as 0-34, 3,17 or 0-9%2."""
     found = set()
     for part in spec.split("%")[0].split(","):
         match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
         if not match or (match[2] and int(match[2]) < int(match[1])):
             raise InputError(
-                f"--array '{spec}': expected indices and ranges such as "
+                f"{where} '{spec}': expected indices and ranges such as "
                 "0-34 or 3,17 (steps such as 0-9:2 are not supported)"
             )
         first = int(match[1])
@@ -59,7 +61,7 @@ def task_states(job):
         raise InputError(f"sacct failed: {why[-1]}")
     states = {}
     # One line per task, such as 123_7|OUT_OF_MEMORY or 123_23|CANCELLED by
-    # 0; tasks that have not started yet share a line, such as 123_[5-9].
+    # 0; tasks that never started may share a line, such as 123_[5-9].
     for line in result.stdout.splitlines():
         task, _, state = line.partition("|")
         state = state.split(" ")[0]
@@ -69,9 +71,10 @@ def task_states(job):
                 f"{job} has ended (squeue --me shows what is left)"
             )
         array, _, index = task.partition("_")
-        if array != job or not index.isdigit():
+        if array != job or not re.fullmatch(r"\d+|\[.+\]", index):
             raise InputError(f"job {job} is not an array job (sacct: {task})")
-        states[int(index)] = state
+        for i in indices(index.strip("[]"), f"sacct's line {task}"):
+            states[i] = state
     if not states:
         raise InputError(f"sacct knows no job {job}")
     return states
