@@ -21,8 +21,8 @@ import pathlib
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
-from sphinx.util import logging
 from docutils.parsers.rst.directives.admonitions import BaseAdmonition
+from sphinx.util import logging
 
 TIMING_KEYS = ("teaching", "exercises")
 logger = logging.getLogger(__name__)
@@ -173,9 +173,7 @@ def _fill_schedule(app, doctree, fromdocname):
             wanted = list(tracks)
         for track in wanted:
             if track not in tracks:
-                logger.warning(
-                    f"lesson-schedule: unknown track {track!r}", location=placeholder
-                )
+                logger.warning(f"lesson-schedule: unknown track {track!r}", location=placeholder)
         table = nodes.table(classes=["lesson-schedule"])
         if placeholder["caption"]:
             table += nodes.title(text=placeholder["caption"])
@@ -212,8 +210,10 @@ def _fill_schedule(app, doctree, fromdocname):
             ref += nodes.Text(env.titles[doc].astext())
             para += ref
             hours, minutes = divmod(total, 60)
-            row([para, tracks[meta["track"]], teaching, exercises, f"{hours} h {minutes:02d} min"],
-                body)
+            row(
+                [para, tracks[meta["track"]], teaching, exercises, f"{hours} h {minutes:02d} min"],
+                body,
+            )
         placeholder.replace_self(table)
 
 

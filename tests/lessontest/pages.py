@@ -122,14 +122,16 @@ class Page:
     @property
     def minutes(self) -> int:
         """The episode's stated time, teaching and exercises (0 for a page without timing)."""
-        return int(self.front_matter.get("teaching", 0)) + int(self.front_matter.get("exercises", 0))
+        front = self.front_matter
+        return int(front.get("teaching", 0)) + int(front.get("exercises", 0))
 
     @property
     def words(self) -> int:
         """The page's words as a reader meets them in its source: every whitespace-separated
         token except the front matter and directive option lines (`:name: ...`)."""
         body = re.sub(r"\A---\n.*?\n---\n", "", self.text, count=1, flags=re.DOTALL)
-        return sum(len(line.split()) for line in body.splitlines() if not _OPTION.match(line.strip()))
+        lines = body.splitlines()
+        return sum(len(line.split()) for line in lines if not _OPTION.match(line.strip()))
 
 
 def load_page(path: pathlib.Path) -> Page:

@@ -176,7 +176,7 @@ def test_learner_pages_do_not_talk_about_the_lessons_machinery(pages):
         if page.docname in NOT_FOR_LEARNERS | ABOUT_THE_PRACTICE_CLUSTERS:
             continue
         body = re.sub(r"\A---\n.*?\n---\n", "", page.text, count=1, flags=re.DOTALL)
-        for number, line in enumerate(body.splitlines(), start=1):
+        for line in body.splitlines():
             for match in MACHINERY.finditer(line):
                 problems.append(f"{page.docname}: '{match[0]}' in: {line.strip()}")
     assert not problems, "\n".join(problems)
