@@ -12,6 +12,7 @@ import re
 import pytest
 
 from lessontest import recording
+from lessontest.shell import run
 from lessontest.slurm import kib, sacct_table
 
 pytestmark = pytest.mark.slurm
@@ -34,6 +35,17 @@ def test_the_measurement_names_the_batch_step_and_its_peak_memory(ran):
     assert all(row[2] == "COMPLETED" for row in rows), rows
     peak = batch[-1]
     assert 50_000 < kib(peak) < 1_000_000, batch
+
+
+def test_the_measurement_sampled_memory_every_second(ran):
+    """Most clusters sample memory every 30 s, too seldom for a job of seconds: the measuring job
+    asked for a sample every second (Slurm's record of how it was submitted says so), and the
+    peak memory the page shows is not empty or zero."""
+    job = sacct_table(ran["sizing-measure"].stdout)[0][0]
+    submitted = run(["sacct", "-X", "-n", "-P", "-j", job, "-o", "SubmitLine"], ran["code"])
+    assert "--acctg-freq=task=1" in submitted.stdout.split(), submitted.stdout
+    recorded = sacct_table(recording.load(PAGE)["shown"]["sizing-measure"])
+    assert recorded[1][0].endswith(".batch") and kib(recorded[1][-1]) > 0, recorded
 
 
 def test_too_little_memory_is_out_of_memory_with_the_kernels_message(ran):
