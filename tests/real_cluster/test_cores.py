@@ -1,7 +1,10 @@
 """content/cores.md on the practice cluster: what a job may use (cores.py under srun), one
-combination trained with one core and with two, the two mismatches (idle cores, more processes
-than cores), two combinations as one-core or as two-core jobs, and Snakemake's threads; every block
-typed into one shell as the page shows it.
+combination trained with one core and with two (train_task.py, whose --n-jobs goes to the
+cross-validation in code/python/scikit_example/knn_model.py), the two mismatches (idle cores,
+more processes than cores), two combinations as one-core or as two-core jobs, and Snakemake's
+threads passed on to the command by the chapter's own code/snakemake/scikit_example/cores/Snakefile
+(with --forcerun, so that it reruns a job whose output a learner already has); every block typed
+into one shell as the page shows it.
 
 The outputs the page shows are recorded (`make record`, lessontest.recording); here a fresh run
 must give outputs of the same shape, and say what the page says about them. Times are not
@@ -48,18 +51,35 @@ def test_every_block_succeeded_and_shows_the_recorded_shape(ran):
     recording.assert_as_recorded(PAGE, ran)
 
 
-def test_cores_py_reports_what_slurm_gave_and_omp_num_threads_limits_numpy(ran):
-    lines = ran["cores-check"].stdout.splitlines()
-    one, two = report("\n".join(lines[:4])), report("\n".join(lines[4:]))
-    given = "Slurm gave this task (SLURM_CPUS_PER_TASK)"
-    assert (one[given], two[given]) == ("1", "2"), lines
-    # The practice cluster does not hold a job to its cores, as the page says: a one-core job may
-    # run on every core of the machine, and NumPy starts a thread on each.
-    cores = one["cores the node has"]
-    assert one["cores it may run on (CPU affinity)"] == cores, one
-    assert one["threads NumPy's maths library starts"] == cores, one
-    limited = report(ran["cores-omp"].stdout)
-    assert limited[given] == "1" and limited["threads NumPy's maths library starts"] == "1"
+GIVEN = "Slurm gave this task (SLURM_CPUS_PER_TASK)"
+AFFINITY = "CPUs it may run on (CPU affinity)"
+NODE = "CPUs the node has (os.cpu_count())"
+THREADS = "threads NumPy's maths library starts"
+
+
+def two_reports(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """cores.py's report in a one-core job, then in a two-core job (the block cores-check)."""
+    lines = text.splitlines()
+    assert len(lines) == 8, text
+    return report("\n".join(lines[:4])), report("\n".join(lines[4:]))
+
+
+@pytest.mark.parametrize("source", ["live", "recorded"])
+def test_cores_py_shows_the_unpinned_exception_and_omp_num_threads_limits_numpy(ran, source):
+    """What the page's box says of the practice cluster, in this run and in the recording the
+    page shows: it holds no job to its cores, so a one-core job may run on both of the machine's
+    CPUs (second line), and NumPy's maths library starts a thread on each (fourth line), while
+    OMP_NUM_THREADS set from SLURM_CPUS_PER_TASK brings it down to the job's one core."""
+    shown = recording.load(PAGE)["shown"] if source == "recorded" else None
+    check = shown["cores-check"] if shown else ran["cores-check"].stdout
+    omp = shown["cores-omp"] if shown else ran["cores-omp"].stdout
+    one, two = two_reports(check)
+    assert (one[GIVEN], two[GIVEN]) == ("1", "2"), check
+    assert one[AFFINITY] == one[NODE] == one[THREADS], one
+    if shown:  # the page's box names the number
+        assert one[AFFINITY] == "2", one
+    limited = report(omp)
+    assert (limited[GIVEN], limited[AFFINITY], limited[THREADS]) == ("1", "2", "1"), limited
 
 
 def test_two_cores_give_the_same_results_for_more_memory(ran):
@@ -107,8 +127,14 @@ def test_one_core_jobs_ran_side_by_side_and_two_core_jobs_one_after_the_other(ra
     assert tree_bytes(code / "pair-1") == tree_bytes(code / "pair-2") != {}
 
 
-def test_snakemake_threads_run_out_of_memory_then_complete_on_two_cores(ran):
-    failed = sacct_lines(ran["cores-snakemake"].stdout)
+def test_snakemake_passes_threads_on_runs_out_of_memory_then_completes_on_two_cores(ran):
+    """--set-threads reaches the rule's command as --n-jobs 2 and the job as two cores; the
+    rule's 500 MB are too little for two processes (OUT_OF_MEMORY on the step), 1000 MB are
+    enough. --forcerun made both runs do work whatever files the session had."""
+    shell, table = ran["cores-snakemake"].stdout.split("\n", 1)
+    assert shell.startswith("Shell command: python python/scikit_example/train_task.py"), shell
+    assert " --n-jobs 2 " in shell and "--n-neighbors 04 --metric euclidean" in shell, shell
+    failed = sacct_lines(table)
     job = next(job for job in failed if "." not in job)
     assert failed[job][0] == "2" and failed[f"{job}.0"][-1].startswith("OUT_OF_ME"), failed
     done = sacct_lines(ran["cores-snakemake-memory"].stdout)

@@ -1,6 +1,6 @@
 """The commands that batch-job.md, array-jobs.md, dependencies.md, submission-script.md,
-exercise-parallel-1.md and the exercises of failure-drills.md and cores.md tell learners to type,
-run exactly as the pages show them, WITHOUT a cluster.
+exercise-parallel-1.md, the exercises of failure-drills.md and cores.md, and the rerun check of
+failure-drills.md tell learners to type, run exactly as the pages show them, WITHOUT a cluster.
 
 Each test asks for a page's command blocks by name (lessontest.pages.command) and runs them, in page
 order, in one bash session (`set -euo pipefail`), in a copy of the lesson's files laid out as the
@@ -119,12 +119,42 @@ def test_failure_drills_solution(lesson, fake_sbatch):
     ]
 
 
+FAKE_SACCT = """#!/bin/bash
+# sacct -j 9001 -X -n -P --format=JobID,State, for an array 0-34 whose tasks are all $FAKE_STATE
+for i in $(seq 0 34); do echo "9001_$i|$FAKE_STATE"; done
+"""
+
+
+@pytest.mark.parametrize(
+    ("state", "said"),
+    [
+        ("COMPLETED", "every task completed: nothing to run again"),
+        ("RUNNING", "failed_tasks.py stopped: see its message"),
+    ],
+)
+def test_failure_drills_rerun_submits_nothing_when_nothing_failed(
+    lesson, fake_sbatch, state, said
+):
+    """The rerun block's check: when every task completed, or failed_tasks.py cannot tell yet, it
+    says so and submits nothing (an empty --array= would submit array.sh as a plain job)."""
+    sacct = fake_sbatch.dir / "sacct"
+    sacct.write_text(FAKE_SACCT)
+    sacct.chmod(0o755)
+    script = "array=9001\n" + command("failure-drills.md", "drills-rerun")
+    proc = run(script, lesson / "code", env=fake_sbatch.env({"FAKE_STATE": state}))
+    assert proc.stdout == said + "\n", proc.stdout
+    assert fake_sbatch.calls() == []
+
+
 def test_cores_solution(lesson, fake_sbatch):
-    """Cores-1: the array of the array chapter, with two cores per task and nothing else changed
-    (train_one.py takes its number of cores from SLURM_CPUS_PER_TASK)."""
+    """Cores-1: four tasks of the array chapter's array, with two cores each and the script
+    unchanged (options before the script name win over its #SBATCH lines). The tasks hold two
+    cores but use one: array.sh runs train_one.py, on one process, as the solution says."""
     run_page("cores.md", ["cores-1-solution"], lesson, fake_sbatch)
     calls = [(call["options"], call["script"], call["script_args"]) for call in fake_sbatch.calls()]
-    assert calls == [(["--array=0-34", "--cpus-per-task=2"], "slurm/scikit_example/array.sh", [])]
+    assert calls == [(["--array=0-3", "--cpus-per-task=2"], "slurm/scikit_example/array.sh", [])]
+    script = (lesson / "code" / "slurm" / "scikit_example" / "array.sh").read_text()
+    assert "train_one.py" in script and "n-jobs" not in script and "train_task" not in script
 
 
 def expected_command(k, metric, dependency=None):

@@ -4,10 +4,12 @@ Run it inside a job, with the same options as your real work, for example:
 
     srun --cpus-per-task=2 --mem=500M python python/scikit_example/cores.py
 
-It prints four numbers. Your code should use the first one. When the second is
-larger than the first, nothing stops your job from using cores it was not
-given; when the fourth is larger than the first, NumPy starts more threads
-than the job has cores.
+It prints four numbers. Your code should use the first one, which Slurm sets
+only when the job asks with --cpus-per-task. The second, the CPUs the process
+may run on, is larger than the first where the cluster does not hold jobs to
+their cores (or where the job got both hardware threads of a core). The third
+counts the whole node. The fourth, the threads of NumPy's maths library,
+follows the second unless OMP_NUM_THREADS says otherwise.
 """
 
 import os
@@ -20,12 +22,12 @@ from script_io import ArgumentParser, run
 
 def main():
     ArgumentParser(description=__doc__.split("\n")[0]).parse_args()
-    given = os.environ.get("SLURM_CPUS_PER_TASK", "not set (not in a job?)")
+    given = os.environ.get("SLURM_CPUS_PER_TASK", "not set")
     blas = [pool["num_threads"] for pool in threadpool_info()]
     rows = [
         ("Slurm gave this task (SLURM_CPUS_PER_TASK)", given),
-        ("cores it may run on (CPU affinity)", len(os.sched_getaffinity(0))),
-        ("cores the node has", os.cpu_count()),
+        ("CPUs it may run on (CPU affinity)", len(os.sched_getaffinity(0))),
+        ("CPUs the node has (os.cpu_count())", os.cpu_count()),
         ("threads NumPy's maths library starts", max(blas, default=1)),
     ]
     for label, value in rows:
