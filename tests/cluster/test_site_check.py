@@ -20,5 +20,8 @@ def test_the_practice_site_passes_its_check(tmp_path):
     lines = proc.stdout.splitlines()
     assert lines[-1] == "The lesson's jobs fit this cluster.", proc.stdout
     assert not [line for line in lines if line.startswith("problem:")]
-    assert "ok: account your default" in lines
+    assert (
+        "ok: account your default (where a cluster wants every job to name one, "
+        "set SBATCH_ACCOUNT in site.env)"
+    ) in lines
     assert any(line.startswith("ok: partition ") for line in lines), lines

@@ -167,3 +167,12 @@ def test_the_collection_refuses_a_broken_result(code):
     proc = python_in_process(COLLECT, "--study", TEMPLATE, cwd=code)
     assert_one_error_line(proc, "cannot read results/template/large.json")
     assert table.read_bytes() == before
+
+
+def test_a_new_study_starts_as_a_copy_of_the_templates(code):
+    out = run(command("your-own-work.md", "own-new-study"), code)
+    study = code / "python" / "my_study"
+    assert sorted(p.name for p in study.iterdir()) == ["params.csv", "work.py"]
+    assert (study / "work.py").read_bytes() == (code / TEMPLATE / "work.py").read_bytes()
+    assert sorted(tree_bytes(code / "results")) == ["my_study/small.json"]
+    assert "small" in out.stdout

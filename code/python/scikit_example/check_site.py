@@ -188,7 +188,12 @@ def check(user):
         )
     else:
         account_ok = True
-        print(f"ok: account {account or 'your default'}")
+        print(
+            f"ok: account {account}"
+            if account
+            else "ok: account your default (where a cluster wants every job "
+            "to name one, set SBATCH_ACCOUNT in site.env)"
+        )
     # The associations this shell's jobs are charged to (every one of the
     # user's when site.env names no account: the check takes the strictest).
     charged = [

@@ -1,7 +1,8 @@
 """Write the parameter file: one 'K METRIC' line per combination of the grid.
 
-Run from the code/ folder:  python
-python/scikit_example/create_parameter_file.py
+Run from the code/ folder:
+
+    python python/scikit_example/create_parameter_file.py
 
 Line I (counting from 0) is what `train_one.py --index I` runs, so an array job
 with indices 0 to N-1 runs every combination once. The script prints N, the

@@ -6,8 +6,9 @@ the Snakefile all import it from here. It imports no library, so a tool that
 only needs the list (the Snakefile, which Snakemake reads again inside every
 Slurm job) does not have to load scikit-learn and Matplotlib first.
 
-Run on its own, it prints the size of the grid:  python
-python/scikit_example/grid.py
+Run on its own, it prints the size of the grid:
+
+    python python/scikit_example/grid.py
 """
 
 NEIGHBOURS = [1, 2, 4, 8, 16, 32, 64]

@@ -16,6 +16,8 @@ study=${1:?name the study folder after the script, e.g. python/template}
 # Modules and the Python environment, loaded here, inside the job: the job
 # may not get the environment of the shell you submitted from.
 source job-env.sh
+# NumPy's maths library: as many threads as the task has CPUs.
+export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}
 
 python python/template/task.py --study "${study}" \
     --index "${SLURM_ARRAY_TASK_ID}"
