@@ -2,6 +2,10 @@
 tasks broken on purpose, the failed ones found and rerun, then Snakemake retrying a job that ran
 out of memory with more; every block typed into one shell as the page shows it.
 
+The array is submitted held and released after the break, so that the break works however free
+the cluster is: on one with free cores, tasks of an array that is not held start at once, and
+`scontrol update` of task 7 finds it finished (issue 23, item 15).
+
 The outputs the page shows are recorded (`make record`, lessontest.recording); here a fresh run
 must give outputs of the same shape, and do what the page says it does.
 """
@@ -9,10 +13,12 @@ must give outputs of the same shape, and do what the page says it does.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
 from lessontest import recording
+from lessontest.pages import command
 from lessontest.shared import serial_reference
 from lessontest.shell import run
 from lessontest.slurm import Shell, Slurm
@@ -47,12 +53,16 @@ def test_every_block_succeeded_and_shows_the_recorded_shape(ran):
 
 def test_one_task_ran_out_of_memory_and_the_cancelled_one_left_no_line(ran):
     array = ran["ids"]["array"]
+    # The break reached both tasks before they started: no "Job has already finished".
+    assert ran["blocks"]["drills-break"].stderr == "", ran["blocks"]["drills-break"]
     states = Slurm(Shell(ran["code"])).accounting([array])
     expected = {f"{array}_{i}": "COMPLETED" for i in range(GRID) if i not in (7, 23)}
     assert states == {**expected, f"{array}_7": "OUT_OF_MEMORY"}, states
-    # What the page shows of it: only task 7, the one sacct does not call COMPLETED.
+    # What the page shows of it: only task 7, the one sacct does not call COMPLETED, with the
+    # memory the break gave it.
     lines = ran["blocks"]["drills-wait"].stdout.splitlines()[2:]
     assert [line.split()[:2] for line in lines] == [[f"{array}_7", "OUT_OF_MEMORY"]], lines
+    assert lines[0].split()[-1] == "100M", lines
 
 
 def test_collect_never_ran_and_the_notice_named_the_failed_tasks(ran):
@@ -128,3 +138,24 @@ def test_snakemake_stopped_with_ctrl_c_cancels_its_job_and_a_rerun_makes_the_fil
     reference = serial_reference(tmp_path_factory) / "results"
     for name in ("knn_k16_cosine.json", "knn_k16_cosine.png"):
         assert (made / name).read_bytes() == (reference / name).read_bytes()
+
+
+def test_no_task_starts_before_the_break_however_long_it_waits(tmp_path):
+    """The page's array is held from its submission: however many cores are free and however long
+    a learner takes before the break, every task waits (reason JobHeldUser), so the break always
+    finds tasks 7 and 23 pending. Nothing runs here: the jobs are cancelled while held."""
+    code = copy_code(tmp_path)
+    shell = Shell(code)
+    out = shell.run(command(PAGE, "drills-submit")).stdout
+    ids = re.fullmatch(r"array (\d+), collect (\d+), notice (\d+)\n", out)
+    assert ids, out
+    array, collect, notice = ids.groups()
+    try:
+        time.sleep(10)  # long enough for tasks that are not held to start on a free cluster
+        queued = Slurm(shell).queued([array])
+        reasons = {reason for _, _, reason in queued}
+        assert len(queued) == GRID and reasons == {"JobHeldUser"}, queued
+    finally:
+        # The jobs that wait for the array first, so that the notice job never becomes eligible.
+        shell.run(["scancel", notice, collect])
+        shell.run(["scancel", array])
