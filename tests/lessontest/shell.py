@@ -37,13 +37,16 @@ def learner_env(
 ) -> dict[str, str]:
     """The environment of a learner's shell with the lesson's Python environment activated: the
     venv's bin folder first on PATH (after any `path_first` folders, e.g. a fake sbatch), without
-    the variables above, plus `extra`."""
+    the variables above, with VIRTUAL_ENV naming the venv as `activate` sets it (a job that gets
+    this environment keeps that venv: code/job-env.sh activates the site's only without it), plus
+    `extra`."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("SLURM_") and key not in _NOT_IN_A_LEARNERS_SHELL
     }
     env["PATH"] = os.pathsep.join([*map(str, path_first), str(VENV_BIN), env.get("PATH", "")])
+    env["VIRTUAL_ENV"] = str(VENV_BIN.parent)
     # A login shell always has $USER (a root shell started by CI may not): pages use it.
     env.setdefault("USER", pwd.getpwuid(os.getuid()).pw_name)
     env.update(extra or {})

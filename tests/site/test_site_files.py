@@ -4,6 +4,7 @@ the Snakemake profile, the pages' blocks, and the learners' download for a chose
 from __future__ import annotations
 
 import pathlib
+import re
 import subprocess
 import sys
 import zipfile
@@ -195,14 +196,22 @@ def test_the_download_for_a_site_holds_its_settings(tmp_path):
 
 
 def sourced_job_env(
-    site: dict, tmp_path: pathlib.Path, after: str = ""
+    site: dict, tmp_path: pathlib.Path, after: str = "", extra: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """bash -eu sourcing the job-side file made for `site` (as a batch script does), in an
-    environment without the lesson's Python, then running `after`."""
+    environment without the lesson's Python (as with --export=NONE) plus `extra`, then running
+    `after`."""
     (tmp_path / "job-env.sh").write_text(site_files.job_env(site, "mine"))
-    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), **(extra or {})}
     script = f"source job-env.sh\n{after}"
     return run(["bash", "-euo", "pipefail", "-c", script], tmp_path, env=env, check=False)
+
+
+def fake_command(folder: pathlib.Path, name: str) -> None:
+    """A command `name` in `folder` that prints its name and arguments."""
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(f'#!/bin/sh\necho "{name} $*"\n')
+    (folder / name).chmod(0o755)
 
 
 def fake_venv(folder: pathlib.Path) -> None:
@@ -230,6 +239,18 @@ def test_a_missing_venv_stops_the_job_with_one_line(tmp_path):
     ]
 
 
+def test_a_job_that_got_an_active_venv_keeps_it(tmp_path):
+    """With --export=ALL a job gets the submitting shell's VIRTUAL_ENV: job-env.sh leaves that
+    environment active (and does not ask for the site's, which need not exist), but still loads
+    the modules."""
+    site = site_files.load(ROOT, "example-university")
+    fake_command(tmp_path / "bin", "module")
+    active = {"VIRTUAL_ENV": str(tmp_path / "mine")}
+    proc = sourced_job_env(site, tmp_path, 'echo "$VIRTUAL_ENV"', active)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"module load python/3.11.9\n{tmp_path}/mine\n"
+
+
 def test_the_job_env_loads_the_sites_modules_before_the_venv(tmp_path):
     """A job without the login shell's `module` function gets it from /etc/profile; here a
     fake `module` on PATH records what is loaded."""
@@ -237,9 +258,7 @@ def test_the_job_env_loads_the_sites_modules_before_the_venv(tmp_path):
     venv = tmp_path / "proj-venv"
     fake_venv(venv)
     site["python"]["venv"] = str(venv)
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "module").write_text('#!/bin/sh\necho "module $*"\n')
-    (tmp_path / "bin" / "module").chmod(0o755)
+    fake_command(tmp_path / "bin", "module")
     proc = sourced_job_env(site, tmp_path, 'echo "$VIRTUAL_ENV"')
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"module load python/3.11.9\n{venv}\n"
@@ -248,12 +267,34 @@ def test_the_job_env_loads_the_sites_modules_before_the_venv(tmp_path):
 def test_the_job_env_of_a_container_site_runs_python_in_the_image(tmp_path):
     site = site_files.load(ROOT, "practice")
     site["python"] = {"modules": [], "venv": None, "container": "/proj/lesson.sif"}
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "apptainer").write_text('#!/bin/sh\necho "apptainer $*"\n')
-    (tmp_path / "bin" / "apptainer").chmod(0o755)
+    fake_command(tmp_path / "bin", "apptainer")
     proc = sourced_job_env(site, tmp_path, "python task.py --index 3")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "apptainer exec /proj/lesson.sif python task.py --index 3\n"
+
+
+# The batch scripts that run the lesson's Python (or yadage) in the job; container_job.sh runs
+# it in an image instead.
+JOB_SCRIPTS = [
+    *(
+        p
+        for p in sorted((ROOT / "code" / "slurm" / "scikit_example").glob("*.sh"))
+        if p.name not in ("container_job.sh", "submit_pipeline.sh")
+    ),
+    ROOT / "code" / "slurm" / "scatter_gather" / "yadage.sh",
+    ROOT / "code" / "slurm" / "template" / "array.sh",
+]
+
+
+@pytest.mark.parametrize("script", JOB_SCRIPTS, ids=lambda p: p.name)
+def test_every_batch_script_sources_the_job_env_before_python(script):
+    """Each loads its environment inside the job (for --export=NONE and module sites): `source
+    job-env.sh`, in code/ (no `cd` before it), before its first Python line."""
+    lines = [line.strip() for line in script.read_text().splitlines()]
+    where = lines.index("source job-env.sh")
+    runs = [i for i, line in enumerate(lines) if re.match(r"(\w+=\$\()?(python|yadage-run) ", line)]
+    assert runs and where < runs[0], script.name
+    assert not any(line.startswith("cd ") for line in lines[:where]), script.name
 
 
 def test_the_checklist_shows_the_example_sites_files():

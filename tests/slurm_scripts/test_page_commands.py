@@ -218,9 +218,9 @@ def test_exercise_parallel_1_page(lesson, fake_sbatch):
 HIGHLIGHTS = {
     ("array-jobs.md", "/code/slurm/scikit_example/array.sh"): {
         9: "%A_%a",
-        30: "params.txt",
-        37: "train_one.py",
-        38: "SLURM_ARRAY_TASK_ID",
+        32: "params.txt",
+        39: "train_one.py",
+        40: "SLURM_ARRAY_TASK_ID",
     },
     ("dependencies.md", "/code/slurm/scikit_example/submit_pipeline.sh"): {
         23: "wc -l",

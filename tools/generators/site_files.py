@@ -12,7 +12,8 @@ default is the practice cluster, sites/practice.yaml). From its file this module
   before it runs Python (the site file's `python` settings: modules, then a virtual environment
   or a container), for batch scripts to `source` inside the job. A job then finds the lesson's
   Python even when it does not get the environment it was submitted from (sbatch --export=NONE,
-  the default at some sites), and a venv built on a module's Python finds that module;
+  the default at some sites), and a venv built on a module's Python finds that module; a job
+  that got a shell's activated environment keeps it;
 - every Snakemake Slurm profile of the download (code/, exercises/, solutions/): the repository's
   profile with its commented site lines filled in (Snakemake passes its own --account and
   --partition to sbatch, so a profile must name them itself);
@@ -205,13 +206,16 @@ def job_env(site: dict, name: str) -> str:
     if python["venv"]:
         venv = python["venv"]
         lines += [
-            "# The lesson's virtual environment:",
-            f"if [ ! -f {venv}/bin/activate ]; then",
-            f'    echo "job-env.sh: no virtual environment {venv}:" \\',
-            '        "make it as the setup page shows" >&2',
-            "    return 1",
+            "# The lesson's virtual environment, unless the job already has one active",
+            "# (it got the environment of a shell where you had activated it):",
+            'if [ -z "${VIRTUAL_ENV:-}" ]; then',
+            f"    if [ ! -f {venv}/bin/activate ]; then",
+            f'        echo "job-env.sh: no virtual environment {venv}:" \\',
+            '            "make it as the setup page shows" >&2',
+            "        return 1",
+            "    fi",
+            f"    source {venv}/bin/activate",
             "fi",
-            f"source {venv}/bin/activate",
         ]
     if python["container"]:
         lines += [

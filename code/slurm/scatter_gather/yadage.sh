@@ -23,6 +23,8 @@ if [ ! -d python/scatter_gather ]; then
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job (job-env.sh).
+source job-env.sh
 if [ -e "$workdir" ]; then
     echo "error: $workdir already exists; name a new work directory" >&2
     exit 1

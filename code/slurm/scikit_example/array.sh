@@ -18,6 +18,8 @@ if [ ! -d python/scikit_example ]; then
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job (job-env.sh).
+source job-env.sh
 # Slurm gives every task of an array its own SLURM_ARRAY_TASK_ID
 # (here 0, 1, ..., N-1).
 if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then

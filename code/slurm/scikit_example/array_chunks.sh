@@ -16,6 +16,8 @@ if [ ! -d python/scikit_example ]; then
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job (job-env.sh).
+source job-env.sh
 if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
     echo "error: not an array task; submit with sbatch --array=..." >&2
     exit 1

@@ -25,6 +25,8 @@ if [ ! -d python/scikit_example ]; then
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job (job-env.sh).
+source job-env.sh
 
 # The results folder: what follows --results-dir (train_resumable.py's
 # default: results).

@@ -21,6 +21,8 @@ if [ ! -d python/scikit_example ]; then
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job (job-env.sh).
+source job-env.sh
 if [ "$#" -lt 2 ] || [ "$#" -gt 3 ]; then
     echo "error: expected the array's job ID and indices, e.g. 123 0-34," \
         "and its parameter file if it is not params.txt" >&2

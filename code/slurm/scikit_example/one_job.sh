@@ -17,6 +17,8 @@ if [ ! -d python/scikit_example ]; then
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job (job-env.sh).
+source job-env.sh
 if [ "$#" -eq 0 ]; then
     echo "error: no arguments for train_one.py;" \
         "give e.g. --n-neighbors 4 --metric manhattan" >&2

@@ -11,15 +11,15 @@
 # Stop at the first failing command, and treat unset variables as errors.
 set -euo pipefail
 
-# The job starts in the folder it was submitted from, with the environment of
-# that shell (so the Python environment active at submission is used). On a
-# cluster that provides Python as a module, this is where a line such as
-# 'module load ...' would go.
+# The job starts in the folder it was submitted from: it must be code/.
 if [ ! -d python/scikit_example ]; then
     echo "error: no python/scikit_example/ in $PWD;" \
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job: job-env.sh, made for your
+# cluster, loads its modules and activates the lesson's environment.
+source job-env.sh
 
 python python/scikit_example/preprocess.py
 python python/scikit_example/train_and_plot.py

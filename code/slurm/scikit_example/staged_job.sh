@@ -20,6 +20,8 @@ if [ ! -d python/scikit_example ]; then
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job (job-env.sh).
+source job-env.sh
 
 submitted_from=$PWD
 job=${SLURM_JOB_ID:?"not a Slurm job; submit with sbatch"}

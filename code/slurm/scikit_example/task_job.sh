@@ -18,6 +18,8 @@ if [ ! -d python/scikit_example ]; then
         "submit from the code/ folder" >&2
     exit 1
 fi
+# Python and its packages, loaded inside the job (job-env.sh).
+source job-env.sh
 
 python python/scikit_example/train_task.py \
     --n-jobs "${SLURM_CPUS_PER_TASK}" "$@"
