@@ -44,10 +44,7 @@ def test_batch_job_page(lesson, fake_sbatch):
 
 def test_array_jobs_page(lesson, fake_sbatch):
     proc = run_page(
-        "array-jobs.md",
-        ["array-make-params", "array-try-one-task", "array-submit"],
-        lesson,
-        fake_sbatch,
+        "array-jobs.md", ["array-make-params", "array-try-one-task"], lesson, fake_sbatch
     )
     code = lesson / "code"
     lines = (code / "params.txt").read_text().splitlines()
@@ -59,6 +56,10 @@ def test_array_jobs_page(lesson, fake_sbatch):
         f"knn_k{int(k):02d}_{metric}.json",
         f"knn_k{int(k):02d}_{metric}.png",
     ]
+    # The submission first deletes the results made before it (here, the task run by hand), so
+    # that what the array makes is all there is.
+    run_page("array-jobs.md", ["array-submit"], lesson, fake_sbatch)
+    assert not (code / "results").exists()
     calls = [
         (call["options"], call["script"].rsplit("/", 1)[-1], call["script_args"])
         for call in fake_sbatch.calls()
@@ -132,9 +133,7 @@ for i in $(seq 0 34); do echo "9001_$i|$FAKE_STATE"; done
         ("RUNNING", "failed_tasks.py stopped: see its message"),
     ],
 )
-def test_failure_drills_rerun_submits_nothing_when_nothing_failed(
-    lesson, fake_sbatch, state, said
-):
+def test_failure_drills_rerun_submits_nothing_when_nothing_failed(lesson, fake_sbatch, state, said):
     """The rerun block's check: when every task completed, or failed_tasks.py cannot tell yet, it
     says so and submits nothing (an empty --array= would submit array.sh as a plain job)."""
     sacct = fake_sbatch.dir / "sacct"
