@@ -1,8 +1,8 @@
 """The names the benchmark and its pages share, kept once: the ways the sweep is run, Slurm's
 final job states, and how a record names the nodes it ran on.
 
-Imports nothing, so that anything can read it cheaply: bench/run_bench.py imports it (its folder
-is on sys.path when it runs), the generators in tools/generators/ and the tests load it by path,
+Imports nothing, so that anything can read it cheaply: bench/run_bench.py and the tests import
+it (bench/ is on sys.path for both), and the generators in tools/generators/ load it by path,
 e.g. `runpy.run_path("bench/bench_names.py")["FINAL_STATES"]`.
 """
 
