@@ -96,7 +96,10 @@ def test_site_env_gives_sbatch_salloc_and_srun_the_settings(tmp_path):
         for command in ("SBATCH", "SALLOC", "SLURM"):
             expected[f"{command}_{option}"] = site["slurm"][setting]
     expected.update(
-        LESSON_MAX_ARRAY_SIZE="1001", LESSON_MAX_JOBS="50", LESSON_MAX_TIME="1-00:00:00"
+        LESSON_MAX_ARRAY_SIZE="1001",
+        LESSON_MAX_JOBS="50",
+        LESSON_MAX_TIME="1-00:00:00",
+        LESSON_SCRATCH="/tmp",
     )
     assert got == expected
 
@@ -104,7 +107,16 @@ def test_site_env_gives_sbatch_salloc_and_srun_the_settings(tmp_path):
 def test_the_practice_site_env_sets_no_slurm_setting(tmp_path):
     site = site_files.load(ROOT, "practice")
     got = sourced(site_files.site_env(site, "practice"), tmp_path)
-    assert got == {"LESSON_MAX_ARRAY_SIZE": "1001"}
+    assert got == {"LESSON_MAX_ARRAY_SIZE": "1001", "LESSON_SCRATCH": "/tmp"}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_site_env_names_the_sites_node_local_scratch(name, tmp_path):
+    """staged_job.sh stages to $LESSON_SCRATCH: each site's `scratch`, a literal folder."""
+    site = site_files.load(ROOT, name)
+    got = sourced(site_files.site_env(site, name), tmp_path)
+    assert got["LESSON_SCRATCH"] == site["scratch"]
+    assert "/scratch/$USER" not in site["scratch"]
 
 
 def test_page_blocks_show_the_sites_values():
@@ -145,6 +157,8 @@ def example_with(old: str, new: str) -> str:
         ("modules: [python/3.11.9]", "modules: python", "python modules must be a list"),
         ("login: hopper.example.edu", "login: [a, b]", "login ['a', 'b'] is not a host"),
         ("name: the", "name: [the", "not valid YAML"),
+        ("scratch: /local/scratch", "scratch: $TMPDIR", "scratch '$TMPDIR' is not an absolute"),
+        ("scratch: /local/scratch", "scratch: null", "scratch None is not an absolute"),
     ],
 )
 def test_a_wrong_site_file_gets_one_line_naming_the_problem(tmp_path, old, new, message):

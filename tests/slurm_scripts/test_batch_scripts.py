@@ -241,29 +241,24 @@ def test_array_in_chunks_trains_its_lines(serial_run, code_copy):
 
 
 def test_staged_job_copies_back_its_results_and_leaves_no_scratch(serial_run, code_copy, tmp_path):
-    """staged_job.sh works in $TMPDIR/knn-<job ID>: the results come back with the serial run's
-    bytes, and the scratch folder is gone, also after a failed training (which brings nothing
-    back)."""
+    """staged_job.sh works in $TMPDIR/knn-<job ID>, or in $LESSON_SCRATCH (site.env) when that is
+    set: the results come back with the serial run's bytes, and the scratch folder is gone, also
+    after a failed training (which brings nothing back)."""
     shutil.copytree(serial_run / "data", code_copy / "data")
     scratch = tmp_path / "node-local"
     scratch.mkdir()
     script = "slurm/scikit_example/staged_job.sh"
     env = learner_env({"SLURM_JOB_ID": "950", "TMPDIR": str(scratch)})
-    proc = run(
-        ["bash", script, "--n-neighbors", "8", "--metric", "hamming"],
-        code_copy,
-        env=env,
-        check=False,
-        timeout=120,
-    )
+    env.pop("LESSON_SCRATCH", None)
+
+    def train(metric, check=True):
+        args = ["bash", script, "--n-neighbors", "8", "--metric", metric]
+        return run(args, code_copy, env=env, check=check, timeout=120)
+
+    proc = train("hamming", check=False)
     assert_one_error_line(proc, "invalid choice: 'hamming'")
     assert not (code_copy / "results").exists() and list(scratch.iterdir()) == []
-    proc = run(
-        ["bash", script, "--n-neighbors", "8", "--metric", "manhattan"],
-        code_copy,
-        env=env,
-        timeout=120,
-    )
+    proc = train("manhattan")
     assert proc.stdout.startswith(f"working in {scratch}/knn-950 on ?\n"), proc.stdout
     made = sorted(p.name for p in (code_copy / "results").iterdir())
     assert made == ["knn_k08_manhattan.json", "knn_k08_manhattan.png"]
@@ -272,6 +267,15 @@ def test_staged_job_copies_back_its_results_and_leaves_no_scratch(serial_run, co
             serial_run / "results" / name
         ).read_bytes()
     assert list(scratch.iterdir()) == []
+    # site.env's LESSON_SCRATCH, when set, wins over $TMPDIR.
+    shutil.rmtree(code_copy / "results")
+    site_scratch = tmp_path / "site-scratch"
+    site_scratch.mkdir()
+    env["LESSON_SCRATCH"] = str(site_scratch)
+    proc = train("manhattan")
+    assert proc.stdout.startswith(f"working in {site_scratch}/knn-950 on ?\n"), proc.stdout
+    assert (code_copy / "results" / "knn_k08_manhattan.json").is_file()
+    assert list(site_scratch.iterdir()) == [] and list(scratch.iterdir()) == []
 
 
 def test_task_job_uses_the_cores_slurm_gave(serial_run, code_copy):

@@ -68,6 +68,8 @@ LIMIT_KEYS = ("max_array_size", "max_time", "max_jobs")
 # Slurm's names of accounts, partitions, QOS and reservations: safe in a shell line unquoted.
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 TIME = re.compile(r"(\d+-)?\d{1,2}:\d{2}:\d{2}")
+# The node-local scratch folder: an absolute path, literal (site.env is read on the login node).
+FOLDER = re.compile(r"/[A-Za-z0-9_./-]*")
 # The option each Slurm setting stands for, and the input variable sbatch, salloc and srun read
 # in its place (the commands' man pages, "INPUT ENVIRONMENT VARIABLES").
 OPTIONS = {
@@ -146,6 +148,9 @@ def load(root: pathlib.Path, name: str) -> dict:
         value = site["limits"][setting]
         if value is not None and (not isinstance(value, int) or value < 1):
             raise SiteError(f"{where}: limits {setting} must be a whole number above 0 or null")
+    scratch = site["scratch"]
+    if not (isinstance(scratch, str) and FOLDER.fullmatch(scratch)):
+        raise SiteError(f"{where}: scratch {scratch!r} is not an absolute folder path without $")
     max_time = site["limits"]["max_time"]
     if max_time is not None and not TIME.fullmatch(str(max_time)):
         raise SiteError(f"{where}: limits max_time {max_time!r} is not D-HH:MM:SS or HH:MM:SS")
@@ -170,6 +175,11 @@ def site_env(site: dict, name: str) -> str:
     if not settings:
         lines.append("# This cluster needs none of them: jobs go to the default partition,")
         lines.append("# charged to your default account.")
+    lines += [
+        "# Node-local scratch: a folder on each compute node's own disk, fast,",
+        "# deleted after the job; staged_job.sh works there.",
+        f"export LESSON_SCRATCH={site['scratch']}",
+    ]
     limits = {k: v for k, v in site["limits"].items() if v is not None}
     if limits:
         lines.append("# The cluster's limits as the lesson states them; the site check")
@@ -265,7 +275,7 @@ def settings_table(site: dict, name: str) -> str:
         ("Partition (`--partition`)", shown(slurm["partition"], "the default partition")),
         ("QOS (`--qos`)", shown(slurm["qos"], "the default")),
         ("Reservation (`--reservation`)", shown(slurm["reservation"], "none")),
-        ("Scratch folder", shown(site["scratch"], "none")),
+        ("Node-local scratch folder", shown(site["scratch"], "none")),
         ("Tasks in one array job, at most", shown(limits["max_array_size"], "not stated")),
         ("Time per job, at most", shown(limits["max_time"], "no limit")),
         ("Jobs in the queue per user, at most", shown(limits["max_jobs"], "no limit")),

@@ -4,9 +4,9 @@
 # arguments go to train_one.py, as with one_job.sh:
 #   sbatch slurm/scikit_example/staged_job.sh \
 #       --n-neighbors 8 --metric manhattan
-# Where that space is differs between clusters: $TMPDIR here (if it is set),
-# else /tmp. Your site's documentation names it ($LOCAL_SCRATCH, $SLURM_TMPDIR
-# and others).
+# Node-local scratch (fast, deleted after the job; not shared /scratch/$USER):
+# $LESSON_SCRATCH from site.env, else the job's $TMPDIR, else /tmp. Your site's
+# documentation names it ($TMPDIR, $LOCAL_SCRATCH, $SLURM_TMPDIR and others).
 #SBATCH --job-name=knn-staged
 #SBATCH --output=slurm-%x-%j.out
 #SBATCH --time=00:05:00
@@ -25,9 +25,9 @@ source job-env.sh
 
 submitted_from=$PWD
 job=${SLURM_JOB_ID:?"not a Slurm job; submit with sbatch"}
-scratch=${TMPDIR:-/tmp}/knn-${job}
+scratch=${LESSON_SCRATCH:-${TMPDIR:-/tmp}}/knn-${job}
 mkdir "$scratch"
-trap 'rm -rf "$scratch"' EXIT  # deleted however the script ends
+trap 'rm -rf "$scratch"' EXIT  # on errors and SIGTERM too, not SIGKILL
 
 # In: the scripts and the split, read once from the shared file system.
 cp -r python data "$scratch"/
