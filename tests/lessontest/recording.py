@@ -127,10 +127,25 @@ def _word_shape(word: str) -> str:
     return word
 
 
+# When a job step runs out of memory, whether Slurm also marks the job's own line and its batch
+# step OUT_OF_MEMORY, or FAILED (the batch script's exit code), is a race between its monitors.
+_STEP_OUT_OF_MEMORY = re.compile(r"^\d+\.\d+\s.*\bOUT_OF_ME(\+|MORY)$")
+_JOB_OR_BATCH = re.compile(r"^\d+(\.batch)?\s")
+_EITHER_END = re.compile(r"\b(FAILED|OUT_OF_ME\+|OUT_OF_MEMORY)$")
+
+
 def shape(text: str) -> list[str]:
     """The lines of `text`, word by word with what varies from run to run replaced (spaces
-    collapsed: column widths follow the values)."""
-    return [" ".join(_word_shape(word) for word in line.split()) for line in text.splitlines()]
+    collapsed: column widths follow the values). In a `sacct` table where a numbered step ran
+    out of memory, the job's and the batch step's end (FAILED or OUT_OF_MEMORY) is one shape."""
+    lines = [line.strip() for line in text.splitlines()]
+    step_oom = any(_STEP_OUT_OF_MEMORY.match(line) for line in lines)
+    shaped = []
+    for line in lines:
+        if step_oom and _JOB_OR_BATCH.match(line):
+            line = _EITHER_END.sub("<failed-or-out-of-memory>", line)
+        shaped.append(" ".join(_word_shape(word) for word in line.split()))
+    return shaped
 
 
 def assert_shown_outputs_keep_their_shape(page: str, ran: dict[str, Ran]) -> None:
