@@ -209,16 +209,28 @@ def test_the_download_for_a_site_holds_its_settings(tmp_path):
             assert a.read(f"{top}/{name}") == data
 
 
+# How the job-side file is read: by a batch script (bash -eu), and by a Snakemake job's
+# precommand (the profiles' `. ./job-env.sh`, which the Slurm plugin's job runs with /bin/sh).
+READERS = {
+    "batch script": ["bash", "-euo", "pipefail", "-c", "source job-env.sh\n{after}"],
+    "profile": ["sh", "-c", ". ./job-env.sh && {after}"],
+}
+
+
 def sourced_job_env(
-    site: dict, tmp_path: pathlib.Path, after: str = "", extra: dict[str, str] | None = None
+    site: dict,
+    tmp_path: pathlib.Path,
+    after: str = "true",
+    extra: dict[str, str] | None = None,
+    reader: str = "batch script",
 ) -> subprocess.CompletedProcess:
-    """bash -eu sourcing the job-side file made for `site` (as a batch script does), in an
-    environment without the lesson's Python (as with --export=NONE) plus `extra`, then running
-    `after`."""
+    """The job-side file made for `site`, read as `reader` reads it (see READERS), in an
+    environment without the lesson's Python (as with --export=NONE) plus `extra`, then
+    `after` run."""
     (tmp_path / "job-env.sh").write_text(site_files.job_env(site, "mine"))
     env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), **(extra or {})}
-    script = f"source job-env.sh\n{after}"
-    return run(["bash", "-euo", "pipefail", "-c", script], tmp_path, env=env, check=False)
+    argv = [*READERS[reader][:-1], READERS[reader][-1].format(after=after)]
+    return run(argv, tmp_path, env=env, check=False)
 
 
 def fake_command(folder: pathlib.Path, name: str) -> None:
@@ -265,17 +277,51 @@ def test_a_job_that_got_an_active_venv_keeps_it(tmp_path):
     assert proc.stdout == f"module load python/3.11.9\n{tmp_path}/mine\n"
 
 
-def test_the_job_env_loads_the_sites_modules_before_the_venv(tmp_path):
+@pytest.mark.parametrize("reader", READERS)
+def test_the_job_env_loads_the_sites_modules_before_the_venv(tmp_path, reader):
     """A job without the login shell's `module` function gets it from /etc/profile; here a
-    fake `module` on PATH records what is loaded."""
+    fake `module` on PATH records what is loaded. The same for a Snakemake job, whose
+    precommand /bin/sh runs (dash on many systems: no bash-only lines)."""
     site = site_files.load(ROOT, "example-university")
     venv = tmp_path / "proj-venv"
     fake_venv(venv)
     site["python"]["venv"] = str(venv)
     fake_command(tmp_path / "bin", "module")
-    proc = sourced_job_env(site, tmp_path, 'echo "$VIRTUAL_ENV"')
+    proc = sourced_job_env(site, tmp_path, 'echo "$VIRTUAL_ENV"', reader=reader)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"module load python/3.11.9\n{venv}\n"
+
+
+@pytest.mark.parametrize("reader", READERS)
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_job_env_names_the_sites_node_local_scratch(tmp_path, name, reader):
+    """A job started with --export=NONE lacks site.env's LESSON_SCRATCH: job-env.sh sets it,
+    for staged_job.sh; one the job got from the submitting shell is kept."""
+    site = site_files.load(ROOT, name)
+    site["python"] = {"modules": [], "venv": None, "container": None}
+    proc = sourced_job_env(site, tmp_path, 'echo "$LESSON_SCRATCH"', reader=reader)
+    assert (proc.returncode, proc.stdout) == (0, f"{site['scratch']}\n"), proc.stderr
+    got = {"LESSON_SCRATCH": "/elsewhere"}
+    proc = sourced_job_env(site, tmp_path, 'echo "$LESSON_SCRATCH"', got, reader=reader)
+    assert (proc.returncode, proc.stdout) == (0, "/elsewhere\n"), proc.stderr
+
+
+def test_a_missing_venv_stops_a_profiles_job_before_snakemake(tmp_path):
+    """The precommand fails with job-env.sh's one line, and the job's command after it (the
+    plugin joins them with &&) does not run."""
+    site = site_files.load(ROOT, "practice")
+    proc = sourced_job_env(site, tmp_path, "echo not reached", reader="profile")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "job-env.sh: no virtual environment ~/venvs/parallel-workflows:" in proc.stderr
+
+
+@pytest.mark.parametrize("where", [p for p in site_files.PROFILES if p.startswith("code/")])
+def test_every_code_profile_loads_the_job_env_in_its_jobs(where):
+    """The k-NN and many-small-tasks profiles, used from the code/ folder (where job-env.sh
+    is, and where their jobs start), read it before Snakemake starts in each job."""
+    settings = yaml.safe_load((ROOT / where).read_text())
+    assert settings["precommand"] == ". ./job-env.sh"
+    assert site_files.JOB_ENV_FILE == "code/job-env.sh"
 
 
 def test_the_job_env_of_a_container_site_runs_python_in_the_image(tmp_path):

@@ -10,10 +10,11 @@ default is the practice cluster, sites/practice.yaml). From its file this module
   promises, which code/python/scikit_example/check_site.py compares with the cluster;
 - job-env.sh, which the download holds as code/job-env.sh beside site.env: what a job loads
   before it runs Python (the site file's `python` settings: modules, then a virtual environment
-  or a container), for batch scripts to `source` inside the job. A job then finds the lesson's
-  Python even when it does not get the environment it was submitted from (sbatch --export=NONE,
-  the default at some sites), and a venv built on a module's Python finds that module; a job
-  that got a shell's activated environment keeps it;
+  or a container) and the node-local scratch folder, for batch scripts to `source` inside the
+  job and for the Snakemake profiles' `precommand` (which /bin/sh runs: the file is plain sh). A
+  job then finds the lesson's Python even when it does not get the environment it was submitted
+  from (sbatch --export=NONE, the default at some sites), and a venv built on a module's Python
+  finds that module; a job that got a shell's activated environment keeps it;
 - every Snakemake Slurm profile of the download (code/, exercises/, solutions/): the repository's
   profile with its commented site lines filled in (Snakemake passes its own --account and
   --partition to sbatch, so a profile must name them itself);
@@ -192,12 +193,13 @@ def site_env(site: dict, name: str) -> str:
 
 
 def job_env(site: dict, name: str) -> str:
-    """The text of code/job-env.sh for this site: bash lines a batch script sources in the job."""
+    """The text of code/job-env.sh for this site: lines a batch script sources in the job (bash)
+    and a Snakemake job's precommand reads with `.` (sh, so no bash-only syntax)."""
     python = site["python"]
     lines = [
         f"# What every job needs before it runs Python, on {site['name']},",
         f"# made from the site file {SITES}/{name}.yaml. Batch scripts read it inside",
-        "# the job, from the code/ folder:",
+        "# the job, from the code/ folder (so do the Snakemake profiles' jobs):",
         "#   source job-env.sh",
         "# so that the job finds Python and the lesson's packages even when it starts",
         "# without the environment of the shell you submitted from (--export=NONE).",
@@ -207,7 +209,7 @@ def job_env(site: dict, name: str) -> str:
             "# `module` is defined by login shells; a job started without your",
             "# environment may lack it.",
             "if ! command -v module >/dev/null; then",
-            "    set +u; source /etc/profile; set -u",
+            "    set +u; . /etc/profile; set -u",
             "fi",
             *(f"module load {module}" for module in python["modules"]),
         ]
@@ -224,7 +226,7 @@ def job_env(site: dict, name: str) -> str:
             '            "make it as the setup page shows" >&2',
             "        return 1",
             "    fi",
-            f"    source {venv}/bin/activate",
+            f"    . {venv}/bin/activate",
             "fi",
         ]
     if python["container"]:
@@ -234,6 +236,10 @@ def job_env(site: dict, name: str) -> str:
         ]
     if not python["venv"] and not python["container"]:
         lines.append("# Python: the one on the job's PATH; nothing to activate.")
+    lines += [
+        "# Node-local scratch, for staged_job.sh (as in site.env):",
+        f"export LESSON_SCRATCH=${{LESSON_SCRATCH:-{site['scratch']}}}",
+    ]
     return "\n".join(lines) + "\n"
 
 
