@@ -5,9 +5,11 @@ needed).
 Every command the two pages show is taken from the page by its name (lessontest.pages.command)
 and run exactly as written, from a learner's copy of the code/ folder. snakemake.md's blocks run in
 page order in a folder where the earlier chapters already ran (`in_page_order`), as a learner who
-followed them has it. The Slurm command is run here with --dry-run added (which checks the profile
-and the paths); the tests marked `slurm` in tests/cluster/ submit it to a real cluster. The grown
-Snakefile's own behaviour is checked on the small grid (`full_small`).
+followed them has it; that run is made once per test run, and the state the optional tracks' pages
+start from begins with it (lessontest.shared.after_core). The Slurm command is run here with
+--dry-run added (which checks the profile and the paths); the tests marked `slurm` in
+tests/cluster/ submit it to a real cluster. The grown Snakefile's own behaviour is checked on the
+small grid (`full_small`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,16 @@ import yaml
 from lessontest import figures
 from lessontest.pages import command, command_lines
 from lessontest.paths import CONTENT, ROOT
-from lessontest.shared import SMALL_GRID, serial_reference, shrink_grid
+from lessontest.recording import session_blocks
+from lessontest.shared import (
+    BEFORE_SNAKEMAKE,
+    PRINTED,
+    SMALL_GRID,
+    after_snakemake_chapter,
+    copy_state,
+    serial_reference,
+    shrink_grid,
+)
 from lessontest.shell import run
 from lessontest.snakemake import finished_jobs, job_counts
 from lessontest.tree import copy_code, tree_bytes
@@ -63,31 +74,34 @@ def mtimes(folder: pathlib.Path) -> dict[str, int]:
     }
 
 
-def outside_snakemake_state(code: pathlib.Path) -> dict[str, int]:
-    """The files of a code/ folder and their times, without Snakemake's own .snakemake/."""
-    return {name: time for name, time in mtimes(code).items() if not name.startswith(".snakemake")}
-
-
 @pytest.fixture(scope="module")
 def in_page_order(tmp_path_factory):
-    """A learner's code/ folder after the earlier chapters, where the chapter's blocks then run in
-    page order. The earlier chapters' state is the serial run of preprocess-and-train.md's block
-    (made once per test run, lessontest.shared) and the summary of collecting-results.md. What
-    each step printed, and the files of the earlier chapters (the serial run's)."""
-    code = shutil.copytree(
-        serial_reference(tmp_path_factory), tmp_path_factory.mktemp("snakemake") / "code"
-    )
-    run(command("collecting-results.md", "collect-run"), code)
-    out = {"code": code, "serial": tree_bytes(code / "results"), "data": tree_bytes(code / "data")}
-    # The trap the chapter's first block avoids: in this folder there is nothing to do.
-    out["dry_run_before_clean"] = output(run(command(PAGE, "snakemake-dry-run"), code))
-    out["clean"] = output(run(command(PAGE, "snakemake-clean"), code))
-    before = outside_snakemake_state(code)
-    out["dry_run"] = output(run(command(PAGE, "snakemake-dry-run"), code))
-    out["dry_run_changed"] = outside_snakemake_state(code) != before
-    out["minimal_one"] = output(run(command(PAGE, "snakemake-minimal-one"), code))
-    out["run"] = output(run(command(PAGE, "snakemake-run"), code, timeout=900))
-    return out
+    """A learner's code/ folder after the earlier chapters, where the chapter's blocks then ran in
+    page order: the serial run of preprocess-and-train.md's block, the summary of
+    collecting-results.md, then snakemake.md's blocks, made once per test run for this suite and
+    the pages after the core (lessontest.shared.after_snakemake_chapter). Here a copy of it (file
+    times and .snakemake/ kept), what each step printed, and the files of the earlier chapters
+    (the serial run's)."""
+    made = after_snakemake_chapter(tmp_path_factory)
+    printed = json.loads((made.parent / PRINTED).read_text(encoding="utf-8"))
+    # The shared run ran the blocks as the pages show them now.
+    for key, text in printed["ran"].items():
+        assert text == command(*key.split("#")), key
+    assert list(printed["blocks"]) == session_blocks(PAGE)
+    before = made.parent / BEFORE_SNAKEMAKE
+    blocks = printed["blocks"]
+    return {
+        "code": copy_state(made, tmp_path_factory.mktemp("snakemake") / "code"),
+        "serial": tree_bytes(before / "results"),
+        "data": tree_bytes(before / "data"),
+        # The trap the chapter's first block avoids: in this folder there is nothing to do.
+        "dry_run_before_clean": printed["dry run before clean"],
+        "clean": blocks["snakemake-clean"],
+        "dry_run": blocks["snakemake-dry-run"],
+        "dry_run_changed": printed["dry run changed files"],
+        "minimal_one": blocks["snakemake-minimal-one"],
+        "run": blocks["snakemake-run"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +118,6 @@ def full_small(tmp_path_factory):
     shrink_grid(code)
     proc = run(["snakemake", "--snakefile", SNAKEFILE, "--cores", "2"], code, timeout=900)
     return code, output(proc)
-
-
-def clone(finished_dir: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
-    """Copy a finished run, keeping file times and Snakemake's records, to change it safely."""
-    shutil.copytree(finished_dir, dest, symlinks=True)
-    return dest
 
 
 def small_grid_names() -> list[str]:
@@ -152,7 +160,7 @@ def test_the_whole_run_makes_the_rest_and_the_serial_scripts_bytes(in_page_order
 
 
 def test_second_run_does_nothing(finished, tmp_path):
-    code = clone(finished[0], tmp_path / "code")
+    code = copy_state(finished[0], tmp_path / "code")
     before = mtimes(code / "results")
     proc = run(command(PAGE, "snakemake-run"), code)
     assert "Nothing to be done" in output(proc)
@@ -161,7 +169,7 @@ def test_second_run_does_nothing(finished, tmp_path):
 
 def test_removed_result_reruns_only_its_job_and_the_summary(finished, tmp_path):
     """The chapter's exercise, run as its solution shows it."""
-    code = clone(finished[0], tmp_path / "code")
+    code = copy_state(finished[0], tmp_path / "code")
     before, times = tree_bytes(code / "results"), mtimes(code / "results")
     exercise = command(PAGE, "snakemake-1-rerun")
     removed = re.search(r"rm (results/\S+\.png)$", exercise, re.M).group(1)
@@ -180,14 +188,14 @@ def test_removed_result_reruns_only_its_job_and_the_summary(finished, tmp_path):
 
 def test_touching_a_result_without_changing_it_reruns_nothing(finished, tmp_path):
     """Snakemake 8+ compares the checksums of small input files, not only their times."""
-    code = clone(finished[0], tmp_path / "code")
+    code = copy_state(finished[0], tmp_path / "code")
     (code / "results" / f"{GRID[0][2]}.json").touch()
     proc = run(command(PAGE, "snakemake-dry-run"), code)
     assert "Nothing to be done" in output(proc)
 
 
 def test_changed_result_reruns_only_the_summary(finished, tmp_path):
-    code = clone(finished[0], tmp_path / "code")
+    code = copy_state(finished[0], tmp_path / "code")
     with open(code / "results" / f"{GRID[0][2]}.json", "a") as handle:
         handle.write("\n")
     proc = run(command(PAGE, "snakemake-dry-run"), code)
@@ -195,7 +203,7 @@ def test_changed_result_reruns_only_the_summary(finished, tmp_path):
 
 
 def test_changed_split_reruns_every_training_job(finished, tmp_path):
-    code = clone(finished[0], tmp_path / "code")
+    code = copy_state(finished[0], tmp_path / "code")
     split = code / "data" / "iris_split.json"
     split.write_text(json.dumps(json.loads(split.read_text())))  # same data, other bytes
     proc = run(command(PAGE, "snakemake-dry-run"), code)
@@ -239,7 +247,7 @@ def test_grown_snakefile_gives_the_serial_bytes_and_a_log_per_job(full_small, tm
 
 
 def test_changed_config_reruns_every_training_job(full_small, tmp_path):
-    code = clone(full_small[0], tmp_path / "code")
+    code = copy_state(full_small[0], tmp_path / "code")
     proc = run(
         ["snakemake", "--snakefile", SNAKEFILE, "--dry-run", "--config", "cv_repeats=3"], code
     )
@@ -308,7 +316,7 @@ def test_slurm_block_after_the_local_run_plans_every_job(finished, tmp_path):
     local run made, so the second (run here with --dry-run added: the profile parses, the paths
     resolve) has every job to submit. The profile names no partition, so the jobs go to the
     cluster's default."""
-    code = clone(finished[0], tmp_path / "code")
+    code = copy_state(finished[0], tmp_path / "code")
     clean, slurm = command_lines(SLURM_PAGE, "snakemake-slurm")
     run(clean, code)
     proc = run(slurm + " --dry-run", code)
