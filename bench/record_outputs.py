@@ -1,10 +1,12 @@
 """Record what the cluster answers to the commands of the pages that show real output.
 
 `make record` (needs the practice cluster: `make cluster-up`) runs, for each page that includes a
-file from _generated/recorded/, every command block of the page in page order, in one shell, in a
-fresh copy of code/, as a learner types them; it keeps what the page shows in
-bench/results/recorded/<page>.json (lessontest.recording says how, and how the tests check that a
-fresh run still has the same shape). `make record PAGES=right-sizing.md` records one page.
+file from _generated/recorded/, every command block of the page in page order, in one shell, in the
+folder a learner has when they reach the page (for a page of an optional track, code/ as the core
+path's commands left it; else a fresh copy of code/), as a learner types them; it keeps what the
+page shows in bench/results/recorded/<page>.json (lessontest.recording says how, and how the tests
+check that a fresh run still has the same shape). `make record PAGES=right-sizing.md` records one
+page.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools" / "generators")]
 
-from lessontest import recording  # noqa: E402
+from lessontest import recording, shared  # noqa: E402
 from lessontest.paths import CONTENT  # noqa: E402
 from lessontest.shell import run  # noqa: E402
 from lessontest.tree import copy_code  # noqa: E402
@@ -42,11 +44,19 @@ def main(argv: list[str]) -> int:
     unknown = sorted(set(pages) - set(recorded_pages()))
     if unknown:
         sys.exit(f"record_outputs: no recorded output is shown on {', '.join(unknown)}")
-    for page in pages:
-        with tempfile.TemporaryDirectory(prefix="lesson-record-") as tmp:
-            ran = recording.run_session(page, copy_code(pathlib.Path(tmp)))
-        path = recording.save(page, ran, versions())
-        print(f"{page}: wrote {path.relative_to(ROOT)}")
+    with tempfile.TemporaryDirectory(prefix="lesson-after-core-") as core_tmp:
+        after_core = None
+        for page in pages:
+            with tempfile.TemporaryDirectory(prefix="lesson-record-") as tmp:
+                if recording.starts_after_core(page):
+                    if after_core is None:  # made once, for every such page
+                        after_core = shared.make_after_core(pathlib.Path(core_tmp))
+                    code = shared.copy_state(after_core, pathlib.Path(tmp) / "code")
+                else:
+                    code = copy_code(pathlib.Path(tmp))
+                ran = recording.run_session(page, code)
+            path = recording.save(page, ran, versions())
+            print(f"{page}: wrote {path.relative_to(ROOT)}")
     return 0
 
 

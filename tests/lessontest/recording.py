@@ -4,12 +4,17 @@ A page that shows what the cluster answered (sacct's lines, a job's last words, 
 never has that text typed in. It includes a file from _generated/recorded/<page>/<block>.txt,
 which tools/generators/recorded_outputs.py writes from bench/results/recorded/<page>.json, which
 `make record` (bench/record_outputs.py) makes by running the page's command blocks, in page
-order, in one shell, in a learner's fresh copy of code/ on the practice cluster.
+order, in one shell, on the practice cluster, in the folder a learner has when they reach the page
+(`learner_copy()`): for a page of an optional track, code/ as the core path's commands left it
+(lessontest.shared.after_core: results, summary, Snakemake's records); for any other page, a fresh
+copy of code/.
 
 The tests run the same blocks the same way and compare each included output's `shape()` with the
 recording's: job IDs, times, sizes and node numbers may differ from run to run, while the states,
 exit codes, columns and messages may not. A Slurm or plugin upgrade that changes what learners see
-then fails CI instead of leaving a page that shows something else.
+then fails CI instead of leaving a page that shows something else. They also fail when a block
+that runs Snakemake to do work printed "Nothing to be done" (`idle_workflow_blocks()`): the files
+were already there, made by an earlier page, and the page's story did not happen.
 """
 
 from __future__ import annotations
@@ -18,13 +23,16 @@ import datetime as dt
 import json
 import pathlib
 import re
+import shlex
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
 from lessontest.pages import command, command_blocks, learner_blocks, load_page
 from lessontest.paths import CONTENT, ROOT
+from lessontest.shared import after_core as shared_after_core
+from lessontest.shared import copy_state
 from lessontest.shell import learner_env
 from lessontest.tree import copy_code
 
@@ -42,6 +50,9 @@ class Ran:
     status: int
     stdout: str
     stderr: str
+    # The files the block's Snakemake commands send their output to (`> threads.log`), as they
+    # were right after the block: {file name: text}.
+    logs: dict[str, str] = field(default_factory=dict)
 
 
 def shown_outputs(page: str) -> list[str]:
@@ -73,15 +84,22 @@ def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str,
     learner types them one after the other: a variable a block sets (`job=$(sbatch ...)`) is there
     for the next block, and a block that fails (a job the page makes fail on purpose) does not
     stop the ones after it. Each block's exit status is that of its last command, as `$?` would
-    say."""
+    say. The files a block's Snakemake commands write their output to are read right after it."""
     names = session_blocks(page)
     outputs = cwd.parent / f"{cwd.name}-outputs"
     outputs.mkdir(exist_ok=True)
+
+    def keep_logs(name: str) -> str:
+        return "".join(
+            f"[ -f {shlex.quote(log)} ] && cp {shlex.quote(log)} {outputs / name}.log{i}\n"
+            for i, log in enumerate(snakemake_logs(command(page, name)))
+        )
+
     # Job control on (-m), as in a learner's terminal: there, a command started with & can be
     # stopped with `kill -INT` as Ctrl-C would; without it, bash makes such a command ignore INT.
     session = "set -m -uo pipefail\n" + "".join(
         f"{{\n{command(page, name)}\n}} >{outputs / name}.out 2>{outputs / name}.err\n"
-        f"echo $? >{outputs / name}.status\n"
+        f"echo $? >{outputs / name}.status\n{keep_logs(name)}"
         for name in names
     )
     subprocess.run(
@@ -91,13 +109,91 @@ def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str,
     for name in names:
         status = outputs / f"{name}.status"
         assert status.exists(), f"{page}: the session stopped before block {name}"
+        logs = snakemake_logs(command(page, name))
         ran[name] = Ran(
             command(page, name),
             int(status.read_text()),
             (outputs / f"{name}.out").read_text(),
             (outputs / f"{name}.err").read_text(),
+            {
+                log: (outputs / f"{name}.log{i}").read_text()
+                for i, log in enumerate(logs)
+                if (outputs / f"{name}.log{i}").exists()
+            },
         )
     return ran
+
+
+# Snakemake options with which it only reports or tidies up, and runs no job.
+_NO_WORK = {
+    "-n",
+    "--dry-run",
+    "--dryrun",
+    "--delete-all-output",
+    "--delete-temp-output",
+    "--rulegraph",
+    "--dag",
+    "--filegraph",
+    "--lint",
+    "--summary",
+    "--detailed-summary",
+    "--list-rules",
+    "--unlock",
+    "--version",
+    "--help",
+}
+_SHELL_WORDS = {"|", "||", "&", "&&", ";"}
+NOTHING_TO_DO = "Nothing to be done"
+
+
+def _snakemake_commands(block: str) -> list[list[str]]:
+    """The Snakemake commands of a block's text, as words: each line (a backslash continues it)
+    that starts with `snakemake`, up to the end of that command."""
+    commands = []
+    for line in block.replace("\\\n", " ").splitlines():
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError:  # an unbalanced quote: split at spaces
+            words = line.split()
+        if words[:1] == ["snakemake"]:
+            end = next((i for i, w in enumerate(words) if w in _SHELL_WORDS), len(words))
+            commands.append(words[:end])
+    return commands
+
+
+def runs_snakemake_to_do_work(block: str) -> bool:
+    """Whether a block runs Snakemake to run jobs: a `snakemake` command without --dry-run, -n or
+    another option with which it only reports (--rulegraph, --delete-all-output, ...)."""
+    return any(not _NO_WORK & set(words) for words in _snakemake_commands(block))
+
+
+def snakemake_logs(block: str) -> list[str]:
+    """The files a block's Snakemake commands send their output to (`> threads.log 2>&1`)."""
+    logs = []
+    for words in _snakemake_commands(block):
+        for i, word in enumerate(words):
+            target = words[i + 1] if word in (">", ">>") and i + 1 < len(words) else None
+            if word.startswith(">") and word not in (">", ">>"):
+                target = word.lstrip(">")
+            if target and not target.startswith("&") and target not in logs:
+                logs.append(target)
+    return logs
+
+
+def idle_workflow_blocks(ran: dict[str, Ran], shown: dict[str, str]) -> list[str]:
+    """The blocks of a session (`ran`) that run Snakemake to do work but whose Snakemake printed
+    "Nothing to be done", on the terminal or into the file it writes to: the files it would make
+    were already there (an earlier page made them), so what the page says happens did not.
+    A block whose output as the page shows it (`shown`: block -> recorded text) says so too is
+    not counted: there, the page teaches that nothing is to be done."""
+    return [
+        name
+        for name, run in ran.items()
+        if isinstance(run, Ran)
+        and runs_snakemake_to_do_work(run.block)
+        and any(NOTHING_TO_DO in text for text in (run.stdout, run.stderr, *run.logs.values()))
+        and NOTHING_TO_DO not in shown.get(name, "")
+    ]
 
 
 def shown_text(run: Ran) -> str:
@@ -168,20 +264,53 @@ def assert_every_block_succeeded(page: str, ran: dict[str, Ran]) -> None:
     assert status == dict.fromkeys(session_blocks(page), 0), status
 
 
+def assert_workflow_commands_did_work(page: str, ran: dict[str, Ran]) -> None:
+    """No block of the session ran Snakemake to do work and found nothing to do
+    (`idle_workflow_blocks()`), unless the page shows that outcome."""
+    idle = idle_workflow_blocks(ran, load(page)["shown"])
+    assert not idle, (
+        f"{page}: Snakemake printed {NOTHING_TO_DO!r} in {idle}, where the page runs it to do "
+        "work: its files were already there, in the state a learner reaches the page in"
+    )
+
+
 def assert_as_recorded(page: str, ran: dict[str, Ran]) -> None:
-    """Both checks every recorded page's test makes of its session: every block exited 0, and
-    every output the page shows has the recorded shape."""
+    """The checks every recorded page's test makes of its session: every block exited 0, every
+    output the page shows has the recorded shape, and every Snakemake command meant to do work
+    did some."""
     assert_every_block_succeeded(page, ran)
     assert_shown_outputs_keep_their_shape(page, ran)
+    assert_workflow_commands_did_work(page, ran)
 
 
-def page_session(page: str, timeout: float = 900):
-    """A module-scoped fixture for a recorded page's test module: `run_session(page)` once, in a
-    fresh copy of code/; it gives the blocks' runs by name, and the copy itself as "code"."""
+def starts_after_core(page: str) -> bool:
+    """Whether a learner reaches `page` after the core path: its front matter names a track other
+    than `core` (the optional tracks). Core and reference pages start from the download."""
+    track = load_page(CONTENT / page).front_matter.get("track")
+    return track is not None and track != "core"
+
+
+def learner_copy(page: str, tmp_path_factory, after_core: bool | None = None) -> pathlib.Path:
+    """The code/ folder a learner has when they reach `page`, in a new temporary folder: for a page
+    after the core path (`after_core`, by default `starts_after_core(page)`), a copy of what the
+    core path's commands left (lessontest.shared.after_core: file times and .snakemake/ kept);
+    otherwise a fresh copy of code/ as the download holds it."""
+    if after_core is None:
+        after_core = starts_after_core(page)
+    destination = tmp_path_factory.mktemp(pathlib.Path(page).stem)
+    if after_core:
+        return copy_state(shared_after_core(tmp_path_factory), destination / "code")
+    return copy_code(destination)
+
+
+def page_session(page: str, timeout: float = 900, after_core: bool | None = None):
+    """A module-scoped fixture for a recorded page's test module: `run_session(page)` once, in
+    `learner_copy(page)` (after the core path for a page of an optional track, else a fresh copy
+    of code/); it gives the blocks' runs by name, and the folder itself as "code"."""
 
     @pytest.fixture(scope="module")
     def ran(tmp_path_factory) -> dict:
-        code = copy_code(tmp_path_factory.mktemp(pathlib.Path(page).stem))
+        code = learner_copy(page, tmp_path_factory, after_core)
         out: dict = run_session(page, code, timeout=timeout)
         out["code"] = code
         return out

@@ -38,7 +38,7 @@ def step_states(steps: list[str]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory) -> dict:
-    code = copy_code(tmp_path_factory.mktemp("drills"))
+    code = recording.learner_copy(PAGE, tmp_path_factory)  # after the core path
     out = recording.run_session(PAGE, code, timeout=1500)
     ids = re.fullmatch(r"array (\d+), collect (\d+), notice (\d+)\n", out["drills-submit"].stdout)
     assert ids, out["drills-submit"]

@@ -14,7 +14,7 @@ import pytest
 from lessontest import recording
 from lessontest.shell import run
 from lessontest.slurm import Shell, Slurm
-from lessontest.tree import copy_code, tree_bytes
+from lessontest.tree import tree_bytes
 
 pytestmark = pytest.mark.slurm
 
@@ -32,7 +32,7 @@ echo "not warned"
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory) -> dict:
-    code = copy_code(tmp_path_factory.mktemp("long"))
+    code = recording.learner_copy(PAGE, tmp_path_factory)  # after the core path
     # Submitted first, so that it waits for its warning while the page's blocks run.
     (code / "warned.sh").write_text(WARNED)
     warned = run(
