@@ -55,7 +55,22 @@ AFTER_THE_REST = $(PY) -m pytest -m lifecycle $(PYTEST_ARGS) || [ $$? -eq 5 ]
 test: html ## build the site strictly, then run every test suite
 	$(PY) -m pytest $(PARALLEL) -m "not lifecycle and not strict" $(PYTEST_ARGS)
 	$(AFTER_THE_REST)
+	$(MAKE) --no-print-directory test-memory-sampling
 	$(MAKE) --no-print-directory test-strict-site
+
+# The tests of the cluster's limits and of its start and stop again, on the practice cluster
+# started as on a host without cgroup v1 (Slurm samples memory and kills a job over its --mem);
+# the cluster is restarted for them, and in its default mode afterwards.
+SAMPLED = tests/cluster_limits tests/cluster/test_local_cluster.py
+test-memory-sampling: $(VENV)/.installed ## run the cluster's limit tests with memory enforced by Slurm's sampling (restarts the cluster)
+	bash cluster/down.sh
+	LESSON_MEMORY_LIMITS=sampling bash cluster/up.sh
+	status=0; \
+	$(PY) -m pytest -m "not lifecycle" $(SAMPLED) $(PYTEST_ARGS) \
+		&& { $(PY) -m pytest -m lifecycle $(SAMPLED) $(PYTEST_ARGS) || [ $$? -eq 5 ]; } \
+		|| status=$$?; \
+	bash cluster/down.sh >/dev/null && bash cluster/up.sh >/dev/null; \
+	[ $$status -eq 0 ] || [ $$status -eq 5 ]
 
 # The cluster examples again, on the practice cluster started strict, with the lesson made for its
 # site file. The cluster is restarted strict for them, and in its default mode afterwards.

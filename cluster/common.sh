@@ -32,7 +32,11 @@ DB_PORT=${LESSON_SLURM_DB_PORT:-3307}
 SLURM_PORTS="6817 6819 $(seq -s ' ' $((NODE_PORT_BASE + 1)) $((NODE_PORT_BASE + ${#NODES[@]})))"
 # The cgroup v1 controllers that limit and measure jobs, and where each node's jobs live in them.
 CGROUP_CONTROLLERS="memory freezer cpuset cpuacct"
-CGROUP_ROOT=/sys/fs/cgroup
+CGROUP_ROOT=${LESSON_CGROUP_ROOT:-/sys/fs/cgroup}
+# How memory limits are enforced: "cgroup" (the kernel stops a job at its --mem: OUT_OF_MEMORY,
+# needs cgroup v1) or "sampling" (Slurm measures each job every second and kills one over its
+# --mem: FAILED). up.sh picks cgroup where the host has it; LESSON_MEMORY_LIMITS forces either.
+LIMITS_FILE=$STATE/memory-limits
 PACKAGES="munge slurmctld slurmd slurm-client slurmdbd mariadb-server"
 
 say() { printf '%s\n' "$*"; }

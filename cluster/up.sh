@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Start a throwaway practice Slurm cluster on this machine: `make cluster-up`.
 #
-# Needs Debian or Ubuntu, root and cgroup v1. Installs what is missing with apt (munge, Slurm,
+# Needs Debian or Ubuntu and root. Installs what is missing with apt (munge, Slurm,
 # slurmdbd, MariaDB), writes a configuration that fits this machine (from `slurmd -C`), and starts
 # munged, MariaDB, slurmdbd, slurmctld and one slurmd per compute node, with all their state in
 # $LESSON_SLURM_DIR (default /tmp/lesson-slurm). Like a real cluster it has several nodes, needs
 # an account for every job, and stops a job that uses more memory or time than it asked for.
+# With cgroup v1 the kernel stops a job over its memory (OUT_OF_MEMORY); on a host
+# without it (cgroup v2 only: most current systems) Slurm measures every job each second and
+# kills one over its memory (FAILED). LESSON_MEMORY_LIMITS=cgroup|sampling forces one of them.
 # Running it again while the cluster runs changes nothing. `make cluster-down` stops exactly
 # these daemons and deletes the folder and the jobs' cgroups.
 #
@@ -36,6 +39,7 @@ ${nodes:-  unknown}
 $(settings)
   limits:     at most $(nproc) cores in use at once; a job is stopped when it uses more
               memory (--mem) or time (--time) than it asked for
+$(memory_limits)
   accounting: sacct and sacctmgr work (cluster "$CLUSTER_NAME")
   files:      $STATE (logs in $LOG)
 
@@ -54,13 +58,27 @@ Stop the cluster and delete its files with:  make cluster-down
 EOF
 }
 
+# How a job over its memory is stopped (usage above).
+memory_limits() {
+    if [[ $(cat "$LIMITS_FILE" 2>/dev/null) == sampling ]]; then
+        cat <<EOF
+  memory:     checked by Slurm every second, not by the kernel: a job over its --mem is
+              killed and ends FAILED with "Exceeded job memory limit" (most clusters: the
+              kernel stops it at once, OUT_OF_MEMORY)
+EOF
+    else
+        echo "  memory:     enforced by the kernel (cgroup v1): a job over its --mem ends OUT_OF_MEMORY"
+    fi
+}
+
 # What a tiny job must name on this cluster (usage above), by mode.
 try_options() {
-    [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]] &&
-        echo "--partition=${STRICT_PARTITIONS[0]} --reservation=$STRICT_RESERVATION " || true
+    if [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]]; then
+        echo "--partition=${STRICT_PARTITIONS[0]} --reservation=$STRICT_RESERVATION "
+    fi
 }
 current_account() { [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]] && echo "$STRICT_ACCOUNT" || echo "$ACCOUNT"; }
-current_qos() { [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]] && echo " qos=$STRICT_QOS" || true; }
+current_qos() { if [[ $(cat "$MODE_FILE" 2>/dev/null) == strict ]]; then echo " qos=$STRICT_QOS"; fi; }
 
 # What a job must name on this cluster, by mode (usage above).
 settings() {
@@ -96,23 +114,39 @@ if [[ $(id -u) -ne 0 ]]; then
     die "the local cluster needs root to install packages and start daemons. Nothing was changed. Run: sudo make cluster-up"
 fi
 
-# Jobs' memory is limited, and their processes tracked, with cgroup v1 (Slurm 22.05's cgroup/v1).
+# Jobs' memory is limited, and their processes tracked, with cgroup v1 (Slurm 22.05's cgroup/v1)
+# where the host has its controllers and accounts swap; otherwise by Slurm's own sampling.
+# (Slurm's cgroup/v2 plugin needs systemd to hand it a cgroup tree, which this cluster's
+# daemons, started by hand, do not get.)
+no_cgroup_v1=""
 missing_cg=()
 for controller in $CGROUP_CONTROLLERS; do
     [[ -f $CGROUP_ROOT/$controller/tasks ]] || missing_cg+=("$controller")
 done
 if ((${#missing_cg[@]})); then
-    die "the local cluster limits jobs with cgroup v1, and this machine has no v1 controller ${missing_cg[*]} under $CGROUP_ROOT (a cgroup v2-only system?). Nothing was changed. Use the container cluster (content/container-cluster.md) or an account on a real cluster."
+    no_cgroup_v1="this machine has no cgroup v1 controller ${missing_cg[*]} under $CGROUP_ROOT (a cgroup v2-only system)"
+elif [[ ! -f $CGROUP_ROOT/memory/memory.memsw.limit_in_bytes ]]; then
+    no_cgroup_v1="this kernel does not account swap in cgroup v1 ($CGROUP_ROOT/memory/memory.memsw.limit_in_bytes is missing; boot with swapaccount=1 to change that)"
 fi
-if [[ ! -f $CGROUP_ROOT/memory/memory.memsw.limit_in_bytes ]]; then
-    die "the local cluster limits jobs' memory and swap with cgroup v1, and this kernel does not account swap ($CGROUP_ROOT/memory/memory.memsw.limit_in_bytes is missing; boot with swapaccount=1). Nothing was changed."
-fi
+case "${LESSON_MEMORY_LIMITS:-}" in
+    "") limits=${no_cgroup_v1:+sampling}; limits=${limits:-cgroup} ;;
+    cgroup)
+        [[ -z $no_cgroup_v1 ]] ||
+            die "LESSON_MEMORY_LIMITS=cgroup, but $no_cgroup_v1. Nothing was changed."
+        limits=cgroup ;;
+    sampling) limits=sampling ;;
+    *) die "LESSON_MEMORY_LIMITS is '$LESSON_MEMORY_LIMITS'; it can be cgroup or sampling (or unset: chosen from this machine)" ;;
+esac
 
 if [[ -f $MARKER ]]; then
     if all_started_alive && sinfo --noheader >/dev/null 2>&1; then
         running=$(cat "$MODE_FILE" 2>/dev/null || echo default)
         if [[ $running != "$mode" ]]; then
             die "the local cluster is already running in $running mode; stop it first (make cluster-down), then start it in $mode mode."
+        fi
+        running=$(cat "$LIMITS_FILE" 2>/dev/null || echo cgroup)
+        if [[ -n ${LESSON_MEMORY_LIMITS:-} && $running != "$limits" ]]; then
+            die "the local cluster is already running with memory limits by $running; stop it first (make cluster-down), then start it with $limits."
         fi
         say "The local Slurm cluster is already running (state in $STATE); nothing to do."
         usage
@@ -187,6 +221,7 @@ trap cleanup_on_error ERR
 mkdir -p "$ETC" "$RUN" "$LOG" "$DB_DIR" "$DB_RUN" "$STATE/ctld" "$STATE/slurmd"
 touch "$MARKER"
 echo "$mode" >"$MODE_FILE"
+echo "$limits" >"$LIMITS_FILE"
 : >"$STARTED"
 chown mysql:mysql "$DB_DIR" "$DB_RUN"
 
@@ -230,21 +265,37 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 MailProg=/bin/true
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+ReturnToService=2
+MpiDefault=none
+# Memory use (MaxRSS in sacct) is sampled every second, so that short jobs are measured too.
+JobAcctGatherFrequency=task=1
+EOF
+    if [[ $limits == cgroup ]]; then
+        cat <<EOF
 # Jobs live in control groups: their processes are tracked there, and their memory is limited to
 # what they asked for (cgroup.conf). Cores are not pinned (ConstrainCores=no): the nodes share the
 # machine's cores, and pinning would put the jobs of every node on the same ones.
 ProctrackType=proctrack/cgroup
 TaskPlugin=task/cgroup
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core_Memory
-ReturnToService=2
-MpiDefault=none
+JobAcctGatherType=jobacct_gather/cgroup
 # Every job's processes, also those that reach its node other than through Slurm (ssh), belong
 # to it: the job's ".extern" step, which sacct lists beside ".batch".
 PrologFlags=Contain
-# Memory use (MaxRSS in sacct) is sampled every second, so that short jobs are measured too.
-JobAcctGatherType=jobacct_gather/cgroup
-JobAcctGatherFrequency=task=1
+EOF
+    else
+        cat <<EOF
+# This machine has no cgroup v1 for Slurm: Slurm tracks a job's processes itself, and kills a
+# job whose processes together use more memory than it asked for, at its next sample (each
+# second): the job ends FAILED, "Exceeded job memory limit". Cores are not pinned.
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherParams=OverMemoryKill
+EOF
+    fi
+    cat <<EOF
 # A job past its --time is stopped at once, and killed 5 s after the signal to stop.
 OverTimeLimit=0
 KillWait=5
@@ -281,7 +332,7 @@ EOF
     fi
 } >"$ETC/slurm.conf"
 
-cat >"$ETC/cgroup.conf" <<EOF
+[[ $limits == sampling ]] || cat >"$ETC/cgroup.conf" <<EOF
 # Generated by cluster/up.sh: a job that uses more memory than it asked for (--mem) is stopped
 # by the kernel (OUT_OF_MEMORY), swap included.
 CgroupPlugin=cgroup/v1

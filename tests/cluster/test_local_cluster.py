@@ -13,6 +13,7 @@ import pytest
 import code_archive
 from lessontest.paths import ROOT
 from lessontest.shell import learner_env, run
+from lessontest.slurm import memory_limits
 
 STATE = pathlib.Path(os.environ.get("LESSON_SLURM_DIR", "/tmp/lesson-slurm"))
 
@@ -86,13 +87,18 @@ def test_up_without_root_changes_nothing(tmp_path):
 def test_down_leaves_nothing_then_the_download_starts_it_again(tmp_path):
     """`make cluster-down` stops every daemon up.sh started and removes the nodes' cgroup folders,
     the state folder and the link to the configuration; then `make cluster-up`, run from the
-    learners' download unpacked into an empty folder, starts a working cluster again. It stops
-    the cluster, so `make test` runs it after every other test."""
+    learners' download unpacked into an empty folder, starts a working cluster again, enforcing
+    memory the same way as before (cgroup, or sampling when forced). It stops the cluster, so
+    `make test` runs it after every other test."""
     if not (STATE / ".lesson-slurm").exists() or os.geteuid() != 0:
         pytest.skip("the running cluster was not started by cluster/up.sh as root on this machine")
     pids = daemon_pids()
+    limits = memory_limits()
     cgroups = sorted(pathlib.Path("/sys/fs/cgroup").glob("*/slurm_*"))
-    assert cgroups, "jobs ran, so the nodes have cgroup folders"
+    if limits == "cgroup":
+        assert cgroups, "jobs ran, so the nodes have cgroup folders"
+    else:
+        assert not cgroups, "Slurm made cgroup folders though it enforces memory by sampling"
 
     run(["make", "cluster-down"], ROOT, env=learner_env(), timeout=180)
     comm = [(name, pathlib.Path(f"/proc/{pid}/comm")) for name, pid in pids]
@@ -106,7 +112,9 @@ def test_down_leaves_nothing_then_the_download_starts_it_again(tmp_path):
     code_archive.write_archive(ROOT, download)
     with zipfile.ZipFile(download) as archive:
         archive.extractall(tmp_path)
-    proc = run(["make", "cluster-up"], tmp_path / code_archive.TOP, env=learner_env(), timeout=300)
+    env = learner_env({"LESSON_MEMORY_LIMITS": limits})
+    proc = run(["make", "cluster-up"], tmp_path / code_archive.TOP, env=env, timeout=300)
     assert "Started in" in proc.stdout, proc.stdout
+    assert memory_limits() == limits
     nodes = run(["sinfo", "--noheader", "--Node", "--format=%T"], ROOT).stdout.split()
     assert len(nodes) >= 2 and set(nodes) == {"idle"}, nodes

@@ -4,6 +4,7 @@ jobs share the cluster)."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 import re
 import subprocess
@@ -171,3 +172,13 @@ def settings_of_jobs(folder: pathlib.Path, since: str, timeout: float = 60) -> l
         if (ours and whole) or time.monotonic() > end:
             return ours
         time.sleep(1)
+
+
+# Where cluster/up.sh keeps the practice cluster's state, and how it enforces memory there.
+CLUSTER_STATE = pathlib.Path(os.environ.get("LESSON_SLURM_DIR", "/tmp/lesson-slurm"))
+
+
+def memory_limits() -> str:
+    """ "cgroup" (the kernel stops a job over its --mem: OUT_OF_MEMORY) or "sampling" (Slurm
+    kills it at a sample: FAILED), as cluster/up.sh started the practice cluster."""
+    return (CLUSTER_STATE / "memory-limits").read_text().strip()
