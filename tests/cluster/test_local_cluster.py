@@ -82,6 +82,32 @@ def test_up_without_root_changes_nothing(tmp_path):
     assert not state.exists()
 
 
+@pytest.mark.parametrize(
+    ("limits", "says"),
+    [
+        ("cgroup", "LESSON_MEMORY_LIMITS=cgroup, but this machine has no cgroup v1 controller"),
+        ("kernel", "LESSON_MEMORY_LIMITS is 'kernel'; it can be cgroup or sampling"),
+    ],
+)
+def test_memory_limits_that_cannot_be_had_change_nothing(tmp_path, limits, says):
+    """cgroup limits forced on a host without cgroup v1 (an empty folder stands in for its
+    /sys/fs/cgroup), or an unknown way: one clear line, non-zero exit, nothing started."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root (up.sh checks root first)")
+    state = tmp_path / "state"
+    env = {
+        **os.environ,
+        "LESSON_SLURM_DIR": str(state),
+        "LESSON_CGROUP_ROOT": str(tmp_path),
+        "LESSON_MEMORY_LIMITS": limits,
+    }
+    proc = run(["bash", ROOT / "cluster" / "up.sh"], tmp_path, env=env, check=False, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().count("\n") == 0, proc.stderr  # one line
+    assert says in proc.stderr, proc.stderr
+    assert not state.exists()
+
+
 @pytest.mark.slurm
 @pytest.mark.lifecycle
 def test_down_leaves_nothing_then_the_download_starts_it_again(tmp_path):
