@@ -120,8 +120,8 @@ bench-array-jobs: $(VENV)/.installed ## measure Snakemake's train jobs as one Sl
 	$(PY) bench/run_bench.py --methods serial,array,snakemake_slurm_tuned,snakemake_slurm_array \
 		--workloads 300,1 --output bench/results/slurm_array_jobs.json
 
-bench-groups: $(VENV)/.installed ## record the many-small-tasks page's group jobs on the local cluster (about 1 minute)
-	$(PY) bench/group_jobs.py
+bench-groups: $(VENV)/.installed ## record the many-small-tasks page's group jobs on the local cluster (about 1 minute; STRICT=1: the refused one, on the strict cluster)
+	$(PY) bench/group_jobs.py$(if $(STRICT), --strict)
 
 # Which pages to record: all that show recorded output, or e.g. PAGES=right-sizing.md
 PAGES ?=

@@ -6,6 +6,11 @@ them, and writes what Slurm answered to bench/results/group_jobs.json. The page 
 record (tools/generators/planning_groups.py); tests/planning/test_group_jobs.py runs the same
 blocks through `run_blocks()` and checks that the record still says what the cluster does.
 
+`make bench-groups STRICT=1` (on the strict practice cluster, `make cluster-up STRICT=1`) runs the
+too-big group on a site that refuses such a job at submission (`EnforcePartLimits=ALL`), with the
+lesson made for that site, and writes what Snakemake said to bench/results/group_jobs_strict.json;
+tests/strict_site/test_group_refused.py checks it through `refused()`.
+
 Other jobs may share the cluster: only the lines of the jobs this run submitted are kept.
 """
 
@@ -30,11 +35,16 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools" / "generators")]
 
 from lessontest.pages import command  # noqa: E402
 from lessontest.shell import learner_env, run  # noqa: E402
+from lessontest.slurm import sourced  # noqa: E402
 from lessontest.tree import copy_code  # noqa: E402
 
 PAGE = "many-small-tasks.md"
 OUTPUT = ROOT / "bench" / "results" / "group_jobs.json"
+STRICT_OUTPUT = ROOT / "bench" / "results" / "group_jobs_strict.json"
+STRICT_SITE = "practice-strict"
 SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+)")
+# What Snakemake prints when sbatch refuses the group job (it does not repeat sbatch's reason).
+REFUSAL = re.compile(r"^.*(?:Error in group \S+|Exiting because a job execution failed.*)$", re.M)
 
 
 def own_lines(text: str, job_ids: list[str], header_lines: int) -> str:
@@ -91,6 +101,26 @@ def too_big(code: pathlib.Path, timeout: float = 120) -> dict:
     }
 
 
+def refused(code: pathlib.Path, timeout: float = 300) -> dict:
+    """The page's uncapped grouped run on a site that refuses at submission what no node can
+    give: it stops by itself. Its exit code, the jobs it submitted, and the lines that say why."""
+    proc = run(
+        ["bash", "-euo", "pipefail", "-c", command(PAGE, "many-small-tasks-group-too-big")],
+        code,
+        env=sourced(learner_env(), code),  # a learner on that site has sourced its site.env
+        check=False,
+        timeout=timeout,
+    )
+    output = proc.stdout + proc.stderr
+    said = dict.fromkeys(line.strip() for line in REFUSAL.findall(output))
+    return {
+        "exit_code": proc.returncode,
+        "submitted": SUBMITTED.findall(output),
+        "said": "".join(f"{line}\n" for line in said),
+        "output": output,
+    }
+
+
 def fits(code: pathlib.Path) -> dict:
     """The page's capped grouped run, then its sacct block."""
     proc = run(command(PAGE, "many-small-tasks-group-fits"), code)
@@ -112,10 +142,16 @@ def run_blocks(code: pathlib.Path) -> dict:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=pathlib.Path, default=OUTPUT)
+    parser.add_argument("--output", type=pathlib.Path)
+    parser.add_argument(
+        "--strict", action="store_true", help="the refused group, on the strict practice cluster"
+    )
     args = parser.parse_args(argv)
+    if args.strict:
+        os.environ["LESSON_SITE"] = STRICT_SITE  # the lesson made for that site's settings
     with tempfile.TemporaryDirectory() as tmp:
-        result = run_blocks(copy_code(pathlib.Path(tmp)))
+        code = copy_code(pathlib.Path(tmp))
+        result = {"refused": refused(code)} if args.strict else run_blocks(code)
     for case in result.values():
         del case["output"]  # Snakemake's whole log: long, and full of temporary paths
     result["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -124,8 +160,9 @@ def main(argv: list[str]) -> int:
         for name in ("snakemake", "snakemake-executor-plugin-slurm")
     }
     result["versions"]["slurm"] = run(["sinfo", "--version"], ROOT).stdout.strip()
-    args.output.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {args.output}")
+    output = args.output or (STRICT_OUTPUT if args.strict else OUTPUT)
+    output.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {output}")
     return 0
 
 

@@ -109,22 +109,29 @@ def test_the_record_says_what_the_page_says():
     assert RECORD["versions"]["snakemake"]
 
 
+STRICT = json.loads((ROOT / generator.STRICT_RECORD).read_text(encoding="utf-8"))
+
+
 def test_the_generator_writes_the_recorded_output(tmp_path):
     (tmp_path / generator.RECORD).parent.mkdir(parents=True)
     (tmp_path / generator.RECORD).write_text(json.dumps(RECORD))
+    (tmp_path / generator.STRICT_RECORD).write_text(json.dumps(STRICT))
     (tmp_path / "_generated").mkdir()
     generator.generate(tmp_path)
-    squeue, sacct = ((tmp_path / name).read_text() for name in generator.OUTPUTS)
+    squeue, sacct, refused = ((tmp_path / name).read_text() for name in generator.OUTPUTS)
     assert squeue == RECORD["too_big"]["squeue"]
     assert sacct == RECORD["fits"]["sacct"]
+    assert refused == STRICT["refused"]["said"]
 
 
 def test_the_generator_refuses_a_record_without_job_lines():
     with pytest.raises(ValueError, match="expected layout"):
-        generator.outputs({"fits": {}})
+        generator.outputs({"fits": {}}, STRICT)
     header_only = {"too_big": {"squeue": "JOBID STATE\n"}, "fits": RECORD["fits"]}
-    with pytest.raises(ValueError, match="the squeue output has no job line"):
-        generator.outputs(header_only)
+    with pytest.raises(ValueError, match="the recorded squeue output has no job line"):
+        generator.outputs(header_only, STRICT)
+    with pytest.raises(ValueError, match="the recorded refusal output"):
+        generator.outputs(RECORD, {"refused": {"said": ""}})
 
 
 def test_the_group_profile_names_no_partition():

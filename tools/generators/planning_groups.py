@@ -1,8 +1,10 @@
-"""What Slurm said about the planning page's two group jobs, as the page shows it.
+"""What Slurm said about the planning page's group jobs, as the page shows it.
 
 bench/results/group_jobs.json is written by `make bench-groups` (bench/group_jobs.py), which runs
 the page's own blocks on the local test cluster: squeue's line about the group job that is too big
-for the node, and sacct's lines about the capped one that ran. Nothing here is typed by hand.
+for the node, and sacct's lines about the capped one that ran. bench/results/group_jobs_strict.json
+(`make bench-groups STRICT=1`, on the strict cluster) holds what Snakemake said when the site
+refused the too-big group at submission. Nothing here is typed by hand.
 """
 
 from __future__ import annotations
@@ -11,23 +13,35 @@ import json
 import pathlib
 
 RECORD = "bench/results/group_jobs.json"
-INPUTS = [RECORD]
-OUTPUTS = ["_generated/planning_group_squeue.txt", "_generated/planning_group_sacct.txt"]
+STRICT_RECORD = "bench/results/group_jobs_strict.json"
+INPUTS = [RECORD, STRICT_RECORD]
+OUTPUTS = [
+    "_generated/planning_group_squeue.txt",
+    "_generated/planning_group_sacct.txt",
+    "_generated/planning_group_refused.txt",
+]
 
 
-def outputs(record: dict) -> tuple[str, str]:
-    """(squeue's text, sacct's text): each a header and at least one job's line."""
+def outputs(record: dict, strict: dict) -> tuple[str, str, str]:
+    """(squeue's text, sacct's text, Snakemake's lines on the refusal): the first two a header
+    and at least one job's line, the last at least one line."""
     try:
-        texts = (record["too_big"]["squeue"], record["fits"]["sacct"])
+        texts = (record["too_big"]["squeue"], record["fits"]["sacct"], strict["refused"]["said"])
     except (KeyError, TypeError) as err:
-        raise ValueError(f"{RECORD} does not have the expected layout ({err!r})") from None
-    for name, text, header_lines in zip(("squeue", "sacct"), texts, (1, 2), strict=True):
+        raise ValueError(
+            f"{RECORD} or {STRICT_RECORD}: not the expected layout ({err!r})"
+        ) from None
+    for name, text, header_lines in zip(
+        ("squeue", "sacct", "refusal"), texts, (1, 2, 0), strict=True
+    ):
         if not isinstance(text, str) or len(text.splitlines()) <= header_lines:
-            raise ValueError(f"{RECORD}: the {name} output has no job line: {text!r}")
+            raise ValueError(f"the recorded {name} output has no job line: {text!r}")
     return texts
 
 
 def generate(root: pathlib.Path) -> None:
-    record = json.loads((root / RECORD).read_text(encoding="utf-8"))
-    for name, text in zip(OUTPUTS, outputs(record), strict=True):
+    record, strict = (
+        json.loads((root / name).read_text(encoding="utf-8")) for name in (RECORD, STRICT_RECORD)
+    )
+    for name, text in zip(OUTPUTS, outputs(record, strict), strict=True):
         (root / name).write_text(text, encoding="utf-8")
