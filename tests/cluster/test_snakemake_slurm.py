@@ -7,9 +7,11 @@ import re
 import shutil
 
 import pytest
+import site_files
 
 from lessontest.pages import command
 from lessontest.paths import ROOT
+from lessontest.shell import run
 from lessontest.slurm import jobs_run_in, now_for_sacct
 from lessontest.tree import assert_same_files, tree_bytes
 
@@ -39,10 +41,39 @@ def test_workflow_on_slurm(shell, code_dir, small_grid):
     assert set(ours.values()) == {"COMPLETED"}, acct
 
 
+# One rule that writes what its job's environment holds of what job-env.sh sets.
+ENV_SNAKEFILE = """\
+rule job_env:
+    output:
+        "job-env.txt",
+    resources:
+        mem_mb=500,
+    shell:
+        'echo "VIRTUAL_ENV=${{VIRTUAL_ENV:-}} LESSON_SCRATCH=${{LESSON_SCRATCH:-}}" > {output}'
+"""
+
+
+@pytest.mark.timeout(600)
+def test_the_profiles_jobs_read_the_job_env(shell, code_dir, site_venv):
+    """The profile's precommand: every job reads job-env.sh before Snakemake starts in it. Run
+    from a shell where no venv is active and site.env's LESSON_SCRATCH is unset (the plugin
+    hands the job that shell's environment), the job has both, from job-env.sh."""
+    (code_dir / "job-env.smk").write_text(ENV_SNAKEFILE)
+    env = {k: v for k, v in shell.env.items() if k not in ("VIRTUAL_ENV", "LESSON_SCRATCH")}
+    argv = ["snakemake", "--snakefile", "job-env.smk", "--profile", PROFILE]
+    proc = run(argv, code_dir, env=env, timeout=500)
+    assert "SLURM jobid" in proc.stdout + proc.stderr
+    got = dict(item.split("=", 1) for item in (code_dir / "job-env.txt").read_text().split())
+    scratch = site_files.load(ROOT, site_files.selected())["scratch"]
+    assert got["LESSON_SCRATCH"] == scratch, got
+    assert got["VIRTUAL_ENV"], got
+
+
 def test_failing_rule_reports_slurm_state_and_log(tmp_path, shell):
     """A rule that fails: Snakemake names the Slurm job's state and the log file to read."""
     work = tmp_path / "failing"
     shutil.copytree(ROOT / "tests" / "cluster" / "failing_workflow", work)
+    shutil.copy(shell.cwd / "job-env.sh", work)  # the profile's jobs read it where they start
     proc = shell.run(
         ["snakemake", "--profile", shell.cwd / PROFILE], cwd=work, check=False, timeout=600
     )
