@@ -237,6 +237,9 @@ wait_for() {
 pidfile_ready() { [[ -s $1 ]]; }
 
 # --- 3. Configuration ---------------------------------------------------------------------------
+# The strict mode pins jobs to their cores, as most sites do.
+pin_plugin=""
+[[ $mode == strict ]] && pin_plugin=",task/affinity"
 step "Writing the configuration for this machine into $ETC"
 node_line=$(slurmd -C | head -n 1)
 host=$(hostname -s)
@@ -272,13 +275,27 @@ MpiDefault=none
 # Memory use (MaxRSS in sacct) is sampled every second, so that short jobs are measured too.
 JobAcctGatherFrequency=task=1
 EOF
+    if [[ $mode == strict ]]; then
+        cat <<EOF
+# As on most sites, a job runs only on the cores it was given (task/affinity; with cgroups also
+# ConstrainCores=yes): its thread pools see those alone. Every node's first core is the machine's
+# first, so jobs fill the first node (Weight) before the next, and the scheduler waits for a
+# finishing job to leave its node (CompleteWait) rather than start the next one on another:
+# two nodes never pin two jobs to one core.
+CompleteWait=5
+EOF
+    else
+        cat <<EOF
+# Cores are not pinned: the nodes share the machine's cores, and pinning would put the jobs of
+# every node on the same ones (the strict mode pins, and fills one node first).
+EOF
+    fi
     if [[ $limits == cgroup ]]; then
         cat <<EOF
 # Jobs live in control groups: their processes are tracked there, and their memory is limited to
-# what they asked for (cgroup.conf). Cores are not pinned (ConstrainCores=no): the nodes share the
-# machine's cores, and pinning would put the jobs of every node on the same ones.
+# what they asked for (cgroup.conf).
 ProctrackType=proctrack/cgroup
-TaskPlugin=task/cgroup
+TaskPlugin=task/cgroup${pin_plugin}
 JobAcctGatherType=jobacct_gather/cgroup
 # Every job's processes, also those that reach its node other than through Slurm (ssh), belong
 # to it: the job's ".extern" step, which sacct lists beside ".batch".
@@ -288,9 +305,9 @@ EOF
         cat <<EOF
 # This machine has no cgroup v1 for Slurm: Slurm tracks a job's processes itself, and kills a
 # job whose processes together use more memory than it asked for, at its next sample (each
-# second): the job ends FAILED, "Exceeded job memory limit". Cores are not pinned.
+# second): the job ends FAILED, "Exceeded job memory limit".
 ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
+TaskPlugin=$([[ -n $pin_plugin ]] && echo task/affinity || echo task/none)
 JobAcctGatherType=jobacct_gather/linux
 JobAcctGatherParams=OverMemoryKill
 EOF
@@ -314,9 +331,10 @@ EOF
     for node in "${NODES[@]}"; do
         port=$((port + 1))
         echo "NodeName=$node NodeHostname=$host NodeAddr=127.0.0.1 Port=$port $layout" \
-            "RealMemory=$node_mem State=UNKNOWN"
+            "RealMemory=$node_mem State=UNKNOWN${pin_plugin:+ Weight=$((port - NODE_PORT_BASE))}"
     done
-    # LLN: each job goes to the least loaded node, so that jobs spread over the nodes.
+    # LLN: each job goes to the least loaded node, so that jobs spread over the nodes (not where
+    # jobs are pinned: there they fill the first node first).
     all_nodes=$(IFS=,; echo "${NODES[*]}")
     if [[ $mode == strict ]]; then
         # As at many sites, a job that asks for more than its partition allows is refused at
@@ -324,7 +342,7 @@ EOF
         echo "EnforcePartLimits=ALL"
         for i in "${!STRICT_PARTITIONS[@]}"; do
             echo "PartitionName=${STRICT_PARTITIONS[$i]} Nodes=$all_nodes Default=NO" \
-                "MaxTime=${STRICT_MAX_TIMES[$i]} State=UP DefMemPerCPU=$def_mem LLN=YES"
+                "MaxTime=${STRICT_MAX_TIMES[$i]} State=UP DefMemPerCPU=$def_mem LLN=NO"
         done
     else
         echo "PartitionName=$PARTITION Nodes=$all_nodes Default=YES" \
@@ -340,7 +358,7 @@ CgroupAutomount=no
 ConstrainRAMSpace=yes
 ConstrainSwapSpace=yes
 AllowedSwapSpace=0
-ConstrainCores=no
+ConstrainCores=$([[ -n $pin_plugin ]] && echo yes || echo no)
 ConstrainDevices=no
 EOF
 

@@ -9,7 +9,7 @@ import pytest
 
 from lessontest.pages import command
 from lessontest.shell import learner_env, run
-from lessontest.slurm import Shell, now_for_sacct, settings_of_jobs, submitted_id
+from lessontest.slurm import Shell, Slurm, now_for_sacct, settings_of_jobs, submitted_id
 from lessontest.tree import copy_code
 
 pytestmark = [pytest.mark.slurm, pytest.mark.strict]
@@ -86,3 +86,35 @@ def test_with_the_sites_settings_the_same_job_runs(tmp_path):
             "reservation": "knn-course",
         }
     ]
+
+
+def test_jobs_are_held_to_their_cores_and_never_share_one(tmp_path):
+    """As on most sites (content/cores.md), a job may run on the cores it was given only; jobs
+    side by side get different cores of the machine, also when the first ends before the rest."""
+    shell = Shell(tmp_path)
+    shell.env["SBATCH_PARTITION"] = "debug"
+    shell.env["SBATCH_RESERVATION"] = "knn-course"
+    report = "grep Cpus_allowed_list /proc/self/status; date +%s.%N; sleep {}; date +%s.%N"
+    jobs = [
+        submitted_id(
+            shell.run(
+                [
+                    "sbatch",
+                    f"--cpus-per-task={cpus}",
+                    f"--output=job-{n}.out",
+                    f"--wrap={report.format(seconds)}",
+                ]
+            ).stdout
+        )
+        for n, (cpus, seconds) in enumerate([(1, 8), (1, 2), (1, 2), (2, 1)])
+    ]
+    Slurm(shell).wait(jobs, timeout=180)
+    ran = []
+    for n in range(len(jobs)):
+        cpus, start, end = (tmp_path / f"job-{n}.out").read_text().split("\n")[:3]
+        ran.append((set(cpus.split()[1].replace("-", ",").split(",")), float(start), float(end)))
+    assert [len(cpus) for cpus, _, _ in ran] == [1, 1, 1, 2], ran
+    for i, (cpus_a, start_a, end_a) in enumerate(ran):
+        for cpus_b, start_b, end_b in ran[i + 1 :]:
+            if start_a < end_b and start_b < end_a:  # they ran at the same time
+                assert not cpus_a & cpus_b, ran
