@@ -37,6 +37,10 @@ case $role in
         chown mysql:mysql /run/mysqld
         mariadbd --user=mysql --skip-networking >/var/log/mariadb.log 2>&1 &
         wait_for mariadb-admin ping
+        # The accounting database, made here rather than by slurmdbd: with
+        # Debian 13's MariaDB client library, slurmdbd's first query fails
+        # after it has made the database itself.
+        mariadb --execute="CREATE DATABASE IF NOT EXISTS slurm_acct_db"
         slurmdbd
         wait_for sacctmgr --noheader list cluster
         # The cluster; the project account every job is charged to, root's

@@ -11,7 +11,7 @@ from lessontest.paths import ROOT, VENV_BIN
 from lessontest.shell import run
 
 NETNS = ROOT / "tools" / "podman" / "netns.sh"
-BASE_IMAGE = "docker.io/library/debian:bookworm"
+BASE_IMAGE = "docker.io/library/debian:trixie"
 
 
 def podman_compose() -> str | None:

@@ -121,6 +121,17 @@ def test_up_and_check(lesson, cluster, login):
     assert re.search(rf"^{hello.group(2)}\s+\S+\s+COMPLETED\s+0:0", out, re.MULTILINE), out
 
 
+def test_slurm_is_debian_13s(login):
+    """The cluster runs the Slurm of Debian 13 (24.11), at the version the Containerfile pins
+    for every Slurm package."""
+    containerfile = (ROOT / "cluster" / "compose" / "Containerfile").read_text()
+    pinned = set(re.findall(r'"slurm[a-z-]*=([\d.]+)-\*"', containerfile))
+    assert len(pinned) == 1 and pinned.pop().startswith("24.11."), containerfile
+    version = re.search(r'"slurmctld=([\d.]+)-\*"', containerfile).group(1)
+    for tool in ("sinfo", "sbatch", "sacct"):
+        assert login.run([tool, "--version"]).stdout.split() == ["slurm-wlm", version], tool
+
+
 def test_configuration_is_strict(login):
     """What slurm-conf.sh and start.sh set up, as Slurm reports it: the limits the page
     describes, two nodes with every core each, at most that many cores in use at once (the QOS

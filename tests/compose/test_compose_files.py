@@ -9,6 +9,7 @@ import re
 import yaml
 
 import code_archive
+from compose.podman import BASE_IMAGE
 from lessontest.pages import load_page
 from lessontest.paths import CONTENT, ROOT
 
@@ -57,9 +58,20 @@ def test_containerfile_builds_from_the_download():
     assert not [source for source in copied if source not in in_zip]
 
 
+def test_containerfile_builds_from_the_base_image_made_here():
+    """One name for the base image: the Containerfile's FROM, what tools/podman/base_image.sh
+    makes on machines without a registry, and what the compose tests look for."""
+    froms = [line.split()[1] for line in containerfile_lines() if line.startswith("FROM ")]
+    assert froms == [BASE_IMAGE]
+    script = (ROOT / "tools" / "podman" / "base_image.sh").read_text()
+    suite = re.search(r"^SUITE=(\w+)$", script, re.MULTILINE).group(1)
+    assert re.search(r"^IMAGE=docker\.io/library/debian:\$SUITE$", script, re.MULTILINE)
+    assert BASE_IMAGE == f"docker.io/library/debian:{suite}"
+
+
 def test_containerfile_installs_the_setup_pages_packages_at_the_pins():
-    """The login node's environment is the one content/setup.md installs, without nbconvert
-    (which needs a newer Python than Debian 12's), each at its version in constraints.txt."""
+    """The login node's environment is the one content/setup.md installs, each at its version
+    in constraints.txt."""
     setup = load_page(CONTENT / "setup.md")
     block = next(b for b in setup.blocks if "pip install numpy" in b.body)
     on_page = re.findall(r"([A-Za-z][\w-]*)==", block.body)
@@ -68,6 +80,6 @@ def test_containerfile_installs_the_setup_pages_packages_at_the_pins():
     words = installs[0].split("pip install", 1)[1].split()
     assert "/opt/pins/constraints.txt" in words
     names = [w for w in words if not w.startswith("-") and "/" not in w]
-    assert sorted(names) == sorted(set(on_page) - {"nbconvert"})
+    assert sorted(names) == sorted(set(on_page))
     pins = (ROOT / "constraints.txt").read_text()
     assert all(re.search(rf"^{name}==", pins, re.MULTILINE) for name in names)

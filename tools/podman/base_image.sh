@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Make the image docker.io/library/debian:bookworm locally, for machines that cannot pull it from a
-# registry (the project's CI): debootstrap a minimal Debian 12 and import it into Podman.
+# Make the image docker.io/library/debian:trixie locally, for machines that cannot pull it from a
+# registry (the project's CI): debootstrap a minimal Debian 13 and import it into Podman.
 #   bash tools/podman/base_image.sh
 # Does nothing when Podman already has the image. A learner's Docker or Podman pulls the real
 # image instead; cluster/compose/Containerfile builds FROM it either way.
 set -euo pipefail
-IMAGE=docker.io/library/debian:bookworm
+SUITE=trixie
+IMAGE=docker.io/library/debian:$SUITE
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 die() { printf 'base_image: %s\n' "$*" >&2; exit 1; }
@@ -22,26 +23,26 @@ if podman image exists "$IMAGE"; then
     exit 0
 fi
 
-rootfs=$(mktemp -d /var/tmp/debian-bookworm.XXXXXX)
+rootfs=$(mktemp -d "/var/tmp/debian-$SUITE.XXXXXX")
 trap 'rm -rf "$rootfs"' EXIT
 SECONDS=0
-echo "base_image: debootstrap --variant=minbase bookworm (about a minute)"
-debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian \
+echo "base_image: debootstrap --variant=minbase $SUITE (about a minute)"
+debootstrap --variant=minbase "$SUITE" "$rootfs" http://deb.debian.org/debian \
     >"$rootfs.log" 2>&1 || { tail -n 5 "$rootfs.log" >&2; die "debootstrap failed: $rootfs.log"; }
 rm -f "$rootfs.log"
 
 # The same package sources as the registry's image: the release, its updates and security.
 rm -f "$rootfs/etc/apt/sources.list"
-cat >"$rootfs/etc/apt/sources.list.d/debian.sources" <<'EOF'
+cat >"$rootfs/etc/apt/sources.list.d/debian.sources" <<EOF
 Types: deb
 URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
+Suites: $SUITE $SUITE-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb
 URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
+Suites: $SUITE-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
