@@ -97,7 +97,9 @@ def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str,
 
     # Job control on (-m), as in a learner's terminal: there, a command started with & can be
     # stopped with `kill -INT` as Ctrl-C would; without it, bash makes such a command ignore INT.
-    session = "set -m -uo pipefail\n" + "".join(
+    # The shell has read site.env, as the setup page says every shell that submits jobs does
+    # (on a strict site it names the partition, account, QOS and reservation).
+    session = f"set -m -uo pipefail\n{command('setup.md', 'site-env')}\n" + "".join(
         f"{{\n{command(page, name)}\n}} >{outputs / name}.out 2>{outputs / name}.err\n"
         f"echo $? >{outputs / name}.status\n{keep_logs(name)}"
         for name in names
