@@ -3,17 +3,20 @@
 Every test works in a fresh copy of the code/ tree (never in the repository), runs the commands the
 pages show from inside that copy (lessontest.pages.command), in a learner's shell with the project's
 virtual environment first on PATH so that the jobs find the same Python, and waits on the real
-scheduler.
+scheduler. A job submitted with --export=NONE finds Python through code/job-env.sh instead, in
+the site file's virtual environment (the `site_venv` fixture).
 """
 
 from __future__ import annotations
 
+import os
 import pathlib
+import pwd
 
 import pytest
 import site_files
 
-from lessontest.paths import ROOT
+from lessontest.paths import ROOT, VENV_BIN
 from lessontest.shared import serial_reference, shrink_grid
 from lessontest.slurm import Shell, Slurm, now_for_sacct, settings_of_jobs
 from lessontest.tree import copy_code, tree_bytes
@@ -66,3 +69,27 @@ def _jobs_follow_the_site(request):
     wanted = {k: v for k, v in site["slurm"].items() if v is not None}
     for job in ours:
         assert {k: job[k] for k in wanted} == wanted, ours
+
+
+@pytest.fixture(scope="session")
+def site_venv():
+    """The site file's virtual environment, which code/job-env.sh activates in every job. Where
+    it does not exist (CI and this checkout use .venv), it is made a link to the tests' venv for
+    the session, as a learner makes it once (content/setup.md); a real one is left alone."""
+    site = site_files.load(ROOT, site_files.selected())
+    venv = site["python"]["venv"]
+    if not venv:
+        yield None
+        return
+    home = pwd.getpwuid(os.getuid()).pw_dir  # a job started with --export=NONE gets this home
+    path = pathlib.Path(venv.replace("~", home, 1) if venv.startswith("~") else venv)
+    made = not path.exists() and not path.is_symlink()
+    new_folder = not path.parent.exists()
+    if made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(VENV_BIN.parent)
+    yield path
+    if made:
+        path.unlink()
+    if new_folder:
+        path.parent.rmdir()

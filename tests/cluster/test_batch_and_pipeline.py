@@ -1,8 +1,10 @@
-"""The lesson's Slurm batch scripts on a real cluster: one serial job, and the afterok pipeline."""
+"""The lesson's Slurm batch scripts on a real cluster: one serial job, one array task submitted
+with --export=NONE, and the afterok pipeline."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import time
 
 import pytest
@@ -28,6 +30,25 @@ def test_serial_batch_script(shell, slurm, code_dir, local_results):
     assert states == {job: "COMPLETED"}, log.read_text() if log.exists() else states
     assert log.exists(), "the job's output file is named by #SBATCH --output"
     assert_same_files(tree_bytes(code_dir / "results"), local_results)
+
+
+@pytest.mark.site  # also on the strict practice cluster (make test-strict-site)
+@pytest.mark.timeout(600)
+def test_an_array_task_without_the_submitting_shells_environment(shell, slurm, code_dir, site_venv):
+    """array-jobs.md's array script, one task submitted with `sbatch --export=NONE` (the default
+    at some sites): the job gets none of the shell's variables, finds Python through job-env.sh
+    (the site file's venv) and writes the files the same task wrote when run by hand."""
+    shell.run(command("array-jobs.md", "array-make-params"))
+    shell.run(command("array-jobs.md", "array-try-one-task"))
+    by_hand = tree_bytes(code_dir / "results")
+    assert len(by_hand) == 2, sorted(by_hand)
+    shutil.rmtree(code_dir / "results")
+    out = shell.run(["sbatch", "--export=NONE", "--array=3", "slurm/scikit_example/array.sh"])
+    job = submitted_id(out.stdout)
+    states = slurm.wait([job], timeout=300)
+    log = code_dir / f"slurm-knn-array-{job}_3.out"
+    assert states == {f"{job}_3": "COMPLETED"}, log.read_text() if log.exists() else states
+    assert_same_files(tree_bytes(code_dir / "results"), by_hand)
 
 
 def pipeline_ids(stdout: str) -> dict[str, str]:
