@@ -1,6 +1,9 @@
 """The practice cluster as containers, from the learners' download, as
-content/container-cluster.md says (its Podman commands): up, the lesson's pipeline and Snakemake
-profile from the login node, a job over its memory, then down, leaving nothing behind.
+content/container-cluster.md says (its Podman commands): up, then from the login node the core
+chapters' cluster sessions (the batch job, the array, collecting, the pipeline, the Snakemake
+profile, right-sizing's jobs over their memory and time), the page's job over its memory, then
+down, leaving nothing behind. The image has Debian 13's Slurm (24.11): these are the lesson's
+commands on a current Slurm, beside the host cluster's 22.05.
 
 The tests run in order and share one cluster; the last one takes it down. The k-NN grid is the
 small one (lessontest.shared.SMALL_GRID): every combination is a Slurm job.
@@ -8,7 +11,9 @@ small one (lessontest.shared.SMALL_GRID): every combination is a Slurm job.
 
 from __future__ import annotations
 
+import pathlib
 import re
+import shutil
 import subprocess
 import time
 import zipfile
@@ -20,7 +25,8 @@ from compose.podman import in_netns, netns_down, netns_up, podman_compose
 from lessontest.pages import command
 from lessontest.paths import ROOT
 from lessontest.shared import serial_reference, shrink_grid
-from lessontest.slurm import Slurm
+from lessontest.shell import run
+from lessontest.slurm import Slurm, sacct_table, submitted_id
 from lessontest.tree import assert_same_files, tree_bytes
 
 pytestmark = pytest.mark.slurm
@@ -42,6 +48,12 @@ class Login:
         inner = ["bash", "-euo", "pipefail", "-c", cmd] if isinstance(cmd, str) else cmd
         exec_ = [podman_compose(), "exec", "-T", "login", *map(str, inner)]
         return in_netns(exec_, cwd or self.compose_dir, timeout=timeout, check=check)
+
+
+def typed(block: str) -> list[str]:
+    """A page block as a learner's shell runs it: without -e, so that a job that fails does not
+    stop the block at `job=$(sbatch --wait ...)` (sbatch then exits with the job's code)."""
+    return ["bash", "-uo", "pipefail", "-c", block]
 
 
 def job_nodes(login: Login, job_ids) -> dict[str, str]:
@@ -75,6 +87,15 @@ def lesson(compose_prerequisites, tmp_path_factory):
 @pytest.fixture(scope="module")
 def small_results(tmp_path_factory) -> dict[str, bytes]:
     return tree_bytes(serial_reference(tmp_path_factory, small=True) / "results")
+
+
+@pytest.fixture(scope="module")
+def small_summary(tmp_path_factory) -> bytes:
+    """collecting-results.md's table, made on this machine from a copy of the serial run."""
+    code = tmp_path_factory.mktemp("collected") / "code"
+    shutil.copytree(serial_reference(tmp_path_factory, small=True), code, symlinks=True)
+    run(command("collecting-results.md", "collect-run"), code)
+    return (code / "results" / "summary.csv").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +179,39 @@ def test_configuration_is_strict(login):
     assert default == ["lesson"]
 
 
+@pytest.mark.timeout(600)
+def test_batch_job_makes_the_serial_results(login, lesson, small_results):
+    """batch-job.md's serial job, typed in the login node: the same result files as the serial
+    run on this machine, and the output file its #SBATCH line names."""
+    job = submitted_id(login.run(command("batch-job.md", "batch-submit")).stdout)
+    states = Slurm(login).wait([job], timeout=300)
+    assert states == {job: "COMPLETED"}, states
+    assert (lesson / "code" / f"slurm-knn-serial-{job}.out").exists()
+    assert_same_files(tree_bytes(lesson / "code" / "results"), small_results)
+
+
+@pytest.mark.timeout(600)
+def test_array_job_makes_the_serial_results_on_both_nodes(login, lesson, small_results):
+    """array-jobs.md's commands in their order (the parameter file, one task by hand, then the
+    array, which first deletes the results): one task per line, each COMPLETED, the serial run's
+    result files, and tasks on both compute nodes."""
+    for name in ("array-make-params", "array-try-one-task"):
+        login.run(command("array-jobs.md", name))
+    job = submitted_id(login.run(command("array-jobs.md", "array-submit")).stdout)
+    tasks = len((lesson / "code" / "params.txt").read_text().splitlines())
+    states = Slurm(login).wait([job], timeout=300, records=tasks)
+    assert states == {f"{job}_{task}": "COMPLETED" for task in range(tasks)}, states
+    assert_same_files(tree_bytes(lesson / "code" / "results"), small_results)
+    assert set(job_nodes(login, [job]).values()) == NODES
+
+
+def test_collect_makes_the_serial_runs_table(login, lesson, small_summary):
+    """collecting-results.md's command in the login node, on the array's results: the same
+    table, byte for byte, as the same command on this machine after the serial run."""
+    login.run(command("collecting-results.md", "collect-run"))
+    assert (lesson / "code" / "results" / "summary.csv").read_bytes() == small_summary
+
+
 @pytest.mark.timeout(900)
 def test_pipeline_runs_on_both_nodes(login, lesson, small_results):
     """dependencies.md's pipeline, typed in the login node: byte-identical results to the serial
@@ -221,6 +275,37 @@ def test_job_over_its_memory_is_killed(login, lesson):
     assert re.search(rf"^{job}\.batch\s+batch\s+CANCELLED\S*\s+0:9\s+(\d+)K", shown, re.MULTILINE)
     assert f"StepId={job}.batch exceeded memory limit" in shown, shown
     assert (lesson / "code" / f"memory-{job}.out").exists()
+
+
+@pytest.fixture(scope="module")
+def full_grid(lesson) -> None:
+    """The download's own grid.py again: right-sizing.md trains a combination that the small grid
+    leaves out."""
+    grid = pathlib.Path("code", "python", "scikit_example", "grid.py")
+    shutil.copyfile(ROOT / grid, lesson / grid)
+
+
+@pytest.mark.timeout(300)
+def test_right_sizing_job_over_its_memory(login, full_grid):
+    """right-sizing.md's job with too little memory: here Slurm's samples kill it, so it ends
+    FAILED (signal 9) with Slurm's message, as the page's table says for such clusters."""
+    out = login.run(typed(command("right-sizing.md", "sizing-out-of-memory"))).stdout
+    rows = sacct_table(out)
+    assert rows[0][1:4] == ["FAILED", "0:9", "100M"], out
+    assert "Exceeded job memory limit" in out, out
+
+
+@pytest.mark.timeout(400)
+def test_right_sizing_job_over_its_time(login, lesson, full_grid):
+    """right-sizing.md's job with too little time: TIMEOUT after its minute, Slurm's line at the
+    end of its output, and no accuracy line (the training never finished)."""
+    out = login.run(typed(command("right-sizing.md", "sizing-out-of-time"))).stdout
+    rows = sacct_table(out)
+    assert rows[0][1] == "TIMEOUT" and rows[0][4] == "00:01:00", out
+    assert rows[0][3] >= rows[0][4], "Elapsed is at least the Timelimit (both HH:MM:SS)"
+    assert "DUE TO TIME LIMIT" in out.splitlines()[-1], out
+    output = (lesson / "code" / f"slurm-knn-one-{rows[0][0]}.out").read_text()
+    assert "test accuracy" not in output, output
 
 
 @pytest.mark.timeout(300)
