@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from lessontest import learner
 from lessontest.pages import command, command_blocks, learner_blocks, load_page
 from lessontest.paths import CONTENT, ROOT
 from lessontest.shared import after_core as shared_after_core
@@ -84,7 +85,8 @@ def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str,
     learner types them one after the other: a variable a block sets (`job=$(sbatch ...)`) is there
     for the next block, and a block that fails (a job the page makes fail on purpose) does not
     stop the ones after it. Each block's exit status is that of its last command, as `$?` would
-    say. The files a block's Snakemake commands write their output to are read right after it."""
+    say. The files a block's Snakemake commands write their output to are read right after it.
+    Run as root, the shell is an ordinary user's (`learner.session_user()`), who gets `cwd`."""
     names = session_blocks(page)
     outputs = cwd.parent / f"{cwd.name}-outputs"
     outputs.mkdir(exist_ok=True)
@@ -104,8 +106,13 @@ def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str,
         f"echo $? >{outputs / name}.status\n{keep_logs(name)}"
         for name in names
     )
+    # As an ordinary user of the cluster, not root (lessontest.learner).
+    user, env, as_user = learner.session_user(), learner_env(), []
+    if user:
+        learner.hand_over(user, cwd, outputs)
+        env, as_user = learner.environment(user, env), ["runuser", "-m", "-u", user, "--"]
     subprocess.run(
-        ["bash", "-c", session], cwd=cwd, env=learner_env(), timeout=timeout, check=False
+        [*as_user, "bash", "-c", session], cwd=cwd, env=env, timeout=timeout, check=False
     )
     ran = {}
     for name in names:

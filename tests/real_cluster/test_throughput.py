@@ -45,12 +45,12 @@ def test_the_limits_are_the_practice_clusters(ran):
 def test_tasks_sharing_one_table_lost_rows_but_not_their_own_files(ran):
     lines = ran["throughput-race"].stdout.splitlines()
     said = [
-        re.fullmatch(r"task (\d+): wrote results/table.csv, row count (\d+)", line)
+        re.fullmatch(r"task (\d+): wrote race/table.csv, row count (\d+)", line)
         for line in lines[:-1]
     ]
     assert all(said) and [int(m.group(1)) for m in said] == list(range(10)), lines
     rows = int(re.fullmatch(r"rows in the table: (\d+)", lines[-1]).group(1))
-    table = list(csv.DictReader((ran["code"] / "results/table.csv").open()))
+    table = list(csv.DictReader((ran["code"] / "race/table.csv").open()))
     assert len(table) == rows
     assert len({(row["n_neighbors"], row["metric"]) for row in table}) == rows
     # The loss the page explains: a task holds the table from its start (it reads the table

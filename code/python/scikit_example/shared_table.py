@@ -4,9 +4,9 @@ every task shares. THE WRONG WAY, kept to show a race.
 Run from the code/ folder, after preprocess.py and create_parameter_file.py,
 as the task of an array job:
 
-    python python/scikit_example/shared_table.py --index 3
+    python python/scikit_example/shared_table.py --index 3 --results-dir race
 
-It reads results/table.csv first, then trains line 3 as train_one.py --index 3
+It reads race/table.csv first (results/table.csv without --results-dir), then trains line 3 as train_one.py --index 3
 does (the same result files, seconds of work with loading scikit-learn), and
 then writes the table back with its own row added. Tasks that
 run at the same time each write back what they read plus their own row, so
@@ -47,10 +47,11 @@ def main():
         "--index", type=int, required=True, metavar="I", help="line I (from 0)"
     )
     parser.add_argument("--params", default=DEFAULT_PARAMS, metavar="FILE")
-    parser.add_argument("--table", default=f"{DEFAULT_RESULTS}/table.csv")
+    parser.add_argument("--results-dir", default=DEFAULT_RESULTS, metavar="DIR")
     args = parser.parse_args()
+    table = f"{args.results_dir}/table.csv"
 
-    rows = read_table(args.table)  # what the table holds NOW, at the start
+    rows = read_table(table)  # what the table holds NOW, at the start
 
     # The long work: scikit-learn and Matplotlib load only now, after the
     # table was read, as in a program that reads its inputs first.
@@ -60,7 +61,7 @@ def main():
     [(n_neighbors, metric)] = lines_of_task(args.params, args.index)
     split = load_split(DEFAULT_DATA)
     check_n_neighbors(split, n_neighbors)
-    result = run_combination(split, n_neighbors, metric, DEFAULT_RESULTS)
+    result = run_combination(split, n_neighbors, metric, args.results_dir)
     rows.append({column: result[column] for column in COLUMNS})
     out = io.StringIO()
     writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
@@ -69,8 +70,8 @@ def main():
     # Written whole (write_atomic), so no reader sees half a table; but what
     # another task added since this one read the table is overwritten all the
     # same.
-    write_atomic(args.table, out.getvalue())
-    print(f"task {args.index}: wrote {args.table}, row count {len(rows)}")
+    write_atomic(table, out.getvalue())
+    print(f"task {args.index}: wrote {table}, row count {len(rows)}")
 
 
 if __name__ == "__main__":
