@@ -50,6 +50,8 @@ JOB_ENV_FILE = "code/job-env.sh"
 BY_SITE = (ENV_FILE, JOB_ENV_FILE, *PROFILES)
 # The documented example site, whose files the checklist page (content/your-cluster.md) shows.
 EXAMPLE = "example-university"
+# The practice cluster's strict mode, whose site.env the practice cluster's page shows.
+STRICT = "practice-strict"
 INPUTS = [f"{SITES}/*.yaml", *PROFILES]
 OUT = "_generated/site"
 OUTPUTS = [
@@ -57,6 +59,7 @@ OUTPUTS = [
     f"{OUT}/job-env.sh",
     f"{OUT}/{EXAMPLE}/site.env",
     f"{OUT}/{EXAMPLE}/job-env.sh",
+    f"{OUT}/{STRICT}/site.env",
     f"{OUT}/login.sh",
     f"{OUT}/python.sh",
     f"{OUT}/settings.md",
@@ -318,6 +321,7 @@ def generate(root: pathlib.Path) -> None:
             "job-env.sh": job_env(site, name),
             f"{EXAMPLE}/site.env": site_env(example, EXAMPLE),
             f"{EXAMPLE}/job-env.sh": job_env(example, EXAMPLE),
+            f"{STRICT}/site.env": site_env(load(root, STRICT), STRICT),
             "login.sh": login_lines(site),
             "python.sh": python_lines(site),
             "settings.md": settings_table(site, name),
