@@ -1,6 +1,6 @@
-"""content/your-cluster.md names, in one place, the Slurm versions the lesson is tested on (its words: "work as shown on"): the
-practice cluster's (Slurm as this machine's packages have it) and the container cluster's (the
-version cluster/compose/Containerfile pins)."""
+"""content/your-cluster.md names, in one place, the Slurm versions the lesson is tested on (its
+words: "work as shown on"): the practice cluster's (Slurm as this machine's packages have it) and
+the container cluster's (the version cluster/compose/Containerfile pins)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from lessontest.paths import CONTENT, ROOT
 
 STATED = re.compile(
-    r"work as shown on Slurm (\d+\.\d+) \(the practice cluster\s+on Debian 12\) and Slurm (\d+\.\d+) "
-    r"\(the container cluster, on Debian 13\)"
+    r"work as shown on Slurm (\d+\.\d+) \(the practice cluster\s+on Debian 12\) and "
+    r"Slurm (\d+\.\d+) \(the container cluster, on Debian 13\)"
 )
 
 

@@ -6,7 +6,8 @@ as the task of an array job:
 
     python python/scikit_example/shared_table.py --index 3 --results-dir race
 
-It reads race/table.csv first (results/table.csv without --results-dir), then trains line 3 as train_one.py --index 3
+It reads race/table.csv first (results/table.csv without --results-dir),
+then trains line 3 as train_one.py --index 3
 does (the same result files, seconds of work with loading scikit-learn), and
 then writes the table back with its own row added. Tasks that
 run at the same time each write back what they read plus their own row, so
@@ -47,7 +48,9 @@ def main():
         "--index", type=int, required=True, metavar="I", help="line I (from 0)"
     )
     parser.add_argument("--params", default=DEFAULT_PARAMS, metavar="FILE")
-    parser.add_argument("--results-dir", default=DEFAULT_RESULTS, metavar="DIR")
+    parser.add_argument(
+        "--results-dir", default=DEFAULT_RESULTS, metavar="DIR"
+    )
     args = parser.parse_args()
     table = f"{args.results_dir}/table.csv"
 
