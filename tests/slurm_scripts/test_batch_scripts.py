@@ -241,9 +241,10 @@ def test_array_in_chunks_trains_its_lines(serial_run, code_copy):
 
 
 def test_staged_job_copies_back_its_results_and_leaves_no_scratch(serial_run, code_copy, tmp_path):
-    """staged_job.sh works in $TMPDIR/knn-<job ID>, or in $LESSON_SCRATCH (site.env) when that is
-    set: the results come back with the serial run's bytes, and the scratch folder is gone, also
-    after a failed training (which brings nothing back)."""
+    """staged_job.sh works in <the site file's scratch>/knn-<job ID>, which job-env.sh sets when
+    the job did not get LESSON_SCRATCH (--export=NONE), or in $LESSON_SCRATCH (site.env) when the
+    job got it; not in $TMPDIR then. The results come back with the serial run's bytes, and the
+    scratch folder is gone, also after a failed training (which brings nothing back)."""
     shutil.copytree(serial_run / "data", code_copy / "data")
     scratch = tmp_path / "node-local"
     scratch.mkdir()
@@ -258,8 +259,14 @@ def test_staged_job_copies_back_its_results_and_leaves_no_scratch(serial_run, co
     proc = train("hamming", check=False)
     assert_one_error_line(proc, "invalid choice: 'hamming'")
     assert not (code_copy / "results").exists() and list(scratch.iterdir()) == []
+    site_default = re.search(
+        r"^export LESSON_SCRATCH=\$\{LESSON_SCRATCH:-(/\S*)\}$",
+        (code_copy / "job-env.sh").read_text(),
+        re.M,
+    ).group(1)
     proc = train("manhattan")
-    assert proc.stdout.startswith(f"working in {scratch}/knn-950 on ?\n"), proc.stdout
+    assert proc.stdout.startswith(f"working in {site_default}/knn-950 on ?\n"), proc.stdout
+    assert not pathlib.Path(site_default, "knn-950").exists()
     made = sorted(p.name for p in (code_copy / "results").iterdir())
     assert made == ["knn_k08_manhattan.json", "knn_k08_manhattan.png"]
     for name in made:

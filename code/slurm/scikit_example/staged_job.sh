@@ -5,8 +5,9 @@
 #   sbatch slurm/scikit_example/staged_job.sh \
 #       --n-neighbors 8 --metric manhattan
 # Node-local scratch (fast, deleted after the job; not shared /scratch/$USER):
-# $LESSON_SCRATCH from site.env, else the job's $TMPDIR, else /tmp. Your site's
-# documentation names it ($TMPDIR, $LOCAL_SCRATCH, $SLURM_TMPDIR and others).
+# $LESSON_SCRATCH (site.env and job-env.sh set it from the site file), else
+# the job's $TMPDIR, else /tmp. Your site's documentation names it ($TMPDIR,
+# $LOCAL_SCRATCH, $SLURM_TMPDIR and others).
 #SBATCH --job-name=knn-staged
 #SBATCH --output=slurm-%x-%j.out
 #SBATCH --time=00:05:00
