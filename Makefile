@@ -32,16 +32,17 @@ system-packages:
 # installs the same pinned packages as pip would, about twice as fast (it downloads and unpacks
 # in parallel); --compile-bytecode writes the .pyc files pip would, so that no test process
 # compiles scikit-learn again. Learners use plain pip (content/setup.md); the result is the same.
-$(VENV)/.installed: requirements.txt constraints.txt | system-packages
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml | system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements.txt)"
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation --editable .
 	touch $@
 
 venv: $(VENV)/.installed ## create or update .venv from the pinned requirements.txt
 
 html: $(VENV)/.installed ## build the site into _build/html (for another cluster: SITE=<name>, from sites/<name>.yaml)
-	LESSON_SITE=$(SITE) $(PY) tools/generate.py
+	LESSON_SITE=$(SITE) $(PY) -m lessontest.generate
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 serve: ## preview the built site on http://localhost:8000 (another port: PORT=8080)
@@ -121,15 +122,15 @@ bench-array-jobs: $(VENV)/.installed ## measure Snakemake's train jobs as one Sl
 		--workloads 300,1 --output bench/results/slurm_array_jobs.json
 
 bench-groups: $(VENV)/.installed ## record the many-small-tasks page's group jobs on the local cluster (about 1 minute; STRICT=1: the refused one, on the strict cluster)
-	$(PY) bench/group_jobs.py$(if $(STRICT), --strict)
+	$(PY) -m lessontest.group_jobs$(if $(STRICT), --strict)
 
 # Which pages to record: all that show recorded output, or e.g. PAGES=right-sizing.md
 PAGES ?=
 record: $(VENV)/.installed ## record what the local cluster answers to the pages' commands (make cluster-up first)
-	$(PY) bench/record_outputs.py $(PAGES)
+	$(PY) -m lessontest.record $(PAGES)
 
 bench-build: $(VENV)/.installed ## measure clean and no-change builds of the site
-	$(PY) bench/build_speed.py
+	$(PY) -m lessontest.build_speed
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf _build _generated

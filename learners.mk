@@ -1,5 +1,5 @@
 # The learners' entry points. The download (parallel-workflows-code.zip, made by
-# tools/generators/code_archive.py) holds this file as the Makefile of its top folder, next to
+# lessontest/generators/code_archive.py) holds this file as the Makefile of its top folder, next to
 # cluster/ and bench/; the repository's Makefile includes it, so each target works the same in
 # both. `make help` lists them, from the `## ` comment on each target's line.
 SHELL := /bin/bash

@@ -2,7 +2,7 @@
 final job states, and how a record names the nodes it ran on.
 
 Imports nothing, so that anything can read it cheaply: bench/run_bench.py and the tests import
-it (bench/ is on sys.path for both), and the generators in tools/generators/ load it by path,
+it (bench/ is on sys.path for both), and the generators in lessontest/generators/ load it by path,
 e.g. `runpy.run_path("bench/bench_names.py")["FINAL_STATES"]`.
 """
 

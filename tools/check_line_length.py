@@ -19,6 +19,8 @@ import argparse
 import pathlib
 import sys
 
+from lessontest.generators import code_archive
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LIMIT = 79
 NAMES = {"Snakefile", "Dockerfile"}
@@ -27,9 +29,6 @@ SUFFIXES = {".sh", ".smk", ".yml", ".yaml", ".def"}
 
 def _code_files() -> list[str]:
     """The files of code/, exercises/ and solutions/, whose code pages show."""
-    sys.path.insert(0, str(ROOT / "tools" / "generators"))
-    import code_archive
-
     return code_archive.code_files(ROOT)
 
 

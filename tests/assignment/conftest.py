@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from lessontest.assignment import FURTHER, FURTHER_REFUSED
 from lessontest.pages import command, learner_blocks
 from lessontest.shell import run
 from lessontest.tree import copy_lesson
@@ -27,7 +28,7 @@ def page_runs(tmp_path_factory):
     Each block's output goes to its own files, so tests can read what each printed. The shell runs
     with `bash -euo pipefail`: the first failing block stops it, and the blocks after it have no
     result. Returns the copy's root and {block name: (block, CompletedProcess)}. Other tests reuse
-    these runs' outputs instead of running the same workflows again (assignment_helpers.page_run).
+    these runs' outputs instead of running the same workflows again (its page_run).
     """
     base = copy_lesson(tmp_path_factory.mktemp("page"), folders=("exercises", "solutions"))
     outputs = tmp_path_factory.mktemp("page-outputs")
@@ -53,11 +54,6 @@ def page_runs(tmp_path_factory):
             ),
         )
     return base, runs
-
-
-FURTHER = "snakemake-further.md"
-# The blocks of snakemake-further.md that stop with an error on purpose (a refused setting).
-FURTHER_REFUSED = {"snakemake-further-bad-config", "snakemake-further-2-typo"}
 
 
 @pytest.fixture(scope="session")

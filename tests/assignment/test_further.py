@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assignment.conftest import FURTHER, FURTHER_REFUSED
+from lessontest.assignment import FURTHER, FURTHER_REFUSED
 from lessontest.pages import learner_blocks
 from lessontest.paths import CONTENT
 from lessontest.shell import run

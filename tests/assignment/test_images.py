@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from assignment.assignment_helpers import CORES, EXERCISES, SMALL, copy_workflow, small_run
+from lessontest.assignment import CORES, EXERCISES, SMALL, copy_workflow, small_run
 from lessontest.shell import assert_one_error_line, learner_env, python, run
 from lessontest.snakemake import finished_jobs
 from lessontest.tree import tree_bytes

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assignment.assignment_helpers import copy_workflow
+from lessontest.assignment import copy_workflow
 from lessontest.shell import run
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assignment.assignment_helpers import (
+from lessontest.assignment import (
     EXERCISES,
     copy_workflow,
     page_run,

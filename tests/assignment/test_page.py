@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from assignment.assignment_helpers import page_run
+from lessontest.assignment import page_run
 
 # For each block, a text its output must contain.
 EXPECTED = {

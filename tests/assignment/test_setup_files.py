@@ -10,7 +10,7 @@ from importlib import metadata
 import pytest
 import yaml
 
-from assignment.assignment_helpers import SOLUTIONS, copy_workflow
+from lessontest.assignment import SOLUTIONS, copy_workflow
 from lessontest.shell import run
 from lessontest.snakemake import job_counts
 

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from assignment.assignment_helpers import SMALL, copy_workflow, small_run
+from lessontest.assignment import SMALL, copy_workflow, small_run
 from lessontest.shell import run
 from lessontest.slurm import jobs_run_in, now_for_sacct
 from lessontest.tree import assert_same_files, tree_bytes

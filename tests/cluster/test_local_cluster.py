@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-import code_archive
+from lessontest.generators import code_archive
 from lessontest.paths import ROOT
 from lessontest.shell import learner_env, run
 from lessontest.slurm import memory_limits

@@ -7,8 +7,8 @@ import re
 import shutil
 
 import pytest
-import site_files
 
+from lessontest.generators import site_files
 from lessontest.pages import command
 from lessontest.paths import ROOT
 from lessontest.shell import run

@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from compose.podman import missing_prerequisite
+from lessontest.podman import missing_prerequisite
 
 
 @pytest.fixture(scope="session")

@@ -20,10 +20,10 @@ import zipfile
 
 import pytest
 
-import code_archive
-from compose.podman import in_netns, netns_down, netns_up, podman_compose
+from lessontest.generators import code_archive
 from lessontest.pages import command
 from lessontest.paths import ROOT
+from lessontest.podman import in_netns, netns_down, netns_up, podman_compose
 from lessontest.shared import serial_reference, shrink_grid
 from lessontest.shell import run
 from lessontest.slurm import Slurm, sacct_table, submitted_id

@@ -8,10 +8,10 @@ import re
 
 import yaml
 
-import code_archive
-from compose.podman import BASE_IMAGE
+from lessontest.generators import code_archive
 from lessontest.pages import load_page
 from lessontest.paths import CONTENT, ROOT
+from lessontest.podman import BASE_IMAGE
 
 COMPOSE = ROOT / "cluster" / "compose"
 ROLES = {"controller": "controller", "node1": "node", "node2": "node", "login": "login"}

@@ -24,7 +24,7 @@ import pytest
 
 from lessontest.paths import ROOT
 from lessontest.shell import assert_one_error_line, learner_env, run
-from lessontest.tree import copy_code
+from lessontest.tree import copy_code, example_grid
 
 SCRIPT = "slurm/scikit_example/container_job.sh"
 
@@ -90,12 +90,7 @@ def calls(log):
 
 
 def expected_result_names(code):
-    sys.path.insert(0, str(code / "python" / "scikit_example"))
-    try:
-        import grid
-    finally:
-        sys.path.pop(0)
-    names = [grid.result_name(k, m) for k, m in grid.combinations()]
+    names = [name for _k, _m, name in example_grid(code)]
     return {f"{n}.{ext}" for n in names for ext in ("json", "png")}
 
 

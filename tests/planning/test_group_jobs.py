@@ -1,7 +1,7 @@
 """The group jobs of content/many-small-tasks.md ("Grouping jobs"): a group too big for the
 practice cluster's node, and the same group capped with --cores so that it fits.
 
-The Slurm tests run the page's blocks through bench/group_jobs.py, the script that records what
+The Slurm tests run the page's blocks through lessontest/group_jobs.py, the script that records what
 the page shows (bench/results/group_jobs.json), and check that the cluster still answers what the
 record says. The other tests check the record, the generator that turns it into the page's
 output, and the profile.
@@ -15,8 +15,8 @@ import re
 import pytest
 import yaml
 
-import group_jobs  # bench/group_jobs.py
-import planning_groups as generator  # tools/generators/planning_groups.py
+from lessontest import group_jobs
+from lessontest.generators import planning_groups as generator
 from lessontest.paths import ROOT
 from lessontest.shell import run
 from lessontest.tree import copy_code

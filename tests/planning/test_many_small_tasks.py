@@ -12,7 +12,7 @@ import pathlib
 import pytest
 import yaml
 
-import planning_overhead as generator  # tools/generators/planning_overhead.py
+from lessontest.generators import planning_overhead as generator
 from lessontest.pages import command, command_lines
 from lessontest.paths import ROOT
 from lessontest.shell import assert_one_error_line, python, run

@@ -158,19 +158,17 @@ def test_grid_module_holds_the_grid_and_loads_no_library(code, page_output):
 def test_one_combination_at_a_time_matches_the_serial_run(full_run):
     """Every combination through train_one.py's command line gives the serial run's bytes.
 
-    To keep the test quick, one Python process runs train_one.py 35 times (as `python train_one.py
-    --index I` would, through runpy with its own argv); test_train_one_command_line runs it as
-    separate processes too.
+    To keep the test quick, the test process runs train_one.py 35 times (python_in_process, as
+    `python train_one.py --index I` would); test_train_one_command_line runs it as separate
+    processes too.
     """
-    driver = (
-        "import runpy, sys\n"
-        "sys.path.insert(0, 'python/scikit_example')  # as `python script.py` does\n"
-        "for i in range(35):\n"
-        "    sys.argv = ['train_one.py', '--index', str(i), '--params', 'params.txt',\n"
-        "                '--results-dir', 'one_by_one']\n"
-        "    runpy.run_path('python/scikit_example/train_one.py', run_name='__main__')\n"
-    )
-    run(["python", "-c", driver], full_run)
+    for i in range(35):
+        proc = python_in_process(
+            f"{EXAMPLE}/train_one.py",
+            *("--index", i, "--params", "params.txt", "--results-dir", "one_by_one"),
+            cwd=full_run,
+        )
+        assert proc.returncode == 0, proc.stderr
     serial = full_run / "results"
     one_by_one = full_run / "one_by_one"
     names = sorted(p.name for p in one_by_one.iterdir())

@@ -1,4 +1,4 @@
-"""The learners' download (tools/generators/code_archive.py): its bytes, and that it holds every
+"""The learners' download (generators/code_archive.py): its bytes, and that it holds every
 file and make target a page tells learners to run or open."""
 
 from __future__ import annotations
@@ -8,10 +8,9 @@ import subprocess
 import zipfile
 
 import pytest
-import site_files
 
-import code_archive
 from lessontest import pages as site
+from lessontest.generators import code_archive, site_files
 from lessontest.paths import ROOT
 from lessontest.shell import run
 

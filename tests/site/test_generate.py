@@ -1,12 +1,13 @@
-"""tools/generate.py remakes a product only when it is stale: an output is missing or older than
+"""lessontest.generate remakes a product only when it is stale: an output is missing or older than
 an input, or, for a product made for one site, the site changed since the last build."""
 
 from __future__ import annotations
 
 import os
+import pathlib
 import types
 
-import generate
+from lessontest import generate
 
 
 def product(tmp_path, key=None):
@@ -37,3 +38,10 @@ def test_a_product_made_for_another_site_is_made_again(tmp_path, monkeypatch):
     assert not generate.is_stale(module, source)
     module.key = lambda: "practice-strict"
     assert generate.is_stale(module, source)
+
+
+def test_every_generator_module_is_made():
+    """A module added to lessontest/generators/ but not to GENERATORS would never run."""
+    folder = pathlib.Path(generate.__file__).parent / "generators"
+    modules = {path.stem for path in folder.glob("*.py")} - {"__init__"}
+    assert modules == {module.__name__.rsplit(".", 1)[1] for module in generate.GENERATORS}

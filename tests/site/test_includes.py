@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ast
-import importlib
 import pathlib
 import types
 
 from sphinx.directives.code import LiteralIncludeReader
 from sphinx.util import parselinenos
 
+from lessontest import generate
 from lessontest import pages as site
 from lessontest.paths import ROOT
 
@@ -24,11 +24,8 @@ def _includes(pages):
 
 
 def _generated_outputs() -> set[str]:
-    """Every file the build's generators promise to make (OUTPUTS of tools/generators/*.py)."""
-    outputs = set()
-    for source in sorted((ROOT / "tools" / "generators").glob("*.py")):
-        outputs.update(importlib.import_module(source.stem).OUTPUTS)  # on sys.path (pytest.ini)
-    return outputs
+    """Every file the build's generators promise to make (their OUTPUTS)."""
+    return {output for module in generate.GENERATORS for output in module.OUTPUTS}
 
 
 def _exists_or_generated(path: pathlib.Path) -> bool:
@@ -148,10 +145,11 @@ def test_line_ranges_lie_inside_their_files(pages):
 
 
 def _test_modules() -> dict[pathlib.Path, set[str]]:
-    modules = {}
-    for path in sorted((ROOT / "tests").rglob("*.py")):
-        relative = path.relative_to(ROOT / "tests").parts
-        if relative[0] in ("site", "browser"):
+    modules, imported = {}, {}
+    helpers = sorted((ROOT / "lessontest").glob("*.py"))
+    for path in sorted((ROOT / "tests").rglob("*.py")) + helpers:
+        relative = path.relative_to(ROOT).parts
+        if relative[:2] in (("tests", "site"), ("tests", "browser")):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         strings = {
@@ -164,15 +162,26 @@ def _test_modules() -> dict[pathlib.Path, set[str]]:
             for word in s.split():
                 pieces.update(part for part in word.replace("\\", "/").split("/") if part)
         modules[path] = strings | pieces
-    # A test module works together with its folder's conftest.py and helper modules (they build
-    # the paths and copies the tests use), so a module counts with their names too.
+        imported[path] = {
+            ROOT / "lessontest" / f"{name}.py"
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("lessontest")
+            for name in [n.module.split(".")[1] if "." in n.module else a.name for a in n.names]
+        }
+    # A test module works together with its folder's conftest.py (it builds the paths and copies
+    # the tests use), so a module counts with its names too ...
     for path in list(modules):
         if not path.name.startswith("test_"):
             continue
         for other in path.parent.glob("*.py"):
             if other != path and not other.name.startswith("test_") and other in modules:
                 modules[path] = modules[path] | modules[other]
-    return modules
+    # ... and with the helper modules of lessontest/ it imports (such as the template's study.py).
+    for path in list(modules):
+        if path.name.startswith("test_"):
+            for helper in imported[path]:
+                modules[path] = modules[path] | modules.get(helper, set())
+    return {path: strings for path, strings in modules.items() if path not in helpers}
 
 
 def _workflow_folders(relative: str) -> list[list[str]]:

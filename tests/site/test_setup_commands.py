@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-import code_archive
+from lessontest.generators import code_archive
 from lessontest.pages import command
 from lessontest.paths import ROOT
 from lessontest.shell import run

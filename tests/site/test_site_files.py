@@ -10,10 +10,9 @@ import sys
 import zipfile
 
 import pytest
-import site_files
 import yaml
 
-import code_archive
+from lessontest.generators import code_archive, site_files
 from lessontest.paths import ROOT
 from lessontest.shell import run
 
@@ -180,10 +179,11 @@ def test_the_build_stops_on_an_unknown_site_with_one_line(tmp_path):
         [
             sys.executable,
             "-c",
-            "import site_files, pathlib; site_files.generate(pathlib.Path('.'))",
+            "import pathlib; from lessontest.generators import site_files; "
+            "site_files.generate(pathlib.Path('.'))",
         ],
         cwd=ROOT,
-        env={"LESSON_SITE": "nope", "PYTHONPATH": str(ROOT / "tools" / "generators")},
+        env={"LESSON_SITE": "nope"},
         capture_output=True,
         text=True,
     )

@@ -1,4 +1,4 @@
-"""The speedup page's generated numbers, tables and figure (tools/generators/bench_figures.py).
+"""The speedup page's generated numbers, tables and figure (lessontest/generators/bench_figures.py).
 
 Every number is computed here again from the recorded bench data, independently of the generator,
 so a wrong formula in the generator fails the test rather than being copied into it.
@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-import bench_figures
 from lessontest import pages as site
+from lessontest.generators import bench_figures
 from lessontest.paths import ROOT
 
 RECORD = json.loads((ROOT / "bench/results/slurm_speedup.json").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ import sys
 from lessontest.paths import ROOT
 
 FILES = ("Makefile", "learners.mk", "tools/system_packages.sh", "requirements.txt")
-FILES += ("constraints.txt",)
+FILES += ("constraints.txt", "pyproject.toml")
 PROGRAMS = ("make", "bash", "id", "mktemp", "tail", "rm")
 # Stands in for apt-get: records its arguments, and "installs" graphviz by making a dot.
 FAKE_APT = """#!/bin/bash

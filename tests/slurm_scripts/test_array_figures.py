@@ -1,4 +1,4 @@
-"""tools/generators/array_figures.py: the array chapter's two pictures come from the real scripts.
+"""generators/array_figures.py: the array chapter's two pictures come from the real scripts.
 
 The generator is run once on a copy of the example; what it draws is compared with the parameter
 file create_parameter_file.py writes (conftest's `grid`) and with the jobs submit_pipeline.sh
@@ -10,10 +10,10 @@ from __future__ import annotations
 import pathlib
 import re
 
-import array_figures
 import pytest
 
 from lessontest import figures
+from lessontest.generators import array_figures
 from lessontest.shell import run
 from lessontest.tree import copy_code
 

@@ -18,13 +18,12 @@ import json
 import pathlib
 import re
 import shutil
-import sys
 
 import pytest
-import snakemake_on_slurm
 import yaml
 
 from lessontest import figures
+from lessontest.generators import snakemake_on_slurm
 from lessontest.pages import command, command_lines
 from lessontest.paths import CONTENT, ROOT
 from lessontest.recording import session_blocks
@@ -39,7 +38,7 @@ from lessontest.shared import (
 )
 from lessontest.shell import run
 from lessontest.snakemake import finished_jobs, job_counts
-from lessontest.tree import copy_code, tree_bytes
+from lessontest.tree import copy_code, example_grid, tree_bytes
 
 PAGE = "snakemake.md"
 SLURM_PAGE = "snakemake-slurm.md"
@@ -49,17 +48,7 @@ SLURM_PROFILE = "snakemake/scikit_example/profiles/slurm"
 SCRIPTS = "python/scikit_example"
 
 
-def example_grid():
-    """(n_neighbors, metric) pairs and result names, from the example's own code."""
-    sys.path.insert(0, str(ROOT / "code" / SCRIPTS))
-    try:
-        import grid
-    finally:
-        sys.path.pop(0)
-    return [(k, m, grid.result_name(k, m)) for k, m in grid.combinations()]
-
-
-GRID = example_grid()
+GRID = example_grid()  # (n_neighbors, metric, result name), from the example's own code
 
 
 def output(proc) -> str:
@@ -356,7 +345,7 @@ def test_rulegraph_command_draws_the_workflow(tmp_path):
 
 
 def test_the_slurm_picture_comes_from_the_snakefile_and_profile(full_small, tmp_path):
-    """tools/generators/snakemake_on_slurm.py draws one kind of Slurm job per rule of Snakemake's
+    """generators/snakemake_on_slurm.py draws one kind of Slurm job per rule of Snakemake's
     own job table, except `all`, which only names the targets and which the controller checks
     itself; and the limits of the real profile."""
     rules = set(finished_jobs(full_small[1]))

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-import group_jobs  # bench/group_jobs.py
+from lessontest import group_jobs
 from lessontest.paths import ROOT
 from lessontest.tree import copy_code
 

@@ -13,8 +13,8 @@ import pytest
 from lessontest.pages import command
 from lessontest.paths import VENV_BIN
 from lessontest.slurm import submitted_id
+from lessontest.study import ARRAY_JOB, COLLECT_JOB
 from lessontest.tree import copy_lesson, tree_bytes
-from template.study import ARRAY_JOB, COLLECT_JOB
 
 pytestmark = [pytest.mark.slurm, pytest.mark.usefixtures("site_venv")]
 PAGE = "your-own-work.md"

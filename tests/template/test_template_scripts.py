@@ -15,8 +15,8 @@ from sklearn.datasets import load_wine
 from lessontest.pages import command
 from lessontest.paths import ROOT
 from lessontest.shell import assert_one_error_line, learner_env, python_in_process, run
+from lessontest.study import COLLECT, TASK, TEMPLATE, WINE, rows, run_study
 from lessontest.tree import copy_code, copy_lesson, tree_bytes
-from template.study import COLLECT, TASK, TEMPLATE, WINE, rows, run_study
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-import yadage_graph  # tools/generators/yadage_graph.py
+from lessontest.generators import yadage_graph
 from lessontest.pages import command
 from lessontest.paths import CONTENT, ROOT
 from lessontest.shell import python, run
@@ -276,7 +276,7 @@ def test_merge_does_not_depend_on_the_order_of_its_inputs(lesson, tmp_path):
 
 
 def test_the_build_time_pictures_come_from_the_real_workflow(lesson, tmp_path):
-    """tools/generators/yadage_graph.py, run on a copy of the tree, draws the graph of this workflow
+    """generators/yadage_graph.py, run on a copy of the tree, draws the graph of this workflow
     and makes byte-identical files to the yadage run above."""
     generator = yadage_graph
     copy_code(tmp_path)

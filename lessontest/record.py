@@ -18,12 +18,11 @@ import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools" / "generators")]
 
-from lessontest import recording, shared  # noqa: E402
-from lessontest.paths import CONTENT  # noqa: E402
-from lessontest.shell import run  # noqa: E402
-from lessontest.tree import copy_code  # noqa: E402
+from lessontest import recording, shared
+from lessontest.paths import CONTENT
+from lessontest.shell import run
+from lessontest.tree import copy_code
 
 
 def recorded_pages() -> list[str]:

@@ -18,11 +18,12 @@ import html
 import os
 import pathlib
 import re
-import runpy
 import shutil
 import subprocess
 import sys
 import tempfile
+
+from lessontest.tree import example_grid
 
 INPUTS = ["code/python/scikit_example/*.py", "code/slurm/scikit_example/*.sh"]
 OUTPUTS = ["_generated/array_task_to_files.svg", "_generated/array_pipeline_timeline.svg"]
@@ -283,11 +284,11 @@ def generate(root: pathlib.Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         calls = submit_pipeline(root, pathlib.Path(tmp))
         lines = parameter_lines(calls)
-        # The example's own naming of result files (grid.py imports nothing).
-        grid = runpy.run_path(str(root / "code/python/scikit_example/grid.py"))
+        # The example's own naming of result files.
+        names = {(k, metric): name for k, metric, name in example_grid(root / "code")}
         outputs = [root / name for name in OUTPUTS]
         staged = [out.with_name(out.name + ".tmp") for out in outputs]
-        staged[0].write_text(svg(mapping_dot(lines, grid["result_name"])))
+        staged[0].write_text(svg(mapping_dot(lines, lambda k, metric: names[(k, metric)])))
         timeline_figure(calls, staged[1])
     for tmp_out, out in zip(staged, outputs, strict=True):
         tmp_out.replace(out)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import pathlib
-import runpy
+
+import bench_names
 
 RECORD = "bench/results/overhead_local.json"
 BENCH_NAMES = "bench/bench_names.py"
@@ -20,8 +21,7 @@ OUTPUTS = ["_generated/planning_overhead.md", "_generated/planning_overhead_slur
 BENCH = "bench/results/slurm_speedup.json"
 
 # The methods' descriptions are kept once, with the bench that measures them.
-_NAMES = runpy.run_path(str(pathlib.Path(__file__).resolve().parents[2] / BENCH_NAMES))
-METHOD_NAMES = {method: _NAMES["DESCRIPTIONS"][method] for method in _NAMES["METHODS"]}
+METHOD_NAMES = {method: bench_names.DESCRIPTIONS[method] for method in bench_names.METHODS}
 
 REQUIRED = (
     "items",
@@ -73,7 +73,7 @@ def slurm_table(report: dict) -> str:
         runs = workload["runs"]
         serial = runs["serial"]["seconds"]
         tasks = len(report["tasks"])
-        slurm_nodes = _NAMES["cluster_nodes"](report["machine"])
+        slurm_nodes = bench_names.cluster_nodes(report["machine"])
         date = report["date"][:10]
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{BENCH} does not have the expected layout ({err!r})") from None

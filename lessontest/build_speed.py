@@ -1,11 +1,11 @@
 """How long the site takes to build: a clean build and a no-change rebuild, side by side.
 
-    make bench-build          (or: .venv/bin/python bench/build_speed.py [--rebuilds N])
+    make bench-build          (or: .venv/bin/python lessontest/build_speed.py [--rebuilds N])
 
 The work tree's sources (what git tracks plus new files it does not ignore) are copied to a
 temporary folder, so the clean build really starts from nothing: no _build/, no _generated/, no
 jupyter cache, and nobody else's build in the work tree is disturbed. Each build is what `make html`
-runs: `python tools/generate.py`, then
+runs: `python -m lessontest.generate`, then
 `jupyter-book build . --warningiserror --nitpick --keep-going`.
 
 1. clean build: generators make every product, every page is read, the notebook is executed;
@@ -77,12 +77,12 @@ def timed(cmd: list[str], cwd: pathlib.Path, env: dict, cpu: list[float]) -> tup
 
 
 def run_generators(tree: pathlib.Path, env: dict, cpu: list[float]) -> tuple[float, str, int, dict]:
-    """tools/generate.py as `make html` runs it, timing each generator from the line it prints
+    """lessontest/generate.py as `make html` runs it, timing each generator from the line it prints
     ("generate: NAME", flushed) as it starts one."""
     cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "tools/generate.py"],
+        [sys.executable, "-m", "lessontest.generate"],
         cwd=tree,
         env=env,
         text=True,
@@ -109,7 +109,7 @@ def build(tree: pathlib.Path, env: dict) -> dict:
     cpu: list[float] = []
     generate_s, generate_out, status, per_generator = run_generators(tree, env, cpu)
     if status != 0:
-        sys.exit(f"build_speed: tools/generate.py failed ({status}):\n{generate_out[-4000:]}")
+        sys.exit(f"build_speed: lessontest/generate.py failed ({status}):\n{generate_out[-4000:]}")
     book_s, book_out, status = timed(
         ["jupyter-book", "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
         tree,

@@ -16,12 +16,9 @@ checks that yadage, Snakemake and this generator give byte-identical files).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import pathlib
 import re
-import runpy
 import shutil
 import subprocess
 import sys
@@ -106,54 +103,41 @@ def svg_from_dot(dot: str) -> str:
 
 
 def _run_script(script: pathlib.Path, *args: str) -> None:
-    saved = sys.argv
-    sys.argv = [str(script), *map(str, args)]
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            runpy.run_path(str(script), run_name="__main__")
-    finally:
-        sys.argv = saved
+    subprocess.run(
+        [sys.executable, str(script), *map(str, args)], capture_output=True, text=True, check=True
+    )
 
 
 def _figure(root: pathlib.Path, workdir: pathlib.Path) -> tuple[bytes, bytes]:
-    """Run the three steps directly, in this process; return the merged figure and summary."""
+    """Run the three steps directly, as scripts; return the merged figure and summary."""
     inputs = yaml.safe_load((root / HERE / "inputs.yml").read_text())
     scripts = root / SCRIPTS
-    siblings = [p.stem for p in scripts.glob("*.py")]
-    saved = {name: sys.modules.pop(name) for name in siblings if name in sys.modules}
-    sys.path.insert(0, str(scripts))  # the steps import their sibling modules
-    try:
-        data = workdir / "moons.json"
-        _run_script(scripts / "prepare_data.py", "--seed", inputs["seed"], "--output", data)
-        results = []
-        for name in inputs["classifiers"]:
-            results.append(workdir / f"{name}.json")
-            _run_script(
-                scripts / "train_classifier.py",
-                "--classifier",
-                name,
-                "--data",
-                data,
-                "--output",
-                results[-1],
-            )
-        figure = workdir / "classifiers.png"
+    data = workdir / "moons.json"
+    _run_script(scripts / "prepare_data.py", "--seed", inputs["seed"], "--output", data)
+    results = []
+    for name in inputs["classifiers"]:
+        results.append(workdir / f"{name}.json")
         _run_script(
-            scripts / "merge_and_plot.py",
+            scripts / "train_classifier.py",
+            "--classifier",
+            name,
             "--data",
             data,
-            "--figure",
-            figure,
-            "--summary",
-            workdir / "scores.csv",
-            *results,
+            "--output",
+            results[-1],
         )
-        return figure.read_bytes(), (workdir / "scores.csv").read_bytes()
-    finally:
-        sys.path.remove(str(scripts))
-        for name in siblings:  # leave no module of this tree behind, and restore any we hid
-            sys.modules.pop(name, None)
-        sys.modules.update(saved)
+    figure = workdir / "classifiers.png"
+    _run_script(
+        scripts / "merge_and_plot.py",
+        "--data",
+        data,
+        "--figure",
+        figure,
+        "--summary",
+        workdir / "scores.csv",
+        *results,
+    )
+    return figure.read_bytes(), (workdir / "scores.csv").read_bytes()
 
 
 def generate(root: pathlib.Path) -> None:

@@ -2,8 +2,8 @@
 
 A page that shows what the cluster answered (sacct's lines, a job's last words, squeue's reasons)
 never has that text typed in. It includes a file from _generated/recorded/<page>/<block>.txt,
-which tools/generators/recorded_outputs.py writes from bench/results/recorded/<page>.json, which
-`make record` (bench/record_outputs.py) makes by running the page's command blocks, in page
+which generators/recorded_outputs.py writes from bench/results/recorded/<page>.json, which
+`make record` (lessontest/record.py) makes by running the page's command blocks, in page
 order, in one shell, on the practice cluster, in the folder a learner has when they reach the page
 (`learner_copy()`): for a page of an optional track, code/ as the core path's commands left it
 (lessontest.shared.after_core: results, summary, Snakemake's records); for any other page, a fresh

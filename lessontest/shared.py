@@ -176,7 +176,7 @@ def after_core(tmp_path_factory) -> pathlib.Path:
 
 
 def make_after_core(destination: pathlib.Path) -> pathlib.Path:
-    """The state of `after_core()` made in `destination` outside pytest (bench/record_outputs.py);
+    """The state of `after_core()` made in `destination` outside pytest (lessontest/record.py);
     returns the code/ folder."""
     from lessontest.tree import copy_lesson
 

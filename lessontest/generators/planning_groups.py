@@ -1,6 +1,6 @@
 """What Slurm said about the planning page's group jobs, as the page shows it.
 
-bench/results/group_jobs.json is written by `make bench-groups` (bench/group_jobs.py), which runs
+bench/results/group_jobs.json is written by `make bench-groups` (lessontest.group_jobs), which runs
 the page's own blocks on the local test cluster: squeue's line about the group job that is too big
 for the node, and sacct's lines about the capped one that ran. bench/results/group_jobs_strict.json
 (`make bench-groups STRICT=1`, on the strict cluster) holds what Snakemake said when the site

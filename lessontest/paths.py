@@ -6,7 +6,7 @@ import os
 import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 SITE_DIR = pathlib.Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
 # The venv's bin folder: the Python running the tests (the project's venv under `make test`).

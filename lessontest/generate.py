@@ -1,6 +1,6 @@
 """Make the files that pages show but that are computed from the code tree (figures, archives).
 
-Every module in tools/generators/ describes one product:
+Every module of lessontest.generators describes one product (GENERATORS lists them):
 
     INPUTS  = ["code/snakemake/scikit_example/Snakefile", ...]   # globs, relative to the repo root
     OUTPUTS = ["_generated/snakemake_dag.svg", ...]               # relative to the repo root
@@ -15,22 +15,42 @@ message: a page never shows a stale picture.
 
 from __future__ import annotations
 
-import importlib.util
 import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-GENERATORS = ROOT / "tools" / "generators"
-# Generators import each other's functions (e.g. the archive, the site files).
-sys.path.insert(0, str(GENERATORS))
+from lessontest.generators import (
+    array_figures,
+    assignment_dags,
+    bench_figures,
+    code_archive,
+    knn_summary,
+    planning_groups,
+    planning_overhead,
+    recorded_outputs,
+    site_files,
+    snakemake_dag,
+    snakemake_on_slurm,
+    yadage_graph,
+)
+from lessontest.paths import ROOT
+
+# Every product, in the order they are made (tests/site/test_generate.py checks that none of
+# the package's generator modules is missing here).
+GENERATORS = (
+    array_figures,
+    assignment_dags,
+    bench_figures,
+    code_archive,
+    knn_summary,
+    planning_groups,
+    planning_overhead,
+    recorded_outputs,
+    site_files,
+    snakemake_dag,
+    snakemake_on_slurm,
+    yadage_graph,
+)
 KEYS = ROOT / "_generated" / ".keys"
-
-
-def _load(path: pathlib.Path):
-    spec = importlib.util.spec_from_file_location(f"generators.{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _newest(paths) -> float:
@@ -57,8 +77,8 @@ def is_stale(module, source: pathlib.Path) -> bool:
 
 def main(argv: list[str]) -> int:
     force = "--force" in argv
-    for source in sorted(GENERATORS.glob("*.py")):
-        module = _load(source)
+    for module in GENERATORS:
+        source = pathlib.Path(module.__file__)
         if force or is_stale(module, source):
             print(f"generate: {source.stem}", flush=True)
             for out in module.OUTPUTS:

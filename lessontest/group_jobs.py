@@ -3,7 +3,7 @@
 `make bench-groups` (needs the local cluster: `make cluster-up`) runs the page's own command
 blocks ("Grouping jobs" in content/many-small-tasks.md) in a fresh copy of code/, as a learner types
 them, and writes what Slurm answered to bench/results/group_jobs.json. The page shows that
-record (tools/generators/planning_groups.py); tests/planning/test_group_jobs.py runs the same
+record (lessontest/generators/planning_groups.py); tests/planning/test_group_jobs.py runs the same
 blocks through `run_blocks()` and checks that the record still says what the cluster does.
 
 `make bench-groups STRICT=1` (on the strict practice cluster, `make cluster-up STRICT=1`) runs the
@@ -31,12 +31,11 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # The page's blocks and a learner's copy of code/, as the tests get them (pytest.ini's paths).
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools" / "generators")]
 
-from lessontest.pages import command  # noqa: E402
-from lessontest.shell import learner_env, run  # noqa: E402
-from lessontest.slurm import sourced  # noqa: E402
-from lessontest.tree import copy_code  # noqa: E402
+from lessontest.pages import command
+from lessontest.shell import learner_env, run
+from lessontest.slurm import sourced
+from lessontest.tree import copy_code
 
 PAGE = "many-small-tasks.md"
 OUTPUT = ROOT / "bench" / "results" / "group_jobs.json"

@@ -104,7 +104,7 @@ def selected() -> str:
 
 
 def key() -> str:
-    # tools/generate.py makes the outputs again when the selected site changes.
+    # lessontest/generate.py makes the outputs again when the selected site changes.
     return selected()
 
 

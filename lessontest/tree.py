@@ -2,19 +2,20 @@
 
 A learner's copy holds exactly what the download (the zip the setup page links) holds under
 code/, exercises/ and solutions/: the files git tracks or would add there, never the outputs of
-earlier runs in this checkout. tools/generators/code_archive.py decides that list once, for both.
+earlier runs in this checkout. generators/code_archive.py decides that list once, for both.
 Like the download, the copy is made for the site the lesson is built for ($LESSON_SITE; default
 the practice cluster): its code/site.env and Snakemake profiles come from site_files.py.
 """
 
 from __future__ import annotations
 
+import json
 import pathlib
 import shutil
+import subprocess
+import sys
 
-import site_files
-
-import code_archive
+from lessontest.generators import code_archive, site_files
 from lessontest.paths import ROOT
 
 DOWNLOAD_TOP = code_archive.TOP  # the zip unpacks into this folder
@@ -58,3 +59,21 @@ def assert_same_files(produced: dict[str, bytes], expected: dict[str, bytes]) ->
     )
     differing = [name for name in expected if produced[name] != expected[name]]
     assert not differing, f"files differ: {differing}"
+
+
+def example_grid(code: pathlib.Path = ROOT / "code") -> list[tuple[int, str, str]]:
+    """The k-NN example's (n_neighbors, metric, result file name) triples, in the example's
+    order, asked of its grid.py (which imports nothing) as a learner runs Python in that folder."""
+    ask = (
+        "import grid, json\n"
+        "print(json.dumps([(k, m, grid.result_name(k, m)) for k, m in grid.combinations()]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", ask],
+        cwd=code / "python" / "scikit_example",
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return [tuple(triple) for triple in json.loads(out)]

@@ -1,7 +1,7 @@
 """What the assignment's test modules share beyond lessontest: where the starting scripts and the
 reference workflows are, a fresh copy of one workflow, and the page's runs by block name.
 
-Imported as `from assignment.assignment_helpers import ...` (tests/ is on sys.path;
+Imported as `from lessontest.assignment import ...` (tests/ is on sys.path;
 tests/assignment is a namespace package).
 """
 
@@ -63,3 +63,8 @@ def small_run(tmp_path_factory, option: str):
     workdir = folder / "copy" / "solutions" / "assignment" / option
     output = [(folder / name).read_text() for name in ("stdout", "stderr")]
     return workdir, subprocess.CompletedProcess(["snakemake"], 0, *output)
+
+
+FURTHER = "snakemake-further.md"
+# The blocks of snakemake-further.md that stop with an error on purpose (a refused setting).
+FURTHER_REFUSED = {"snakemake-further-bad-config", "snakemake-further-2-typo"}

@@ -12,7 +12,7 @@ paths, contents and executable bits: entries are sorted, every timestamp is 1980
 permissions are 644 or 755, and the compression level is fixed. Entries sit under one top folder,
 so unzipping gives `parallel-workflows-code/code/...`.
 
-The download is made for one site (tools/generators/site_files.py; `make html SITE=...`): it holds
+The download is made for one site (generators/site_files.py; `make html SITE=...`): it holds
 that site's code/site.env and its Snakemake profile in place of the repository's.
 """
 
@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import zipfile
 
-import site_files
+from lessontest.generators import site_files
 
 # The learners' code tree: what the chapters work in, and what tests copy (lessontest.tree).
 FOLDERS = ("code", "exercises", "solutions")
@@ -99,7 +99,7 @@ def archive_members(root: pathlib.Path, site: str | None = None) -> dict[str, st
 
 
 def key() -> str:
-    # tools/generate.py makes the archive again when the selected site changes.
+    # lessontest/generate.py makes the archive again when the selected site changes.
     return site_files.selected()
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pathlib
-import runpy
+
+import bench_names
 
 INPUTS = [
     "bench/results/slurm_speedup.json",
@@ -28,10 +29,8 @@ OUTPUTS = [
 ]
 
 # The methods' names and colours are kept once, with the bench that measures them.
-_ROOT = pathlib.Path(__file__).resolve().parents[2]
-_NAMES = runpy.run_path(str(_ROOT / "bench" / "bench_names.py"))
-LABELS = {method: _NAMES["LABELS"][method] for method in _NAMES["METHODS"]}
-COLOURS = _NAMES["COLOURS"]
+LABELS = {method: bench_names.LABELS[method] for method in bench_names.METHODS}
+COLOURS = bench_names.COLOURS
 SVG_METADATA = {"Date": None, "Creator": None}
 
 
@@ -340,7 +339,7 @@ def machine_markdown(record: dict) -> str:
     return (
         f"Measured on {date} on one machine: {m['cores']} cores ({m['cpu_model']}), "
         f"{m['memory_gib']} GiB of memory, {m['os']}; Slurm {v['slurm'].removeprefix('slurm ')} "
-        f"({_NAMES['cluster_nodes'](m)}), Snakemake {v['snakemake']} with "
+        f"({bench_names.cluster_nodes(m)}), Snakemake {v['snakemake']} with "
         f"snakemake-executor-plugin-slurm {v['snakemake-executor-plugin-slurm']}, Python "
         f"{v['python']}, scikit-learn {v['scikit-learn']}. The whole benchmark took "
         f"{record.get('bench_seconds', 0) / 60:.0f} minutes. The {len(record['tasks'])} tasks "
