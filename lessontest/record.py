@@ -4,7 +4,7 @@
 file from _generated/recorded/, every command block of the page in page order, in one shell, in the
 folder a learner has when they reach the page (for a page of an optional track, code/ as the core
 path's commands left it; else a fresh copy of code/), as a learner types them; it keeps what the
-page shows in bench/results/recorded/<page>.json (lessontest.recording says how, and how the tests
+page shows in recordings/<page>.json (lessontest.recording says how, and how the tests
 check that a fresh run still has the same shape). `make record PAGES=right-sizing.md` records one
 page.
 """

@@ -2,7 +2,7 @@
 
 A page that shows what the cluster answered (sacct's lines, a job's last words, squeue's reasons)
 never has that text typed in. It includes a file from _generated/recorded/<page>/<block>.txt,
-which generators/recorded_outputs.py writes from bench/results/recorded/<page>.json, which
+which generators/recorded_outputs.py writes from recordings/<page>.json, which
 `make record` (lessontest/record.py) makes by running the page's command blocks, in page
 order, in one shell, on the practice cluster, in the folder a learner has when they reach the page
 (`learner_copy()`): for a page of an optional track, code/ as the core path's commands left it
@@ -37,7 +37,7 @@ from lessontest.shared import copy_state
 from lessontest.shell import learner_env
 from lessontest.tree import copy_code
 
-RECORDINGS = ROOT / "bench" / "results" / "recorded"
+RECORDINGS = ROOT / "recordings"
 SHOWN = "_generated/recorded"
 # literalinclude targets of the form /_generated/recorded/<page stem>/<block name>.txt
 _INCLUDE = re.compile(r"/" + re.escape(SHOWN) + r"/([\w-]+)/([\w-]+)\.txt")
@@ -336,7 +336,7 @@ def load(page: str) -> dict:
 
 
 def save(page: str, ran: dict[str, Ran], versions: dict[str, str]) -> pathlib.Path:
-    """Keep what the page shows (and every block's exit status) in bench/results/recorded/."""
+    """Keep what the page shows (and every block's exit status) in recordings/."""
     shown = shown_outputs(page)
     record = {
         "page": page,

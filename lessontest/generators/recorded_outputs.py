@@ -1,6 +1,6 @@
 """What the cluster answered to a page's commands, as the page shows it.
 
-bench/results/recorded/<page>.json is written by `make record` (lessontest/record.py), which
+recordings/<page>.json is written by `make record` (lessontest/record.py), which
 runs the page's own blocks on the practice cluster; each output the page shows becomes
 _generated/recorded/<page>/<block>.txt, which the page includes right after the block. Nothing
 here is typed by hand, and tests/real_cluster checks that a fresh run still looks the same.
@@ -12,8 +12,8 @@ import json
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-RECORDS = sorted((ROOT / "bench" / "results" / "recorded").glob("*.json"))
-INPUTS = ["bench/results/recorded/*.json"]
+RECORDS = sorted((ROOT / "recordings").glob("*.json"))
+INPUTS = ["recordings/*.json"]
 
 
 def _shown(path: pathlib.Path) -> dict[str, str]:
