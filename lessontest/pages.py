@@ -182,13 +182,14 @@ def download_targets(page: Page) -> list[tuple[str, int]]:
 #     sbatch --array=... slurm/scikit_example/array.sh
 #     ```
 #
-# and tests/page_commands.yml names the test module that runs it. Tests never keep a copy of a
-# page's commands: they ask for a block by name with `command(page, name)`, which also records
-# that the running test module used it (lessontest.plugin checks that against the registry).
-# Blocks with `:class: site-specific` show what differs between clusters and are not run.
+# and the test that runs it names it: it asks for the block with `command("array-jobs.md",
+# "array-submit")`, or runs the page's blocks whole (`learner_blocks(page)`, or
+# lessontest.recording's page sessions). Tests never keep a copy of a page's commands.
+# tests/site/test_page_commands_are_named_by_tests.py reads the tests' source and fails on a
+# block that no test names. Blocks with `:class: site-specific` show what differs between
+# clusters and are not run.
 
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
-REGISTRY_FILE = ROOT / "tests" / "page_commands.yml"
 
 
 def is_command_block(block: Block) -> bool:
@@ -228,30 +229,11 @@ def learner_blocks(page: str) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
-def registry() -> dict[tuple[str, str], list[str]]:
-    """tests/page_commands.yml as {(page, block name): [test module, ...]}."""
-    data = yaml.safe_load(REGISTRY_FILE.read_text(encoding="utf-8")) or {}
-    entries = {}
-    for page, blocks in data.items():
-        for name, modules in blocks.items():
-            entries[(page, name)] = [modules] if isinstance(modules, str) else list(modules)
-    return entries
-
-
-# Set by lessontest.plugin while a test runs: the test module's path, e.g. "tests/x/test_y.py".
-current_module: str | None = None
-# {test module: {(page, block name), ...}}: the blocks each module asked for while it ran.
-used: dict[str, set[tuple[str, str]]] = {}
-
-
 def command(page: str, name: str) -> str:
     """The text of the command block `name` on `page` ("array-jobs.md"), exactly as the page
-    shows it, ending in one newline (so blocks typed one after another can be joined). The test
-    module that asks for it is recorded as running it."""
+    shows it, ending in one newline (so blocks typed one after another can be joined)."""
     block = command_blocks().get((page, name))
     assert block is not None, f"{page} has no command block named {name!r}"
-    if current_module is not None:
-        used.setdefault(current_module, set()).add((page, name))
     return block.body.rstrip("\n") + "\n"
 
 

@@ -70,8 +70,8 @@ def shown_outputs(page: str) -> list[str]:
 
 def session_blocks(page: str) -> list[str]:
     """The blocks a learner types while following `page`, in page order: every learner block
-    except those in an exercise's solution, which answer a case of their own (another test runs
-    them, as tests/page_commands.yml says)."""
+    except those in an exercise's solution, which answer a case of their own (another test
+    names and runs them)."""
     inside_solutions = {
         name
         for (on, name), block in command_blocks().items()

@@ -16,9 +16,6 @@ import pytest
 
 from lessontest.paths import SITE_DIR
 
-# The page-to-test registry's checks (tests/page_commands.yml).
-pytest_plugins = ["lessontest.plugin"]
-
 
 def _slurm_status() -> tuple[bool, str]:
     if shutil.which("sinfo") is None:

@@ -20,7 +20,7 @@ CODE = ROOT / "code"
 
 def site_specific_commands() -> list[list[str]]:
     """The words of every line of the page's site-specific command blocks (a block without that
-    class is run by the test module tests/page_commands.yml names for it)."""
+    class is run by a test module that names it)."""
     commands = []
     for block in load_page(CONTENT / "container.md").blocks:
         if is_command_block(block) and is_site_specific(block):

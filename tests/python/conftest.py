@@ -49,9 +49,8 @@ def full_run(tmp_path_factory) -> pathlib.Path:
     This is the one complete serial run (all 35 combinations) that the read-only tests inspect.
     Each line's output is kept beside the copy (see page_output), the blocks run in
     ../outputs/ran.txt (`page#name`, one a line), and the serial run's results, before later
-    pages rewrite some of them, in ../serial_results/. command_lines() records the blocks for the
-    test module that first uses this fixture; test_knn_pages.py asks for each of them itself too,
-    whichever module comes first.
+    pages rewrite some of them, in ../serial_results/. test_knn_pages.py asks for each
+    block itself too.
     """
     code = copy_code(tmp_path_factory.mktemp("full"))
     outputs = code.parent / "outputs"

@@ -1,6 +1,7 @@
 """The lesson's page rules: chapter structure, the exercise list, no remote assets.
 
-(That every command a page shows is run by a test is checked by test_page_commands_registry.py.)
+(That every command a page shows is run by a test is checked by
+test_page_commands_are_named_by_tests.py.)
 """
 
 from __future__ import annotations

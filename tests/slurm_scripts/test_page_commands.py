@@ -5,10 +5,10 @@ failure-drills.md tell learners to type, run exactly as the pages show them, WIT
 Each test asks for a page's command blocks by name (lessontest.pages.command) and runs them, in page
 order, in one bash session (`set -euo pipefail`), in a copy of the lesson's files laid out as the
 download unpacks them (code/, exercises/, solutions/), with a fake sbatch first on PATH that records
-what would have been submitted. tests/page_commands.yml names this module for those blocks; the
-same commands are submitted to a real Slurm cluster by the tests in tests/cluster/. The last tests
-check that the highlighted lines of the pages' literalincludes still point at the lines the text
-talks about, and the exercise page's description of its data.
+what would have been submitted. The same commands are submitted to a real Slurm cluster by the
+tests in tests/cluster/. The last tests check that the highlighted lines of the pages'
+literalincludes still point at the lines the text talks about, and the exercise page's description
+of its data.
 """
 
 from __future__ import annotations
