@@ -14,7 +14,6 @@ PYTEST_ARGS ?=
 # `make test` and `make test-code` run the suites side by side on this many pytest-xdist workers
 # (each suite, a folder of tests/, stays on one worker); WORKERS=0 runs everything in one process.
 WORKERS ?= auto
-PARALLEL := $(if $(filter 0,$(WORKERS)),,--numprocesses $(WORKERS) --dist loadscope --no-loadscope-reorder)
 # Every rule runs with the lesson's environment first on PATH, so that the tools, the build's
 # subprocesses and the jobs they submit find the pinned versions.
 export PATH := $(abspath $(BIN)):$(PATH)
@@ -28,16 +27,9 @@ export PATH := $(abspath $(BIN)):$(PATH)
 system-packages:
 	@bash tools/system_packages.sh "$(PYTHON)" "$(VENV)"
 
-# The virtual environment is (re)made whenever the pins change. uv (pinned in requirements.txt)
-# installs the same pinned packages as pip would, about twice as fast (it downloads and unpacks
-# in parallel); --compile-bytecode writes the .pyc files pip would, so that no test process
-# compiles scikit-learn again. Learners use plain pip (content/setup.md); the result is the same.
+# The virtual environment is (re)made whenever the pins change (tools/venv.sh says how).
 $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml | system-packages
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements.txt)"
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.txt
-	$(BIN)/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation --editable .
-	touch $@
+	bash tools/venv.sh "$(PYTHON)" "$(VENV)"
 
 venv: $(VENV)/.installed ## create or update .venv from the pinned requirements.txt
 
@@ -49,48 +41,23 @@ serve: ## preview the built site on http://localhost:8000 (another port: PORT=80
 	@test -f _build/html/index.html || { echo "No site yet: run 'make html' first." >&2; exit 1; }
 	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
-# The lifecycle test stops and restarts the local cluster, so it runs alone, after the rest
-# (pytest's exit status 5, "no test selected", is no failure when PYTEST_ARGS selects others).
-AFTER_THE_REST = $(PY) -m pytest -m lifecycle $(PYTEST_ARGS) || [ $$? -eq 5 ]
+# The test stages are in tools/test.sh, which says what each runs.
+TEST = PY=$(PY) WORKERS=$(WORKERS) bash tools/test.sh
 
 test: html ## build the site strictly, then run every test suite
-	$(PY) -m pytest $(PARALLEL) -m "not lifecycle and not strict" $(PYTEST_ARGS)
-	$(AFTER_THE_REST)
-	$(MAKE) --no-print-directory test-memory-sampling
-	$(MAKE) --no-print-directory test-strict-site
+	$(TEST) all $(PYTEST_ARGS)
 
-# The tests of the cluster's limits and of its start and stop again, on the practice cluster
-# started as on a host without cgroup v1 (Slurm samples memory and kills a job over its --mem);
-# the cluster is restarted for them, and in its default mode afterwards.
-SAMPLED = tests/cluster_limits tests/cluster/test_local_cluster.py
 test-memory-sampling: $(VENV)/.installed ## run the cluster's limit tests with memory enforced by Slurm's sampling (restarts the cluster)
-	bash cluster/down.sh
-	LESSON_MEMORY_LIMITS=sampling bash cluster/up.sh
-	status=0; \
-	$(PY) -m pytest -m "not lifecycle" $(SAMPLED) $(PYTEST_ARGS) \
-		&& { $(PY) -m pytest -m lifecycle $(SAMPLED) $(PYTEST_ARGS) || [ $$? -eq 5 ]; } \
-		|| status=$$?; \
-	bash cluster/down.sh >/dev/null && bash cluster/up.sh >/dev/null; \
-	[ $$status -eq 0 ] || [ $$status -eq 5 ]
+	$(TEST) sampling $(PYTEST_ARGS)
 
-# The cluster examples again, on the practice cluster started strict, with the lesson made for its
-# site file. The cluster is restarted strict for them, and in its default mode afterwards.
-STRICT_SITE = practice-strict
 test-strict-site: $(VENV)/.installed ## run the lesson's cluster examples on the strict practice cluster (restarts the cluster)
-	bash cluster/down.sh
-	bash cluster/up.sh --strict
-	status=0; \
-	LESSON_SITE=$(STRICT_SITE) $(PY) -m pytest -m "(site or strict) and not lifecycle" $(PYTEST_ARGS) \
-		|| status=$$?; \
-	bash cluster/down.sh >/dev/null && bash cluster/up.sh >/dev/null; \
-	[ $$status -eq 0 ] || [ $$status -eq 5 ]
+	$(TEST) strict $(PYTEST_ARGS)
 
 test-code: $(VENV)/.installed ## run the tests that need neither the cluster nor the browser (quick)
-	$(PY) -m pytest $(PARALLEL) -m "not slurm and not browser" $(PYTEST_ARGS)
+	$(TEST) code $(PYTEST_ARGS)
 
 test-slurm: $(VENV)/.installed ## run only the tests that need the cluster
-	$(PY) -m pytest -m "slurm and not lifecycle and not strict" $(PYTEST_ARGS)
-	$(AFTER_THE_REST)
+	$(TEST) slurm $(PYTEST_ARGS)
 
 test-browser: html ## run only the browser and accessibility tests
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
