@@ -17,14 +17,9 @@ LINK=/etc/slurm/slurm.conf
 CLUSTER_NAME=lesson
 PARTITION=lesson
 ACCOUNT=lesson            # the learners' project account, every user's default
-# The strict mode (up.sh --strict) is set up like many real sites (sites/practice-strict.yaml
-# describes it to the lesson): no default partition, a project account, a QOS and a reservation.
-STRICT_PARTITIONS=(debug compute)   # in this order: the short one, then the long one
-STRICT_MAX_TIMES=(00:10:00 1-00:00:00)
-STRICT_ACCOUNT=proj-knn
-STRICT_QOS=course
-STRICT_SUBMIT_LIMIT=50    # jobs (each array task counts) a user may have queued or running
-STRICT_RESERVATION=knn-course
+# The strict mode (up.sh --strict) is set up like many real sites: no default partition, a
+# project account, a QOS and a reservation. Its settings (STRICT_*) are those of the site file
+# sites/practice-strict.yaml, which up.sh reads when it starts the strict mode.
 MODE_FILE=$STATE/mode     # "default" or "strict"
 NODES=(c1 c2)             # compute nodes: one slurmd each, on ports NODE_PORT_BASE+1, +2, ...
 NODE_PORT_BASE=6830

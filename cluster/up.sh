@@ -28,6 +28,29 @@ case "${1:-}" in
     *) die "unknown option '$1'; the only option is --strict" ;;
 esac
 
+# The strict mode's settings (STRICT_PARTITIONS, STRICT_MAX_TIMES, STRICT_ACCOUNT, STRICT_QOS,
+# STRICT_SUBMIT_LIMIT, STRICT_RESERVATION) as bash lines, from the site file
+# sites/practice-strict.yaml: in the repository, read with the lesson's Python (make venv); in the
+# learners' download, which holds no site file, from cluster/strict-site.sh, made from it.
+strict_settings() {
+    local root
+    root=$(cd "$HERE/.." && pwd)
+    if [[ -f $root/sites/practice-strict.yaml ]]; then
+        [[ -x $root/.venv/bin/python ]] ||
+            die "the strict mode reads sites/practice-strict.yaml with the lesson's Python, and there is no $root/.venv: run make venv first. Nothing was changed."
+        (cd "$root" && .venv/bin/python -m lessontest.generators.site_files --cluster-settings) ||
+            die "could not read sites/practice-strict.yaml (above). Nothing was changed."
+    elif [[ -f $HERE/strict-site.sh ]]; then
+        cat "$HERE/strict-site.sh"
+    else
+        die "the strict mode needs cluster/strict-site.sh (in the lesson's download) or sites/practice-strict.yaml (in its repository). Nothing was changed."
+    fi
+}
+if [[ $mode == strict ]]; then
+    strict_lines=$(strict_settings) || exit 1
+    eval "$strict_lines"
+fi
+
 usage() {
     local nodes
     # A node in two partitions (strict mode) is listed twice: show it once.

@@ -13,7 +13,9 @@ permissions are 644 or 755, and the compression level is fixed. Entries sit unde
 so unzipping gives `parallel-workflows-code/code/...`.
 
 The download is made for one site (generators/site_files.py; `make html SITE=...`): it holds
-that site's code/site.env and its Snakemake profile in place of the repository's.
+that site's code/site.env and its Snakemake profile in place of the repository's. Whatever the
+site, it also holds cluster/strict-site.sh, the settings `make cluster-up STRICT=1` sets the
+cluster up from (made from sites/practice-strict.yaml, which the download does not hold).
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ def archive_members(root: pathlib.Path, site: str | None = None) -> dict[str, st
     members.update(EXTRA_FILES)
     site_file = f"{site_files.SITES}/{site or site_files.selected()}.yaml"
     members.update({name: site_file for name in site_files.BY_SITE})
+    members[site_files.CLUSTER_FILE] = f"{site_files.SITES}/{site_files.STRICT}.yaml"
     return dict(sorted(members.items()))
 
 
@@ -106,7 +109,7 @@ def key() -> str:
 def write_archive(root: pathlib.Path, target: pathlib.Path, site: str | None = None) -> None:
     members = archive_members(root, site)
     try:
-        by_site = site_files.download_files(root, site)
+        by_site = {**site_files.download_files(root, site), **site_files.cluster_file(root)}
     except site_files.SiteError as err:
         raise SystemExit(f"code_archive: {err}") from None
     if not code_files(root):

@@ -18,7 +18,10 @@ default is the practice cluster, sites/practice.yaml). From its file this module
 - every Snakemake Slurm profile of the download (code/, exercises/, solutions/): the repository's
   profile with its commented site lines filled in (Snakemake passes its own --account and
   --partition to sbatch, so a profile must name them itself);
-- the pages' site-specific blocks: how to log in, how to get Python, and a table of the settings.
+- the pages' site-specific blocks: how to log in, how to get Python, and a table of the settings;
+- from sites/practice-strict.yaml, whatever the site: the settings cluster/up.sh --strict sets
+  the practice cluster up from (`--cluster-settings`, below), and the practice cluster page's
+  sentence that lists them.
 
 The pages show these generated files (from _generated/site/), and the cluster tests run the same
 files, made by the same functions (tests/cluster/conftest.py).
@@ -29,6 +32,7 @@ from __future__ import annotations
 import os
 import pathlib
 import re
+import sys
 
 import yaml
 
@@ -50,8 +54,12 @@ JOB_ENV_FILE = "code/job-env.sh"
 BY_SITE = (ENV_FILE, JOB_ENV_FILE, *PROFILES)
 # The documented example site, whose files the checklist page (content/your-cluster.md) shows.
 EXAMPLE = "example-university"
-# The practice cluster's strict mode, whose site.env the practice cluster's page shows.
+# The practice cluster's strict mode, whose site.env the practice cluster's page shows, and
+# which cluster/up.sh --strict sets the cluster up from: in the repository it runs this module
+# (`python -m lessontest.generators.site_files --cluster-settings`); the learners' download,
+# which has neither the site files nor this module, holds what that prints as CLUSTER_FILE.
 STRICT = "practice-strict"
+CLUSTER_FILE = "cluster/strict-site.sh"
 INPUTS = [f"{SITES}/*.yaml", *PROFILES]
 OUT = "_generated/site"
 OUTPUTS = [
@@ -60,6 +68,7 @@ OUTPUTS = [
     f"{OUT}/{EXAMPLE}/site.env",
     f"{OUT}/{EXAMPLE}/job-env.sh",
     f"{OUT}/{STRICT}/site.env",
+    f"{OUT}/{STRICT}/cluster.md",
     f"{OUT}/login.sh",
     f"{OUT}/python.sh",
     f"{OUT}/settings.md",
@@ -82,15 +91,21 @@ OPTIONS = {
     "qos": "QOS",
     "reservation": "RESERVATION",
 }
-# Profile lines: {setting: (the commented line in the repository's profile, the filled-in one)}.
 # The input variables' prefixes: sbatch's, salloc's and srun's.
 COMMANDS = ("SBATCH", "SALLOC", "SLURM")
-PROFILE_LINES = {
-    "account": ("  # slurm_account: my_project", "  slurm_account: {}"),
-    "partition": ("  # slurm_partition: my_partition", "  slurm_partition: {}"),
-    "qos": ("# slurm-qos: my_qos", "slurm-qos: {}"),
-    "reservation": ("# slurm-reservation: my_reservation", "slurm-reservation: {}"),
+# The profile's key for each setting: the repository's profile has each once, commented out
+# (`# slurm_account: my_project`), and the site's value fills it in. The first two are
+# default-resources, the others top-level options of the Slurm plugin.
+PROFILE_KEYS = {
+    "account": "slurm_account",
+    "partition": "slurm_partition",
+    "qos": "slurm-qos",
+    "reservation": "slurm-reservation",
 }
+# The practice cluster's own settings (only sites/practice-strict.yaml has this table), and the
+# time limit of a partition as a text for the page: {seconds: unit}.
+PRACTICE_KEYS = ("short_partition", "short_max_time")
+UNITS = {86400: "day", 3600: "hour", 60: "minute"}
 PLACEHOLDER_HOST = "login.cluster.example.org"
 
 
@@ -130,7 +145,10 @@ def load(root: pathlib.Path, name: str) -> dict:
         site = yaml.safe_load(path.read_text())
     except yaml.YAMLError as err:
         raise SiteError(f"{where}: not valid YAML ({str(err).splitlines()[0]})") from None
-    _check_keys(where, site, ("name", "login", "slurm", "python", "scratch", "limits"))
+    keys = ("name", "login", "slurm", "python", "scratch", "limits")
+    if isinstance(site, dict) and "practice_cluster" in site:
+        keys += ("practice_cluster",)
+    _check_keys(where, site, keys)
     _check_keys(f"{where}, slurm", site["slurm"], SLURM_KEYS)
     _check_keys(f"{where}, python", site["python"], ("modules", "venv", "container"))
     _check_keys(f"{where}, limits", site["limits"], LIMIT_KEYS)
@@ -158,7 +176,73 @@ def load(root: pathlib.Path, name: str) -> dict:
     max_time = site["limits"]["max_time"]
     if max_time is not None and not TIME.fullmatch(str(max_time)):
         raise SiteError(f"{where}: limits max_time {max_time!r} is not D-HH:MM:SS or HH:MM:SS")
+    if "practice_cluster" in site:
+        practice = site["practice_cluster"]
+        _check_keys(f"{where}, practice_cluster", practice, PRACTICE_KEYS)
+        if not NAME.fullmatch(str(practice["short_partition"])):
+            raise SiteError(f"{where}: practice_cluster short_partition is not a Slurm name")
+        if not TIME.fullmatch(str(practice["short_max_time"])):
+            raise SiteError(f"{where}: practice_cluster short_max_time is not HH:MM:SS")
     return site
+
+
+def _strict(site: dict, name: str) -> tuple[dict, dict, dict]:
+    """The slurm, limits and practice_cluster tables of a site the strict practice cluster can
+    be set up from: every value the cluster needs is there."""
+    needed = {"slurm": SLURM_KEYS, "limits": ("max_time", "max_jobs")}
+    for table, keys in needed.items():
+        for setting in keys:
+            if site[table][setting] is None:
+                raise SiteError(f"{SITES}/{name}.yaml: the strict cluster needs {table} {setting}")
+    if "practice_cluster" not in site:
+        raise SiteError(f"{SITES}/{name}.yaml: the strict cluster needs a practice_cluster table")
+    return site["slurm"], site["limits"], site["practice_cluster"]
+
+
+def cluster_settings(site: dict, name: str) -> str:
+    """The bash lines cluster/up.sh --strict sets the cluster up from (STRICT_* variables)."""
+    slurm, limits, practice = _strict(site, name)
+    return (
+        "\n".join(
+            [
+                f"# The strict practice cluster's settings, made from {SITES}/{name}.yaml.",
+                "# Partitions, in this order: the short one, then the long one.",
+                f"STRICT_PARTITIONS=({practice['short_partition']} {slurm['partition']})",
+                f"STRICT_MAX_TIMES=({practice['short_max_time']} {limits['max_time']})",
+                f"STRICT_ACCOUNT={slurm['account']}",
+                f"STRICT_QOS={slurm['qos']}",
+                "# Jobs (each array task counts) a user may have queued or running.",
+                f"STRICT_SUBMIT_LIMIT={limits['max_jobs']}",
+                f"STRICT_RESERVATION={slurm['reservation']}",
+            ]
+        )
+        + "\n"
+    )
+
+
+def _duration(time: str) -> str:
+    """A Slurm time limit in words: 1-00:00:00 is "a day", 00:10:00 "10 minutes"."""
+    days, _, clock = str(time).rpartition("-")
+    hours, minutes, seconds = (int(part) for part in clock.split(":"))
+    total = int(days or 0) * 86400 + hours * 3600 + minutes * 60 + seconds
+    for size, unit in UNITS.items():
+        if total % size == 0:
+            count = total // size
+            return f"a {unit}" if count == 1 else f"{count} {unit}s"
+    return f"{total} seconds"
+
+
+def strict_cluster_text(site: dict, name: str) -> str:
+    """The practice cluster's page: what the strict mode has (content/local-cluster.md)."""
+    slurm, limits, practice = _strict(site, name)
+    return (
+        f"It has two partitions, `{practice['short_partition']}` (jobs of at most "
+        f"{_duration(practice['short_max_time'])}) and `{slurm['partition']}` (at most "
+        f"{_duration(limits['max_time'])}), neither of them the default; your user's only "
+        f"account, `{slurm['account']}`; the QOS `{slurm['qos']}`, which allows "
+        f"{limits['max_jobs']} jobs in the queue at once (each task of an array counts); and the "
+        f"reservation `{slurm['reservation']}` on every node.\n"
+    )
 
 
 def site_env(site: dict, name: str) -> str:
@@ -249,12 +333,14 @@ def job_env(site: dict, name: str) -> str:
 def profile(site: dict, template: str, where: str = PROFILE) -> str:
     """A Snakemake profile for this site: the repository's, with its site lines filled in."""
     text = template
-    for setting, (commented, filled) in PROFILE_LINES.items():
-        if commented + "\n" not in text:
-            raise SiteError(f"{where}: the line '{commented.strip()}' is missing")
+    for setting, key in PROFILE_KEYS.items():
+        line = re.compile(rf"^( *)# {re.escape(key)}: \S+$", re.MULTILINE)
+        if len(line.findall(text)) != 1:
+            raise SiteError(f"{where}: needs one commented line '# {key}: ...' to fill in")
         value = site["slurm"][setting]
         if value is not None:
-            text = text.replace(commented + "\n", filled.format(value) + "\n")
+            filled = f"{key}: {value}"
+            text = line.sub(lambda found, filled=filled: found[1] + filled, text)
     return text
 
 
@@ -311,17 +397,24 @@ def download_files(root: pathlib.Path, name: str | None = None) -> dict[str, byt
     return files
 
 
+def cluster_file(root: pathlib.Path) -> dict[str, bytes]:
+    """{path: bytes} of the strict cluster's settings in the learners' download (CLUSTER_FILE)."""
+    return {CLUSTER_FILE: cluster_settings(load(root, STRICT), STRICT).encode()}
+
+
 def generate(root: pathlib.Path) -> None:
     name = selected()
     try:
         site = load(root, name)
         example = load(root, EXAMPLE)
+        strict = load(root, STRICT)
         files = {
             "site.env": site_env(site, name),
             "job-env.sh": job_env(site, name),
             f"{EXAMPLE}/site.env": site_env(example, EXAMPLE),
             f"{EXAMPLE}/job-env.sh": job_env(example, EXAMPLE),
-            f"{STRICT}/site.env": site_env(load(root, STRICT), STRICT),
+            f"{STRICT}/site.env": site_env(strict, STRICT),
+            f"{STRICT}/cluster.md": strict_cluster_text(strict, STRICT),
             "login.sh": login_lines(site),
             "python.sh": python_lines(site),
             "settings.md": settings_table(site, name),
@@ -334,3 +427,22 @@ def generate(root: pathlib.Path) -> None:
         target = root / OUT / file_name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
+
+
+def main(argv: list[str]) -> int:
+    """`--cluster-settings`: print the strict practice cluster's settings for cluster/up.sh."""
+    if argv != ["--cluster-settings"]:
+        print(
+            "usage: python -m lessontest.generators.site_files --cluster-settings", file=sys.stderr
+        )
+        return 2
+    try:
+        print(cluster_settings(load(ROOT, STRICT), STRICT), end="")
+    except SiteError as err:
+        print(f"site_files: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -40,7 +40,8 @@ def test_archive_holds_the_tree_sorted_with_fixed_metadata(tmp_path):
     assert any(name.startswith("code/") for name in expected)
     expected |= code_archive.EXTRA_FILES
     assert expected["Makefile"] == "learners.mk"
-    made = site_files.download_files(ROOT)  # code/site.env and the profile, made for the site
+    # code/site.env, the profiles and cluster/strict-site.sh, made from the site files
+    made = {**site_files.download_files(ROOT), **site_files.cluster_file(ROOT)}
     expected |= dict.fromkeys(made)
     with zipfile.ZipFile(target) as archive:
         infos = archive.infolist()

@@ -70,8 +70,20 @@ def test_a_profile_without_the_site_lines_is_refused():
     template = (
         (ROOT / site_files.PROFILE).read_text().replace("  # slurm_account: my_project\n", "")
     )
-    with pytest.raises(site_files.SiteError, match="the line '# slurm_account: my_project' is"):
+    with pytest.raises(site_files.SiteError, match="needs one commented line '# slurm_account: "):
         site_files.profile(site, template)
+
+
+def test_the_site_lines_are_found_by_their_key_whatever_the_example_value():
+    """A profile's commented site line is found by its key (`# slurm-qos: ...`), so its example
+    value and the comments around it may change."""
+    site = site_files.load(ROOT, site_files.STRICT)
+    template = (ROOT / site_files.PROFILE).read_text()
+    changed = template.replace("# slurm-qos: my_qos", "# slurm-qos: the_qos_you_were_given")
+    assert changed != template
+    made = site_files.profile(site, changed)
+    assert made == site_files.profile(site, template)
+    assert yaml.safe_load(made)["slurm-qos"] == site["slurm"]["qos"]
 
 
 def sourced(env_text: str, tmp_path: pathlib.Path) -> dict[str, str]:
@@ -94,13 +106,100 @@ def test_site_env_gives_sbatch_salloc_and_srun_the_settings(tmp_path):
     for setting, option in site_files.OPTIONS.items():
         for command in ("SBATCH", "SALLOC", "SLURM"):
             expected[f"{command}_{option}"] = site["slurm"][setting]
-    expected.update(
-        LESSON_MAX_ARRAY_SIZE="1001",
-        LESSON_MAX_JOBS="50",
-        LESSON_MAX_TIME="1-00:00:00",
-        LESSON_SCRATCH="/tmp",
-    )
+    expected.update({f"LESSON_{k.upper()}": str(v) for k, v in site["limits"].items()})
+    expected["LESSON_SCRATCH"] = site["scratch"]
     assert got == expected
+
+
+# The strict cluster's settings as cluster/up.sh --strict reads them (its strict_settings
+# function, run from the lesson's top folder `top`), one line each.
+STRICT_SETTINGS = r"""set -euo pipefail
+HERE=$PWD/cluster
+source cluster/common.sh
+eval "$(sed -n '/^strict_settings() {/,/^}/p' cluster/up.sh)"
+eval "$(strict_settings)"
+printf '%s\n' "${STRICT_PARTITIONS[*]}" "${STRICT_MAX_TIMES[*]}" "$STRICT_ACCOUNT" "$STRICT_QOS" \
+    "$STRICT_SUBMIT_LIMIT" "$STRICT_RESERVATION"
+"""
+
+
+def strict_cluster_settings(top: pathlib.Path) -> list[str]:
+    return run(["bash", "-c", STRICT_SETTINGS], top).stdout.splitlines()
+
+
+def expected_strict_settings() -> list[str]:
+    """What sites/practice-strict.yaml says the strict cluster has."""
+    site = site_files.load(ROOT, site_files.STRICT)
+    slurm, limits, practice = site["slurm"], site["limits"], site["practice_cluster"]
+    return [
+        f"{practice['short_partition']} {slurm['partition']}",
+        f"{practice['short_max_time']} {limits['max_time']}",
+        slurm["account"],
+        slurm["qos"],
+        str(limits["max_jobs"]),
+        slurm["reservation"],
+    ]
+
+
+def test_the_strict_cluster_is_set_up_from_the_site_file():
+    """cluster/up.sh --strict takes every strict setting from sites/practice-strict.yaml: the
+    cluster scripts hold none of the values themselves."""
+    assert strict_cluster_settings(ROOT) == expected_strict_settings()
+    for script in sorted((ROOT / "cluster").glob("*.sh")):
+        assigned = re.findall(r"^\s*(STRICT_\w+)=", script.read_text(), re.MULTILINE)
+        assert not assigned, f"{script.name} sets {assigned}: they come from the site file"
+
+
+def test_the_downloads_strict_cluster_has_the_site_files_settings(tmp_path):
+    """The download has no site files and no lesson package: its cluster/strict-site.sh, made
+    from the site file, gives up.sh --strict the same settings."""
+    zip_path = tmp_path / "download.zip"
+    code_archive.write_archive(ROOT, zip_path)
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(tmp_path)
+    top = tmp_path / code_archive.TOP
+    assert not (top / "sites").exists()
+    assert strict_cluster_settings(top) == expected_strict_settings()
+
+
+def test_the_practice_cluster_page_shows_the_strict_settings_of_the_site_file():
+    page = (ROOT / "content" / "local-cluster.md").read_text()
+    shown = f"{site_files.OUT}/{site_files.STRICT}/cluster.md"
+    assert f"```{{include}} /{shown}\n" in page
+    assert shown in site_files.OUTPUTS
+    site = site_files.load(ROOT, site_files.STRICT)
+    text = site_files.strict_cluster_text(site, site_files.STRICT)
+    for value in (*site["slurm"].values(), site["practice_cluster"]["short_partition"]):
+        assert f"`{value}`" in text
+    assert f"allows {site['limits']['max_jobs']} jobs" in text
+
+
+@pytest.mark.parametrize(
+    ("limit", "words"),
+    [
+        ("00:10:00", "10 minutes"),
+        ("1-00:00:00", "a day"),
+        ("02:00:00", "2 hours"),
+        ("01:30:00", "90 minutes"),
+        ("00:00:30", "30 seconds"),
+        ("7-00:00:00", "7 days"),
+    ],
+)
+def test_time_limits_are_shown_in_words(limit, words):
+    assert site_files._duration(limit) == words
+
+
+def test_only_the_strict_site_has_the_practice_clusters_own_settings(tmp_path):
+    assert [name for name in SHIPPED if "practice_cluster" in site_files.load(ROOT, name)] == [
+        site_files.STRICT
+    ]
+    site = site_files.load(ROOT, "practice")
+    with pytest.raises(site_files.SiteError, match="the strict cluster needs slurm account"):
+        site_files.cluster_settings(site, "practice")
+    site = site_files.load(ROOT, site_files.STRICT)
+    del site["practice_cluster"]
+    with pytest.raises(site_files.SiteError, match="the strict cluster needs a practice_cluster"):
+        site_files.cluster_settings(site, site_files.STRICT)
 
 
 def test_the_practice_site_env_sets_no_slurm_setting(tmp_path):
@@ -367,3 +466,14 @@ def test_the_checklist_shows_the_example_sites_files():
     page = (ROOT / "content" / "your-cluster.md").read_text()
     for file_name in ("site.env", "job-env.sh"):
         assert f"/_generated/site/{site_files.EXAMPLE}/{file_name}" in page
+
+
+@pytest.mark.parametrize("where", site_files.PROFILES)
+def test_memory_is_requested_in_one_place_per_workflow(where):
+    """A workflow's memory (mem_mb) is set either in its rules or in its profile's
+    default-resources, never in both: the rules' value would silently win."""
+    profile = yaml.safe_load((ROOT / where).read_text())
+    workflow = (ROOT / where).parents[2]  # <workflow>/profiles/<name>/config.yaml
+    rules = [*workflow.rglob("Snakefile"), *workflow.rglob("*.smk")]
+    in_rules = [p.name for p in rules if re.search(r"^\s*mem_mb\s*=", p.read_text(), re.M)]
+    assert not ("mem_mb" in profile.get("default-resources", {}) and in_rules), in_rules

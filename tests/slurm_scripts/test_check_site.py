@@ -46,7 +46,8 @@ CONFIG = "scontrol show config"
 # What scontrol show partition says of a partition with no QOS of its own that allows every QOS.
 ANY_QOS = "PartitionName=compute\n   AllowGroups=ALL AllowAccounts=ALL AllowQos=ALL\n   QoS=N/A\n"
 
-# A strict site where everything fits: the settings site.env gives, and what the cluster says.
+# A made-up strict site where everything fits: the settings site.env gives, and what the cluster
+# says (the fakes' own values; the strict practice cluster's are in sites/practice-strict.yaml).
 GOOD_ENV = {
     "SBATCH_ACCOUNT": "proj-knn",
     "SBATCH_PARTITION": "compute",

@@ -11,10 +11,13 @@ from __future__ import annotations
 import pytest
 
 from lessontest import recording
+from lessontest.generators import site_files
+from lessontest.paths import ROOT
 
 pytestmark = [pytest.mark.slurm, pytest.mark.strict]
 
 PAGE = "instructor-guide.md"
+SITE = site_files.load(ROOT, site_files.STRICT)
 
 ran = recording.page_session(PAGE, timeout=300)
 
@@ -27,20 +30,25 @@ def test_the_strict_sites_settings_pass_the_check(ran):
     lines = ran["instructor-site-check"].stdout.splitlines()
     assert lines[-1] == "The lesson's jobs fit this cluster."
     assert not [line for line in lines if line.startswith("problem:")]
+    slurm = SITE["slurm"]
     for checked in (
-        "account proj-knn",
-        "partition compute",
-        "QOS course",
-        "reservation knn-course",
+        f"account {slurm['account']}",
+        f"partition {slurm['partition']}",
+        f"QOS {slurm['qos']}",
+        f"reservation {slurm['reservation']}",
     ):
         assert any(line.startswith(f"ok: {checked}") for line in lines), lines
 
 
 def test_each_wrong_setting_is_one_line_and_exit_status_1(ran):
+    # The page's three wrong settings; the short partition is the strict cluster's own.
+    short = SITE["practice_cluster"]["short_partition"]
+    limit = SITE["practice_cluster"]["short_max_time"]
+    partitions = f"{short}, {SITE['slurm']['partition']}"
     expected = {
         "SBATCH_ACCOUNT=proj-other": "account 'proj-other' is not one of yours (",
-        "SBATCH_PARTITION=gpu": "partition 'gpu' does not exist (partitions: debug, compute)",
-        "SBATCH_PARTITION=debug": "but partition 'debug' allows 00:10:00",
+        "SBATCH_PARTITION=gpu": f"partition 'gpu' does not exist (partitions: {partitions})",
+        f"SBATCH_PARTITION={short}": f"but partition '{short}' allows {limit}",
     }
     runs = ran["instructor-site-check-wrong"].stdout.split("--- with ")[1:]
     assert len(runs) == len(expected)

@@ -7,12 +7,20 @@ import time
 
 import pytest
 
+from lessontest.generators import site_files
 from lessontest.pages import command
+from lessontest.paths import ROOT
 from lessontest.shell import learner_env, run
 from lessontest.slurm import Shell, Slurm, now_for_sacct, settings_of_jobs, submitted_id
 from lessontest.tree import copy_code
 
 pytestmark = [pytest.mark.slurm, pytest.mark.strict]
+
+# What cluster/up.sh --strict set the cluster up from: the site file's settings, its partition
+# (PARTITION) and the practice cluster's short one beside it (SHORT).
+SITE = site_files.load(ROOT, site_files.STRICT)
+PARTITION = SITE["slurm"]["partition"]
+SHORT = SITE["practice_cluster"]["short_partition"]
 
 
 @pytest.fixture
@@ -34,27 +42,29 @@ def test_a_job_without_a_partition_is_refused(bare):
 
 
 def test_an_account_that_is_not_yours_is_refused(bare):
-    said = refused(bare, "--partition=compute", "--account=proj-other")
+    said = refused(bare, f"--partition={PARTITION}", "--account=proj-other")
     assert "Invalid account or account/partition combination specified" in said
 
 
 def test_a_time_over_the_partitions_limit_is_refused(bare):
-    said = refused(bare, "--partition=debug", "--time=00:20:00")
+    """The short partition asked for the long one's limit."""
+    said = refused(bare, f"--partition={SHORT}", f"--time={SITE['limits']['max_time']}")
     assert "Requested time limit is invalid (missing or exceeds some limit)" in said
 
 
 def test_more_jobs_than_the_qos_allows_are_refused(tmp_path):
-    """The QOS's submit limit counts every array task: 60 tasks are over its 50."""
+    """The QOS's submit limit counts every array task: 10 tasks more than it are refused."""
     shell = Shell(tmp_path)
-    shell.env["SBATCH_PARTITION"] = "compute"  # whatever site.env sets, as a learner types it
-    proc = shell.run(["sbatch", "--array=0-59", "--wrap=true"], check=False)
+    shell.env["SBATCH_PARTITION"] = PARTITION  # whatever site.env sets, as a learner types it
+    tasks = SITE["limits"]["max_jobs"] + 10
+    proc = shell.run(["sbatch", f"--array=0-{tasks - 1}", "--wrap=true"], check=False)
     assert proc.returncode != 0
     assert "QOSMaxSubmitJobPerUserLimit" in proc.stderr
 
 
 def test_without_the_reservation_a_job_waits(bare):
     env, folder = bare
-    out = run(["sbatch", "--partition=compute", "--wrap=true"], folder, env=env).stdout
+    out = run(["sbatch", f"--partition={PARTITION}", "--wrap=true"], folder, env=env).stdout
     job = submitted_id(out)
     try:
         # Right after submission the scheduler may not have looked at the job yet (reason None);
@@ -78,22 +88,15 @@ def test_with_the_sites_settings_the_same_job_runs(tmp_path):
         command("setup.md", "site-env") + "sbatch --wait --wrap=true\n", code, env=learner_env()
     )
     assert "Submitted batch job" in proc.stdout
-    assert settings_of_jobs(code, since) == [
-        {
-            "account": "proj-knn",
-            "partition": "compute",
-            "qos": "course",
-            "reservation": "knn-course",
-        }
-    ]
+    assert settings_of_jobs(code, since) == [SITE["slurm"]]
 
 
 def test_jobs_are_held_to_their_cores_and_never_share_one(tmp_path):
     """As on most sites (content/cores.md), a job may run on the cores it was given only; jobs
     side by side get different cores of the machine, also when the first ends before the rest."""
     shell = Shell(tmp_path)
-    shell.env["SBATCH_PARTITION"] = "debug"
-    shell.env["SBATCH_RESERVATION"] = "knn-course"
+    shell.env["SBATCH_PARTITION"] = SHORT
+    shell.env["SBATCH_RESERVATION"] = SITE["slurm"]["reservation"]
     report = "grep Cpus_allowed_list /proc/self/status; date +%s.%N; sleep {}; date +%s.%N"
     jobs = [
         submitted_id(
