@@ -1,8 +1,7 @@
 """What the assignment's test modules share beyond lessontest: where the starting scripts and the
 reference workflows are, a fresh copy of one workflow, and the page's runs by block name.
 
-Imported as `from lessontest.assignment import ...` (tests/ is on sys.path;
-tests/assignment is a namespace package).
+Imported as `from lessontest.assignment import ...`.
 """
 
 from __future__ import annotations

@@ -240,3 +240,15 @@ def command(page: str, name: str) -> str:
 def command_lines(page: str, name: str) -> list[str]:
     """The block's non-empty lines (a line ending in a backslash continues on the next)."""
     return [line for line in command(page, name).replace("\\\n", " ").splitlines() if line.strip()]
+
+
+def session_blocks(page: str) -> list[str]:
+    """The blocks a learner types while following `page`, in page order: every learner block
+    except those in an exercise's solution, which answer a case of their own (another test
+    names and runs them)."""
+    inside_solutions = {
+        name
+        for (on, name), block in command_blocks().items()
+        if on == page and "solution" in block.parents
+    }
+    return [name for name in learner_blocks(page) if name not in inside_solutions]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from lessontest import learner
-from lessontest.pages import command, command_blocks, learner_blocks, load_page
+from lessontest.pages import command, load_page, session_blocks
 from lessontest.paths import CONTENT, ROOT
 from lessontest.shared import after_core as shared_after_core
 from lessontest.shared import copy_state
@@ -66,18 +66,6 @@ def shown_outputs(page: str) -> list[str]:
             assert stem == pathlib.Path(page).stem, f"{page} shows another page's recording {stem}"
             names.append(name)
     return names
-
-
-def session_blocks(page: str) -> list[str]:
-    """The blocks a learner types while following `page`, in page order: every learner block
-    except those in an exercise's solution, which answer a case of their own (another test
-    names and runs them)."""
-    inside_solutions = {
-        name
-        for (on, name), block in command_blocks().items()
-        if on == page and "solution" in block.parents
-    }
-    return [name for name in learner_blocks(page) if name not in inside_solutions]
 
 
 def run_session(page: str, cwd: pathlib.Path, timeout: float = 900) -> dict[str, Ran]:

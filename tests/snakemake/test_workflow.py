@@ -24,9 +24,8 @@ import yaml
 
 from lessontest import figures
 from lessontest.generators import snakemake_on_slurm
-from lessontest.pages import command, command_lines
+from lessontest.pages import command, command_lines, session_blocks
 from lessontest.paths import CONTENT, ROOT
-from lessontest.recording import session_blocks
 from lessontest.shared import (
     BEFORE_SNAKEMAKE,
     PRINTED,
