@@ -51,7 +51,7 @@ _REQUIREMENTS = {
 OWN_CLUSTER_SUITES = {"compose"}
 
 
-# Suites that start first when the suites run side by side (see pytest_xdist_make_scheduler): the
+# Suites that start first when the suites run side by side (see pytest_itemcollected): the
 # Slurm suite takes longest, so it starts at once, and the compose cluster's (which may build an
 # image first) on the other worker; then the real-cluster chapters' (whose jobs wait out a time
 # limit while the others run), and the short site suite follows.
@@ -89,22 +89,14 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-@pytest.hookimpl(tryfirst=True, optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """With pytest-xdist (`make test` runs `--numprocesses auto --dist loadscope`), a scope is a
-    whole suite, one folder of tests/, instead of one test file: each suite's session fixtures (the
-    example's full run, the pages' runs) are then computed once, and the tests in tests/cluster run
-    one after another in one process. Suites are handed out in collection order (FIRST_SUITES, then
-    the others), which `--no-loadscope-reorder` keeps."""
-    if config.getvalue("dist") != "loadscope":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class SuiteScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return suite_of(nodeid)
-
-    return SuiteScheduling(config, log)
+def pytest_itemcollected(item):
+    """With pytest-xdist (`make test` runs `--numprocesses auto --dist loadgroup`), each suite, one
+    folder of tests/, is one xdist group, so it runs whole on one worker: its session fixtures (the
+    example's full run, the pages' runs) are computed once, and the tests in tests/cluster run one
+    after another in one process. The groups are handed out in collection order (FIRST_SUITES,
+    then the others), which `--no-loadscope-reorder` keeps. Under xdist a test's ID ends in
+    `@<suite>`. (pytest stays at 9.1 for this: requirements.txt says why.)"""
+    item.add_marker(pytest.mark.xdist_group(suite_of(item.nodeid)))
 
 
 @pytest.fixture

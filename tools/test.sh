@@ -24,7 +24,7 @@ shift
 # The suites run side by side on WORKERS pytest-xdist workers (each suite, a folder of tests/,
 # stays on one worker: tests/conftest.py says why); WORKERS=0 runs everything in one process.
 side_by_side=()
-[ "$WORKERS" = 0 ] || side_by_side=(--numprocesses "$WORKERS" --dist loadscope --no-loadscope-reorder)
+[ "$WORKERS" = 0 ] || side_by_side=(--numprocesses "$WORKERS" --dist loadgroup --no-loadscope-reorder)
 
 # The lifecycle test stops and restarts the local cluster, so it runs alone, after the rest.
 lifecycle() {
