@@ -64,28 +64,58 @@ def shrink_grid(code: pathlib.Path) -> None:
     path.write_text(text)
 
 
-def _serial_run(code: pathlib.Path, small: bool = False) -> None:
-    """preprocess-and-train.md's run in the learner's copy `code`: preprocess.py, then
-    train_and_plot.py over the whole grid (or the SMALL_GRID)."""
+# The serial run of the example: preprocess-and-train.md's block, each line run from code/.
+SERIAL_PAGE, SERIAL_BLOCK = "preprocess-and-train.md", "train-preprocess-and-run"
+SERIAL_PRINTED = "serial-printed.json"  # beside the code/ folder: each line and what it printed
+
+
+def _serial_run(code: pathlib.Path, small: bool = False) -> list[dict[str, str]]:
+    """preprocess-and-train.md's run in the learner's copy `code`: its block's lines
+    (preprocess.py, then train_and_plot.py over the whole grid, or over the SMALL_GRID), each
+    of which must succeed. Returns each line with what it printed."""
+    from lessontest.pages import command_lines
     from lessontest.shell import run
 
     if small:
         shrink_grid(code)
-    for script in ("preprocess.py", "train_and_plot.py"):
-        run(["python", f"python/scikit_example/{script}"], code, timeout=900)
+    printed = []
+    for line in command_lines(SERIAL_PAGE, SERIAL_BLOCK):
+        proc = run(line, code, timeout=900)
+        printed.append({"line": line, "stdout": proc.stdout, "stderr": proc.stderr})
+    return printed
 
 
 def serial_reference(tmp_path_factory, small: bool = False) -> pathlib.Path:
     """A learner's code/ folder after the plain serial run of the k-NN example (preprocess.py,
     then train_and_plot.py over the whole grid, or over the SMALL_GRID): the reference that the
-    array, Snakemake and Slurm runs are compared with, byte for byte. Made once per test run."""
+    array, Snakemake and Slurm runs are compared with, byte for byte. Made once per test run;
+    beside it, SERIAL_PRINTED (JSON: each line of the block and what it printed)."""
     from lessontest.tree import copy_lesson
 
     def make(folder: pathlib.Path) -> None:
-        _serial_run(copy_lesson(folder) / "code", small)
+        printed = _serial_run(copy_lesson(folder) / "code", small)
+        (folder / SERIAL_PRINTED).write_text(json.dumps(printed, indent=1), encoding="utf-8")
 
     name = "knn-serial-reference-small" if small else "knn-serial-reference"
     return once(tmp_path_factory, name, make) / "code"
+
+
+def serial_run_into(tmp_path_factory, code: pathlib.Path) -> list[dict[str, str]]:
+    """The serial run of `serial_reference()` (whole grid) given to the learner's code/ folder
+    `code`, as if its block had run there: every file the run made (data/, results/) is copied
+    in, file times kept. The run reads only the download's files, so `code` must hold those as
+    they came (checked). Returns each line of the block with what it printed."""
+    reference = serial_reference(tmp_path_factory)
+    for path in sorted(reference.rglob("*")):
+        relative, target = path.relative_to(reference), code / path.relative_to(reference)
+        if not path.is_file() or "__pycache__" in relative.parts:
+            continue
+        if target.exists():  # one of the download's files: as in the reference's copy
+            assert target.read_bytes() == path.read_bytes(), f"{target} is not as downloaded"
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    return json.loads((reference.parent / SERIAL_PRINTED).read_text(encoding="utf-8"))
 
 
 # The learner's state after the core path (issue 26): what the core chapters' commands leave in
@@ -104,8 +134,7 @@ def _snakemake_chapter(code: pathlib.Path) -> dict:
     first block (the clean one), a dry run shows the trap it avoids (there is nothing to do).
     Returns what each printed, the text of every block run, and whether the chapter's dry run
     changed a file outside .snakemake/."""
-    from lessontest.pages import command
-    from lessontest.recording import session_blocks
+    from lessontest.pages import command, session_blocks
     from lessontest.shell import run
 
     def output(page: str, name: str) -> str:

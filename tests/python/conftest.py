@@ -12,6 +12,7 @@ import shutil
 import pytest
 
 from lessontest.pages import command_lines, learner_blocks
+from lessontest.shared import SERIAL_BLOCK, SERIAL_PAGE, serial_run_into
 from lessontest.shell import run
 from lessontest.tree import copy_code
 
@@ -46,7 +47,9 @@ def full_run(tmp_path_factory) -> pathlib.Path:
 
     Every line of every command block of the CHAPTERS, as the page shows it, runs through bash
     from the code/ folder, in page order, and must give its exit status (EXIT_STATUS, else 0).
-    This is the one complete serial run (all 35 combinations) that the read-only tests inspect.
+    The serial run over all 35 combinations (preprocess-and-train.md's block) is the one every
+    suite shares (lessontest.shared.serial_reference, made once per test run, by the same lines
+    in a fresh copy): its files and outputs are copied in here instead of being made again.
     Each line's output is kept beside the copy (see page_output), the blocks run in
     ../outputs/ran.txt (`page#name`, one a line), and the serial run's results, before later
     pages rewrite some of them, in ../serial_results/. test_knn_pages.py asks for each
@@ -59,6 +62,14 @@ def full_run(tmp_path_factory) -> pathlib.Path:
         for name in learner_blocks(page):
             with (outputs / "ran.txt").open("a") as ran:
                 ran.write(f"{page}#{name}\n")
+            if (page, name) == (SERIAL_PAGE, SERIAL_BLOCK):  # the run every suite shares
+                printed = serial_run_into(tmp_path_factory, code)
+                assert [p["line"] for p in printed] == command_lines(page, name)
+                for number, line in enumerate(printed):
+                    out, err = _output_files(code, name, number)
+                    out.write_text(line["stdout"])
+                    err.write_text(line["stderr"])
+                continue
             status = EXIT_STATUS.get(name, 0)
             for number, line in enumerate(command_lines(page, name)):
                 proc = run(line, code, check=False)
