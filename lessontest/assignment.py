@@ -49,7 +49,7 @@ def page_run(page_runs, name: str):
 def small_run(tmp_path_factory, option: str):
     """One workflow run locally on its small config (`snakemake --cores 2 --configfile SMALL`) in
     a fresh copy: (its folder, the process). Made once per test run and shared by every worker
-    (lessontest.shared.once): tests/assignment checks it, and tests/cluster compares the Slurm
+    (lessontest.shared.once): tests/assignment checks it, and tests/on_cluster compares the Slurm
     run with it. Treat the folder as read-only."""
 
     def make(folder: pathlib.Path) -> None:

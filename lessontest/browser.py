@@ -1,4 +1,4 @@
-"""The browser suite's tools (tests/browser): a local server for the built site, a Chromium
+"""The browser suite's tools (tests/site/browser): a local server for the built site, a Chromium
 context that cannot reach other hosts, and what one visit of a page saw."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ PHONE = {"width": 375, "height": 812}
 BLOCKING_IMPACTS = ("critical", "serious")
 # Highlighted code: thousands of spans whose colours depend only on their highlighting class,
 # whether they sit in an emphasised line (.hll, another background) and the theme. The crawl checks
-# every page without them and keeps each page's kinds of span; tests/browser checks one span of
+# every page without them and keeps each page's kinds of span; tests/site/browser checks one span of
 # each kind per theme.
 WITHOUT_CODE = {"exclude": [[".highlight"]]}
 _CODE_KIND = "el => el.className + (el.closest('.hll') ? ' (emphasised line)' : '')"

@@ -1,5 +1,5 @@
 """Fixtures for the tests that submit the lesson's files to a real Slurm cluster (the conftest.py
-of tests/cluster/ and tests/template/ import them).
+of tests/on_cluster/ and tests/template/ import them).
 
 Every test works in a fresh copy of the code/ tree (never in the repository), runs the commands the
 pages show from inside that copy (lessontest.pages.command), in a learner's shell with the project's

@@ -9,7 +9,7 @@ blocks through `run_blocks()` and checks that the record still says what the clu
 `make bench-groups STRICT=1` (on the strict practice cluster, `make cluster-up STRICT=1`) runs the
 too-big group on a site that refuses such a job at submission (`EnforcePartLimits=ALL`), with the
 lesson made for that site, and writes what Snakemake said to bench/results/group_jobs_strict.json;
-tests/strict_site/test_group_refused.py checks it through `refused()`.
+tests/on_cluster/test_group_refused.py checks it through `refused()`.
 
 Other jobs may share the cluster: only the lines of the jobs this run submitted are kept.
 """

@@ -1,10 +1,15 @@
-"""Helpers of the template's tests: the studies' paths, and a study run without Slurm."""
+"""Helpers of the template's tests: the studies' paths, a study run without Slurm, and the
+fixture `wine_serial` (the conftest.py of tests/template/ and tests/on_cluster/ import it)."""
 
 from __future__ import annotations
 
 import pathlib
 
+import pytest
+
+from lessontest.shared import once
 from lessontest.shell import python_in_process
+from lessontest.tree import copy_code
 
 WINE = "python/wine_forest"
 TEMPLATE = "python/template"
@@ -28,3 +33,15 @@ def run_study(code: pathlib.Path, study: str, indices) -> bytes:
 
 def rows(code: pathlib.Path, study: str) -> int:
     return len((code / study / "params.csv").read_text().splitlines()) - 1
+
+
+@pytest.fixture(scope="session")
+def wine_serial(tmp_path_factory) -> bytes:
+    """The wine study's table from a serial run outside Slurm (one thread per forest), made once
+    per test run for every suite that compares with it."""
+
+    def make(folder: pathlib.Path) -> None:
+        code = copy_code(folder)
+        (folder / "table.csv").write_bytes(run_study(code, WINE, range(rows(code, WINE))))
+
+    return (once(tmp_path_factory, "wine-serial", make) / "table.csv").read_bytes()

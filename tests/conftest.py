@@ -47,21 +47,39 @@ _REQUIREMENTS = {
     "browser": ("REQUIRE_BROWSER", _browser_status),
 }
 # Suites that start the cluster they need themselves, and check for what that takes in their own
-# conftest.py: tests/compose starts the practice cluster as containers, not `make cluster-up`.
-OWN_CLUSTER_SUITES = {"compose"}
+# conftest.py: tests/practice_cluster/compose starts the practice cluster as containers, not
+# `make cluster-up`.
+OWN_CLUSTER_SUITES = {"practice_cluster/compose"}
 
-
-# Suites that start first when the suites run side by side (see pytest_itemcollected): the
-# Slurm suite takes longest, so it starts at once, and the compose cluster's (which may build an
-# image first) on the other worker; then the real-cluster chapters' (whose jobs wait out a time
-# limit while the others run), and the short site suite follows.
-FIRST_SUITES = ["cluster", "compose", "real_cluster", "browser", "site"]
+# Suites that start first when the suites run side by side (see pytest_itemcollected), the
+# longest first: the pages' cluster sessions and the assignment's workflows on Slurm, and the
+# compose cluster's (which may build an image first) on the other worker; the browser's crawl and
+# the short site suite follow.
+FIRST_SUITES = [
+    "on_cluster/test_failure_drills",
+    "practice_cluster/compose",
+    "on_cluster/test_right_sizing",
+    "on_cluster/test_assignment_slurm",
+    "on_cluster/test_throughput",
+    "on_cluster/test_snakemake_slurm",
+    "site/browser",
+    "site",
+]
+# Folders whose test files are suites of their own: their files share no expensive fixture
+# (what several need is made once per run by lessontest.shared), so they may run side by side.
+FILE_SUITES = ("on_cluster", "practice_cluster")
 
 
 def suite_of(nodeid: str) -> str:
-    """tests/<suite>/test_x.py::test_y -> <suite>"""
-    parts = nodeid.split("::")[0].split("/")
-    return parts[1] if len(parts) > 2 else parts[0]
+    """The suite a test belongs to, which runs whole on one worker: its folder of tests/
+    (tests/python/test_x.py::test_y -> python; a sub-folder such as site/browser is a suite of its
+    own), except in FILE_SUITES, where each file is one (on_cluster/test_cores)."""
+    parts = nodeid.split("::")[0].split("/")[1:]  # without "tests"
+    if len(parts) < 2:
+        return parts[0]
+    if parts[0] in FILE_SUITES and len(parts) == 2:
+        return f"{parts[0]}/{parts[1].removesuffix('.py')}"
+    return "/".join(parts[:-1])
 
 
 def pytest_collection_modifyitems(config, items):
@@ -90,10 +108,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_itemcollected(item):
-    """With pytest-xdist (`make test` runs `--numprocesses auto --dist loadgroup`), each suite, one
-    folder of tests/, is one xdist group, so it runs whole on one worker: its session fixtures (the
-    example's full run, the pages' runs) are computed once, and the tests in tests/cluster run one
-    after another in one process. The groups are handed out in collection order (FIRST_SUITES,
+    """With pytest-xdist (`make test` runs `--numprocesses auto --dist loadgroup`), each suite
+    (suite_of) is one xdist group, so it runs whole on one worker: its session fixtures (the
+    example's full run, the pages' runs) are computed once, and its tests run one after another
+    in one process. The groups are handed out in collection order (FIRST_SUITES,
     then the others), which `--no-loadscope-reorder` keeps. Under xdist a test's ID ends in
     `@<suite>`. (pytest stays at 9.1 for this: requirements.txt says why.)"""
     item.add_marker(pytest.mark.xdist_group(suite_of(item.nodeid)))

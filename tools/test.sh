@@ -40,7 +40,7 @@ then_default_cluster() {
     [ $status -eq 0 ] || [ $status -eq 5 ]
 }
 
-SAMPLED=(tests/cluster_limits tests/cluster/test_local_cluster.py)
+SAMPLED=(tests/practice_cluster/test_limits.py tests/practice_cluster/test_local_cluster.py)
 sampled_tests() {
     "$PY" -m pytest -m "not lifecycle" "${SAMPLED[@]}" "$@" && lifecycle "${SAMPLED[@]}" "$@"
 }

@@ -3,7 +3,7 @@
 recordings/<page>.json is written by `make record` (lessontest/record.py), which
 runs the page's own blocks on the practice cluster; each output the page shows becomes
 _generated/recorded/<page>/<block>.txt, which the page includes right after the block. Nothing
-here is typed by hand, and tests/real_cluster checks that a fresh run still looks the same.
+here is typed by hand, and tests/on_cluster checks that a fresh run still looks the same.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ default is the practice cluster, sites/practice.yaml). From its file this module
   sentence that lists them.
 
 The pages show these generated files (from _generated/site/), and the cluster tests run the same
-files, made by the same functions (tests/cluster/conftest.py).
+files, made by the same functions (lessontest/cluster_fixtures.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The files that say how to run the reference workflows elsewhere: Slurm profiles and software.
 
-Submitting to Slurm needs a cluster (see tests/cluster/); here each profile is loaded by Snakemake
+Submitting to Slurm needs a cluster (tests/on_cluster/); here each profile is loaded by Snakemake
 in a dry run, which rejects unknown options and plans the same jobs as a local dry run. The conda
 environment files must name the versions the lesson's environment really has.
 """

@@ -577,7 +577,7 @@ def test_a_chunk_trains_its_lines_one_after_another(full_run, code):
 
 def test_shared_table_adds_a_row_to_what_it_read(full_run, code):
     """Run one after another, the tasks of shared_table.py keep every row (the race needs tasks
-    at the same time: tests/real_cluster/test_throughput.py); each also writes its own files."""
+    at the same time: tests/on_cluster/test_throughput.py); each also writes its own files."""
     _setup(code, full_run, "split params")
     for index in (3, 0):
         python(f"{EXAMPLE}/shared_table.py", "--index", str(index), cwd=code)
@@ -596,7 +596,7 @@ def test_shared_table_adds_a_row_to_what_it_read(full_run, code):
 def test_more_processes_do_not_change_the_result(full_run, code):
     """train_task.py --n-jobs 2 cross-validates on two processes: the same bytes as the serial
     run's; a value that is not a positive integer (SLURM_CPUS_PER_TASK can be '2(x2)') is one clear
-    line, and nothing is written. tests/slurm_scripts runs task_job.sh, which passes
+    line, and nothing is written. tests/slurm runs task_job.sh, which passes
     SLURM_CPUS_PER_TASK on."""
     _setup(code, full_run, "split")
     args = ["--n-neighbors", "4", "--metric", "chebyshev", "--results-dir", "two"]

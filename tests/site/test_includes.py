@@ -133,7 +133,7 @@ def test_line_ranges_lie_inside_their_files(pages):
 
 # --- Is every shown file looked after by a test? -------------------------------------------------
 #
-# What this checks, honestly: that some test module (outside tests/site and tests/browser, which
+# What this checks, honestly: that some test module (outside tests/site, which
 # only look at pages), together with its folder's conftest.py, NAMES the file, in one of these ways:
 #   - as one string such as "code/slurm/x/array.sh";
 #   - as the pieces a test joins into its path (ROOT / "code" / "slurm" / "x" and "array.sh");

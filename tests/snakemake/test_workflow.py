@@ -8,7 +8,7 @@ page order in a folder where the earlier chapters already ran (`in_page_order`),
 followed them has it; that run is made once per test run, and the state the optional tracks' pages
 start from begins with it (lessontest.shared.after_core). The Slurm command is run here with
 --dry-run added (which checks the profile and the paths); the tests marked `slurm` in
-tests/cluster/ submit it to a real cluster. The grown Snakefile's own behaviour is checked on the
+tests/on_cluster/ submit it to a real cluster. The grown Snakefile's own behaviour is checked on the
 small grid (`full_small`).
 """
 

@@ -1,7 +1,7 @@
 """long_job.sh's guard, without a cluster: the script's body run with plain bash, warned with USR1
 by the test as Slurm would warn it, and a fake sbatch. A part that saved a new result submits the
 next part; a part that saved none (one combination longer than a part) stops with one line and
-status 1 instead of resubmitting for ever. On the cluster: tests/real_cluster/test_long_jobs.py.
+status 1 instead of resubmitting for ever. On the cluster: tests/on_cluster/test_long_jobs.py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The fake sbatch (see conftest.py) records its arguments, split the way sbatch splits them: options
 before the script name, the script's own arguments after it. These tests check what would be
 submitted, and one of them then starts a recorded job the way Slurm would, later; that the
-submitted jobs really run on a scheduler is tested in tests/cluster/.
+submitted jobs really run on a scheduler is tested in tests/on_cluster/.
 """
 
 from __future__ import annotations

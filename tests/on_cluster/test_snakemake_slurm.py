@@ -72,7 +72,7 @@ def test_the_profiles_jobs_read_the_job_env(shell, code_dir, site_venv):
 def test_failing_rule_reports_slurm_state_and_log(tmp_path, shell):
     """A rule that fails: Snakemake names the Slurm job's state and the log file to read."""
     work = tmp_path / "failing"
-    shutil.copytree(ROOT / "tests" / "cluster" / "failing_workflow", work)
+    shutil.copytree(ROOT / "tests" / "on_cluster" / "failing_workflow", work)
     shutil.copy(shell.cwd / "job-env.sh", work)  # the profile's jobs read it where they start
     proc = shell.run(
         ["snakemake", "--profile", shell.cwd / PROFILE], cwd=work, check=False, timeout=600

@@ -6,7 +6,7 @@ Each test asks for a page's command blocks by name (lessontest.pages.command) an
 order, in one bash session (`set -euo pipefail`), in a copy of the lesson's files laid out as the
 download unpacks them (code/, exercises/, solutions/), with a fake sbatch first on PATH that records
 what would have been submitted. The same commands are submitted to a real Slurm cluster by the
-tests in tests/cluster/. The last tests check that the highlighted lines of the pages'
+tests in tests/on_cluster/. The last tests check that the highlighted lines of the pages'
 literalincludes still point at the lines the text talks about, and the exercise page's description
 of its data.
 """

@@ -2,7 +2,7 @@
 
 The fake prints the lines a test gives it, as `sacct -n -P --format=JobID,State -X` prints them,
 and records its arguments. The same scripts run against a real Slurm in
-tests/real_cluster/test_failure_drills.py, where (Slurm 22.05) a task cancelled before it started
+tests/on_cluster/test_failure_drills.py, where (Slurm 22.05) a task cancelled before it started
 has no line; other versions give such tasks one bracketed line, such as 48_[4-7]|CANCELLED by 0.
 """
 

@@ -4,8 +4,9 @@ knows, one at a time, is one line, and the exit status says whether a lesson job
 The fakes answer what a test gives them, as the real commands print it (the first stored command
 that the call starts with answers). Each problem line says what to change in the file a learner
 has, site.env, naming its variable, or whom to ask. The same script runs
-against real clusters in tests/cluster/test_site_check.py (the practice site) and
-tests/strict_site/ (the strict one, with the three problems the instructor guide shows).
+against real clusters in tests/on_cluster/test_site_check.py (the practice site) and
+tests/on_cluster/test_instructor_guide.py (the strict one, with the three problems the
+instructor guide shows).
 """
 
 from __future__ import annotations
@@ -340,7 +341,7 @@ def test_the_array_limit_has_one_meaning(check, max_array_size, promised, expect
 
 
 def test_the_site_files_promise_what_their_clusters_allow():
-    """The practice clusters run with Slurm's default MaxArraySize, 1001 (tests/cluster/
+    """The practice clusters run with Slurm's default MaxArraySize, 1001 (tests/on_cluster/
     test_slurm_facts.py): their site files promise exactly that, in the same meaning."""
     for name in ("practice", "practice-strict"):
         site = yaml.safe_load((ROOT / "sites" / f"{name}.yaml").read_text())

@@ -3,7 +3,7 @@
 Each script's body is run with plain `bash`, from a fresh copy of code/, with the SLURM_* variables
 a real job would see, and its real output files are checked (byte for byte against the serial run
 where they should match). Submitting these scripts to a real Slurm scheduler is tested in
-tests/cluster/, not here.
+tests/on_cluster/, not here.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Runs with plain python and bash, no cluster: the array script's body is run once per index with
 the SLURM_ARRAY_* variables a real array task gets. Submitting it to a real scheduler is tested in
-tests/cluster/.
+tests/on_cluster/.
 """
 
 from __future__ import annotations

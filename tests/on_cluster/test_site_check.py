@@ -1,5 +1,6 @@
 """The setup page's site settings on the practice cluster: `source site.env`, then the site check,
-which finds nothing wrong with the practice site (the strict site's check: tests/strict_site)."""
+which finds nothing wrong with the practice site (the strict site's check:
+tests/on_cluster/test_instructor_guide.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 These tests run the batch scripts' bodies with plain `bash`, setting the SLURM_* variables a real
 job would get, and check submission scripts against a fake `sbatch` that records its arguments.
-The tests that submit the same scripts to a real Slurm scheduler live in tests/cluster/.
+The tests that submit the same scripts to a real Slurm scheduler live in tests/on_cluster/.
 
 Every environment built here puts the fake `sbatch` first on PATH, so that nothing in this suite
 can reach a real cluster, even on a machine where one is running.
