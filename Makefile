@@ -12,7 +12,7 @@ SITE ?= practice
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k array -x"
 PYTEST_ARGS ?=
 # `make test` and `make test-code` run the suites side by side on this many pytest-xdist workers
-# (each suite, a folder of tests/, stays on one worker); WORKERS=0 runs everything in one process.
+# (each suite stays on one worker: tests/conftest.py); WORKERS=0 runs everything in one process.
 WORKERS ?= auto
 # Every rule runs with the lesson's environment first on PATH, so that the tools, the build's
 # subprocesses and the jobs they submit find the pinned versions.

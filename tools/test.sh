@@ -21,8 +21,9 @@ WORKERS=${WORKERS:-auto}
 stage=${1:?usage: tools/test.sh all|code|slurm|sampling|strict [pytest arguments]}
 shift
 
-# The suites run side by side on WORKERS pytest-xdist workers (each suite, a folder of tests/,
-# stays on one worker: tests/conftest.py says why); WORKERS=0 runs everything in one process.
+# The suites run side by side on WORKERS pytest-xdist workers (each suite, a folder of tests/ or
+# a file of on_cluster/ and practice_cluster/, stays on one worker: tests/conftest.py says why);
+# WORKERS=0 runs everything in one process.
 side_by_side=()
 [ "$WORKERS" = 0 ] || side_by_side=(--numprocesses "$WORKERS" --dist loadgroup --no-loadscope-reorder)
 
