@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import pathlib
 import sys
+import types
 
-from lessontest.generators import (
+from lessontest import generators
+from lessontest.generators import (  # noqa: F401  (GENERATORS below lists every one imported here)
     array_figures,
     assignment_dags,
     bench_figures,
@@ -34,21 +36,12 @@ from lessontest.generators import (
 )
 from lessontest.paths import ROOT
 
-# Every product, in the order they are made (tests/site/test_generate.py checks that none of
-# the package's generator modules is missing here).
-GENERATORS = (
-    array_figures,
-    assignment_dags,
-    bench_figures,
-    code_archive,
-    knn_summary,
-    planning_groups,
-    planning_overhead,
-    recorded_outputs,
-    site_files,
-    snakemake_dag,
-    snakemake_on_slurm,
-    yadage_graph,
+# Every product, in the order of the modules' names (tests/site/test_generate.py checks that every
+# module of lessontest/generators/ is imported above).
+GENERATORS = tuple(
+    module
+    for _name, module in sorted(vars(generators).items())
+    if isinstance(module, types.ModuleType) and hasattr(module, "OUTPUTS")
 )
 KEYS = ROOT / "_generated" / ".keys"
 
